@@ -1,0 +1,49 @@
+import Fastify, { type FastifyServerOptions, type RouteOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config.js';
+import storePlugin from './plugins/store.js';
+import servicesPlugin from './plugins/services.js';
+import errorsPlugin from './plugins/errors.js';
+import authenticationPlugin from './plugins/authentication.js';
+import openapiPlugin from './plugins/openapi.js';
+import bodyParsersPlugin from './plugins/body-parsers.js';
+import healthRoutes from './routes/health.js';
+import authRoutes from './routes/auth.js';
+import v0Routes from './routes/v0.js';
+
+export interface AppOptions {
+  config: Config;
+  logger?: FastifyServerOptions['logger'];
+  /** Called for every route as it is registered (the authorization tests list them this way). */
+  onRoute?: (route: RouteOptions) => void;
+}
+
+/**
+ * Builds the control plane's HTTP app. It never listens: server.ts owns the
+ * process, and tests drive the very same app with inject().
+ */
+export async function buildApp({ config, logger = false, onRoute }: AppOptions) {
+  const app = Fastify({
+    logger,
+    trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 4096 },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  if (onRoute) app.addHook('onRoute', onRoute);
+
+  await app.register(storePlugin, { config });
+  await app.register(errorsPlugin);
+  await app.register(servicesPlugin);
+  await app.register(bodyParsersPlugin);
+  await app.register(openapiPlugin);
+  await app.register(authenticationPlugin);
+
+  await app.register(healthRoutes);
+  await app.register(authRoutes);
+  await app.register(v0Routes, { prefix: '/api/v0/user/:username' });
+
+  if (config.admin) await app.services.auth.ensureAdmin(config.admin.username, config.admin.password);
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

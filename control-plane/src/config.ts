@@ -1,0 +1,78 @@
+import path from 'node:path';
+
+// Every setting Pyhost reads from the environment, parsed once at start-up.
+// Nothing else in the control plane reads process.env.
+
+export type SignupMode = 'open' | 'closed';
+
+export interface Config {
+  /** Absolute path of the data directory (database, users' files, run sockets). */
+  readonly dataDir: string;
+  /** Base domain: the dashboard lives here and web apps default to <user>.<domain>. */
+  readonly domain: string;
+  /** The public port: the router (or, without one, the api) listens here. */
+  readonly port: number;
+  /** Address to bind the public port to. */
+  readonly host: string;
+  readonly signup: SignupMode;
+  readonly admin: { readonly username: string; readonly password: string } | null;
+  /** Largest file the files API accepts, in bytes. */
+  readonly maxUploadBytes: number;
+  /** First numeric uid handed to users: a user's uid is uidBase + their id. */
+  readonly uidBase: number;
+  /** Proxies whose X-Forwarded-* headers are believed (addresses or CIDRs). */
+  readonly trustedProxies: readonly string[];
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function domainName(env: Env): string {
+  const value = (env.PYHOST_DOMAIN ?? 'localhost').trim().toLowerCase().replace(/\.$/, '');
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(value)) {
+    throw new ConfigError(`PYHOST_DOMAIN must be a host name such as "localhost" or "pyhost.example.org", got "${value}"`);
+  }
+  return value;
+}
+
+function admin(env: Env): Config['admin'] {
+  const username = env.PYHOST_ADMIN_USER ?? '';
+  const password = env.PYHOST_ADMIN_PASSWORD ?? '';
+  if (username === '' && password === '') return null;
+  if (username === '' || password === '') {
+    throw new ConfigError('PYHOST_ADMIN_USER and PYHOST_ADMIN_PASSWORD must be set together');
+  }
+  if (password.length < 8) throw new ConfigError('PYHOST_ADMIN_PASSWORD must be at least 8 characters');
+  return Object.freeze({ username, password });
+}
+
+export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
+  const signup = env.PYHOST_SIGNUP ?? 'closed';
+  if (signup !== 'open' && signup !== 'closed') {
+    throw new ConfigError(`PYHOST_SIGNUP must be "open" or "closed", got "${signup}"`);
+  }
+  const proxies = (env.PYHOST_TRUSTED_PROXIES ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  return Object.freeze({
+    dataDir: path.resolve(cwd, env.PYHOST_DATA ?? './data'),
+    domain: domainName(env),
+    port: integer(env, 'PYHOST_PORT', 8080, 1, 65535),
+    host: env.PYHOST_HOST ?? '0.0.0.0',
+    signup,
+    admin: admin(env),
+    maxUploadBytes: integer(env, 'PYHOST_MAX_UPLOAD_BYTES', 100 * 1024 * 1024, 1, 2 ** 40),
+    uidBase: integer(env, 'PYHOST_UID_BASE', 10000, 1000, 2 ** 31 - 2 ** 20),
+    trustedProxies: Object.freeze(proxies),
+    logLevel: env.PYHOST_LOG_LEVEL ?? 'info',
+  });
+}

@@ -1,0 +1,43 @@
+import path from 'node:path';
+
+// Where things live on the host, under PYHOST_DATA (see docs/architecture.md,
+// "Filesystem, as a user sees it"). Pure functions: no I/O here.
+
+export interface UserDirs {
+  /** users/<u>: holds the three below; nobody but root and the user may enter. */
+  readonly root: string;
+  /** users/<u>/home, seen as /home/<u> in containers. */
+  readonly home: string;
+  /** users/<u>/www, seen as /var/www. */
+  readonly www: string;
+  /** users/<u>/log, seen as /var/log. */
+  readonly log: string;
+}
+
+export function userDirs(dataDir: string, username: string): UserDirs {
+  const root = path.join(dataDir, 'users', username);
+  return Object.freeze({
+    root,
+    home: path.join(root, 'home'),
+    www: path.join(root, 'www'),
+    log: path.join(root, 'log'),
+  });
+}
+
+export function databaseFile(dataDir: string): string {
+  return path.join(dataDir, 'pyhost.db');
+}
+
+/** run/<webapp id>: one sub-folder per container generation holds its sockets. */
+export function webappRunDir(dataDir: string, webappId: number): string {
+  return path.join(dataDir, 'run', String(webappId));
+}
+
+export function uidFor(uidBase: number, userId: number): number {
+  return uidBase + userId;
+}
+
+/** The three places a user's paths may start with, as seen inside containers. */
+export function visibleRoots(username: string): { home: string; www: string; log: string } {
+  return { home: `/home/${username}`, www: '/var/www', log: '/var/log' };
+}

@@ -1,0 +1,117 @@
+import { ValidationError } from './errors.js';
+import { isHostname, normalizeDomain } from './names.js';
+
+// Rules for what a web app's settings may be. Pure: the service applies
+// them and the tests table them.
+
+export const SUPPORTED_PYTHON_VERSIONS = ['3.11'] as const;
+export const MAX_WORKERS = 8;
+export const MAX_ENV_VARS = 100;
+export const MAX_ENV_VALUE_LENGTH = 4096;
+
+/**
+ * Accepts the forms PythonAnywhere's clients send ("3.11", "python311",
+ * "python3.11") and returns the canonical "3.11".
+ */
+export function parsePythonVersion(raw: string): string {
+  const m = /^(?:python)?(\d)\.?(\d{1,2})$/.exec(raw.trim());
+  const version = m ? `${m[1]}.${m[2]}` : raw;
+  if (!(SUPPORTED_PYTHON_VERSIONS as readonly string[]).includes(version)) {
+    throw new ValidationError(
+      `python_version "${raw}" is not available here; use one of ${SUPPORTED_PYTHON_VERSIONS.join(', ')}`,
+      'python_version',
+    );
+  }
+  return version;
+}
+
+/**
+ * A user may publish <username>.<base>, anything under it, or a domain of
+ * their own outside the base domain. The base domain itself and www.<base>
+ * belong to the dashboard.
+ */
+export function checkDomain(raw: string, username: string, baseDomain: string): string {
+  const domain = normalizeDomain(raw);
+  if (!isHostname(domain)) {
+    throw new ValidationError(`domain_name "${raw}" is not a valid host name, e.g. ${username}.${baseDomain}`, 'domain_name');
+  }
+  if (domain === baseDomain || domain === `www.${baseDomain}`) {
+    throw new ValidationError(`${domain} is the dashboard's address; use ${username}.${baseDomain}`, 'domain_name');
+  }
+  const own = `${username}.${baseDomain}`;
+  if (domain.endsWith(`.${baseDomain}`) && domain !== own && !domain.endsWith(`.${own}`)) {
+    throw new ValidationError(`under ${baseDomain} you may use ${own} or a name ending in .${own}`, 'domain_name');
+  }
+  return domain;
+}
+
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+
+export function checkEnv(env: Record<string, string>): Record<string, string> {
+  const entries = Object.entries(env);
+  if (entries.length > MAX_ENV_VARS) throw new ValidationError(`at most ${MAX_ENV_VARS} environment variables`, 'env');
+  for (const [key, value] of entries) {
+    if (!ENV_KEY.test(key)) {
+      throw new ValidationError(`environment variable name "${key}" must be letters, digits and _, not starting with a digit`, 'env');
+    }
+    if (key.toUpperCase().startsWith('PYHOST_')) {
+      throw new ValidationError(`environment variable names starting with PYHOST_ are reserved ("${key}")`, 'env');
+    }
+    if (typeof value !== 'string' || value.length > MAX_ENV_VALUE_LENGTH || value.includes('\0')) {
+      throw new ValidationError(`environment variable ${key} must be text of at most ${MAX_ENV_VALUE_LENGTH} characters`, 'env');
+    }
+  }
+  return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** A static mapping's URL: an absolute URL path such as /static/. */
+export function checkStaticUrl(raw: string): string {
+  const url = raw.trim();
+  if (!url.startsWith('/') || /[\s?#\0\\]/.test(url) || url.split('/').some((s) => s === '..' || s === '.')) {
+    throw new ValidationError('url must be a URL path starting with /, e.g. /static/, without spaces, ? or #', 'url');
+  }
+  if (url.length > 512) throw new ValidationError('url must be at most 512 characters', 'url');
+  return url;
+}
+
+export function helloWorldWsgi(domain: string): string {
+  return `# This file contains the WSGI configuration required to serve up your
+# web application at http://${domain}/
+# It works by setting the variable 'application' to a WSGI handler of some
+# description. Replace it with your own app, e.g. for Flask:
+#
+#     import sys
+#     path = '/home/<you>/mysite'
+#     if path not in sys.path:
+#         sys.path.insert(0, path)
+#     from flask_app import app as application
+#
+# or for Django:
+#
+#     import os, sys
+#     path = '/home/<you>/mysite'
+#     if path not in sys.path:
+#         sys.path.insert(0, path)
+#     os.environ['DJANGO_SETTINGS_MODULE'] = 'mysite.settings'
+#     from django.core.wsgi import get_wsgi_application
+#     application = get_wsgi_application()
+
+HELLO_WORLD = b"""<!DOCTYPE html>
+<html>
+<head><meta charset="utf-8"><title>Hello from Pyhost</title></head>
+<body>
+<h1>Hello, World!</h1>
+<p>This is the default welcome page for a Python web app hosted on Pyhost.</p>
+<p>Edit this app's WSGI file to make it your own.</p>
+</body>
+</html>"""
+
+
+def application(environ, start_response):
+    start_response('200 OK', [
+        ('Content-Type', 'text/html; charset=utf-8'),
+        ('Content-Length', str(len(HELLO_WORLD))),
+    ])
+    return [HELLO_WORLD]
+`;
+}

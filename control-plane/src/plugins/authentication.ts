@@ -1,0 +1,103 @@
+import fp from 'fastify-plugin';
+import cookie from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ForbiddenError, UnauthenticatedError } from '../domain/errors.js';
+import type { Principal } from '../domain/principal.js';
+import type { NewSession } from '../services/auth-service.js';
+
+/**
+ * Who may call a route:
+ * - `public`: anyone (sign-up, login, health, docs);
+ * - `user`: any signed-in user, by session cookie or API token.
+ * Routes under /api/v0/user/{username}/ are `user` and additionally resolve
+ * the owner (see routes/v0.ts), answering 404 for anyone else's.
+ */
+export type Access = 'public' | 'user';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyInstance {
+    setSessionCookie(reply: FastifyReply, session: NewSession): void;
+    clearSessionCookie(reply: FastifyReply): void;
+  }
+}
+
+export const SESSION_COOKIE = 'pyhost_session';
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function tokenFrom(request: FastifyRequest): string | null | undefined {
+  const header = request.headers.authorization;
+  if (header === undefined) return undefined;
+  const m = /^Token\s+(\S+)\s*$/i.exec(header);
+  return m ? m[1]! : null;
+}
+
+/** An Origin header on a write must name this very host: a cheap guard beside the CSRF token. */
+function checkOrigin(request: FastifyRequest): void {
+  const origin = request.headers.origin;
+  if (origin === undefined || SAFE_METHODS.has(request.method)) return;
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    throw new ForbiddenError('the Origin header is not a URL');
+  }
+  if (host.toLowerCase() !== (request.headers.host ?? '').toLowerCase()) {
+    throw new ForbiddenError('cross-site request refused (Origin does not match this site)');
+  }
+}
+
+export default fp(
+  async (app) => {
+    await app.register(cookie);
+    const auth = app.services.auth;
+    app.decorateRequest('principal', null);
+
+    app.decorate('setSessionCookie', (reply: FastifyReply, session: NewSession) => {
+      void reply.setCookie(SESSION_COOKIE, session.sessionToken, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: reply.request.protocol === 'https',
+        expires: session.expiresAt,
+      });
+    });
+    app.decorate('clearSessionCookie', (reply: FastifyReply) => {
+      void reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: reply.request.protocol === 'https' });
+    });
+
+    app.addHook('onRequest', async (request) => {
+      // Unknown URLs get a plain 404 whoever asks.
+      const access = request.is404 ? 'public' : (request.routeOptions.config.access ?? 'user');
+      checkOrigin(request);
+      const token = tokenFrom(request);
+      if (token === null) throw new UnauthenticatedError('the Authorization header must be "Token <your API token>"');
+      if (token !== undefined) {
+        request.principal = auth.fromApiToken(token);
+        if (!request.principal) throw new UnauthenticatedError('that API token is not valid (revoked or mistyped)');
+      } else {
+        const cookieValue = request.cookies[SESSION_COOKIE];
+        request.principal = cookieValue ? auth.fromSession(cookieValue) : null;
+        if (request.principal && !SAFE_METHODS.has(request.method)) {
+          const sent = request.headers[CSRF_HEADER];
+          if (sent !== request.principal.csrfToken) {
+            // On public routes (login, sign-up) a cookie without its CSRF token
+            // simply does not count; elsewhere it is refused.
+            if (access === 'public') request.principal = null;
+            else throw new ForbiddenError(`missing or wrong ${CSRF_HEADER} header (get it from GET /api/auth/me)`);
+          }
+        }
+      }
+      if (access !== 'public' && !request.principal) {
+        throw new UnauthenticatedError('log in, or send "Authorization: Token <your API token>"');
+      }
+    });
+  },
+  { name: 'authentication', dependencies: ['services'] },
+);

@@ -1,0 +1,27 @@
+import fp from 'fastify-plugin';
+import type { Config } from '../config.js';
+import { databaseFile } from '../domain/layout.js';
+import { instanceId, openDatabase, type Db } from '../store/database.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    db: Db;
+    /** This data directory's instance id, on every container label. */
+    instanceId: string;
+  }
+}
+
+/** Opens the SQLite store for the configured data directory and closes it with the app. */
+export default fp<{ config: Config }>(
+  async (app, { config }) => {
+    const db = openDatabase(databaseFile(config.dataDir));
+    app.decorate('config', config);
+    app.decorate('db', db);
+    app.decorate('instanceId', instanceId(db));
+    app.addHook('onClose', async () => {
+      db.close();
+    });
+  },
+  { name: 'store' },
+);

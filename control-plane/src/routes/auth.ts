@@ -1,0 +1,96 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { uidFor } from '../domain/layout.js';
+import { UnauthenticatedError } from '../domain/errors.js';
+import type { TokenRow } from '../store/tokens-store.js';
+import { SESSION_COOKIE } from '../plugins/authentication.js';
+import { Credentials, Me, NewToken, SignupResult, TokenInfo, TokenParams, TokenRequest } from '../schemas/auth.js';
+import { StatusOk, responses } from '../schemas/common.js';
+
+function tokenInfo(row: TokenRow) {
+  return { id: row.id, name: row.name, created_at: row.created_at, last_used_at: row.last_used_at };
+}
+
+/** Accounts, sessions and API tokens: what PythonAnywhere's API has no endpoint for. */
+const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const auth = app.services.auth;
+  const { config } = app;
+
+  app.post('/api/auth/signup', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['accounts'],
+      summary: 'Create an account (open sign-up, or an admin creating one)',
+      body: Credentials,
+      response: responses({ 201: SignupResult }),
+    },
+  }, async (request, reply) => {
+    const actor = request.principal;
+    const user = await auth.signup(request.body.username, request.body.password, actor);
+    // Someone signing themselves up is logged in at once; an admin stays who they are.
+    if (!actor) app.setSessionCookie(reply, auth.startSession(user));
+    return reply.status(201).send({ username: user.username, is_admin: user.is_admin === 1, uid: uidFor(config.uidBase, user.id) });
+  });
+
+  app.post('/api/auth/login', {
+    config: { access: 'public' },
+    schema: { tags: ['accounts'], summary: 'Log in and receive a session cookie', body: Credentials, response: responses({ 200: Me }) },
+  }, async (request, reply) => {
+    const session = await auth.login(request.body.username, request.body.password, request.ip);
+    app.setSessionCookie(reply, session);
+    return {
+      username: session.user.username,
+      is_admin: session.user.is_admin === 1,
+      uid: uidFor(config.uidBase, session.user.id),
+      csrf_token: session.csrfToken,
+      signup: config.signup,
+      domain: config.domain,
+    };
+  });
+
+  app.post('/api/auth/logout', {
+    config: { access: 'public' },
+    schema: { tags: ['accounts'], summary: 'End this session', response: responses({ 200: StatusOk }) },
+  }, async (request, reply) => {
+    const cookie = request.cookies[SESSION_COOKIE];
+    if (cookie && request.principal?.via === 'session') auth.logout(cookie);
+    app.clearSessionCookie(reply);
+    return { status: 'OK' as const };
+  });
+
+  app.get('/api/auth/me', {
+    config: { access: 'public' },
+    schema: { tags: ['accounts'], summary: 'Who is logged in', response: responses({ 200: Me }) },
+  }, async (request) => {
+    const p = request.principal;
+    if (!p) throw new UnauthenticatedError('not logged in');
+    return {
+      username: p.username,
+      is_admin: p.isAdmin,
+      uid: uidFor(config.uidBase, p.userId),
+      csrf_token: p.csrfToken ?? null,
+      signup: config.signup,
+      domain: config.domain,
+    };
+  });
+
+  app.post('/api/auth/tokens', {
+    schema: { tags: ['accounts'], summary: 'Create an API token (shown once)', body: Type.Optional(TokenRequest), response: responses({ 201: NewToken }) },
+  }, async (request, reply) => {
+    const created = auth.createToken(request.principal!.userId, request.body?.name ?? 'API token');
+    return reply.status(201).send({ ...tokenInfo(created.row), token: created.token });
+  });
+
+  app.get('/api/auth/tokens', {
+    schema: { tags: ['accounts'], summary: 'List your API tokens', response: responses({ 200: Type.Array(TokenInfo) }) },
+  }, async (request) => auth.listTokens(request.principal!.userId).map(tokenInfo));
+
+  app.delete('/api/auth/tokens/:id', {
+    schema: { tags: ['accounts'], summary: 'Revoke an API token', params: TokenParams, response: responses({ 204: Type.Null() }) },
+  }, async (request, reply) => {
+    auth.deleteToken(request.principal!.userId, request.params.id);
+    return reply.status(204).send(null);
+  });
+};
+
+export default authRoutes;

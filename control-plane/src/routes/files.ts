@@ -1,0 +1,78 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ValidationError } from '../domain/errors.js';
+import { responses } from '../schemas/common.js';
+import { DirectoryListing, FileParams, TreeQuery, UploadResult } from '../schemas/files.js';
+import { UserParams } from '../schemas/webapps.js';
+
+/** /api/v0/user/{username}/files/…: a user's files by the paths they see in consoles. */
+const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const files = app.services.files;
+  const tags = ['files'];
+
+  app.get('/files/path/*', {
+    schema: {
+      tags,
+      summary: "A file's contents, or a folder's listing",
+      params: FileParams,
+      response: responses({ 200: DirectoryListing }),
+    },
+  }, async (request, reply) => {
+    const owner = request.owner!;
+    const result = await files.read(owner, '/' + request.params['*']);
+    if (result.kind === 'directory') {
+      const base = `${request.protocol}://${request.host}/api/v0/user/${owner.username}/files/path${result.visible}`;
+      return Object.fromEntries(
+        result.entries.map((e) => [e.name, { type: e.type, url: `${base}/${encodeURIComponent(e.name)}`, size: e.size, modified: e.modified }]),
+      );
+    }
+    // Users' files never render as pages on the dashboard's origin.
+    return reply
+      .header('Content-Type', 'application/octet-stream')
+      .header('Content-Length', String(result.size))
+      .header('Last-Modified', result.modified.toUTCString())
+      .header('X-Content-Type-Options', 'nosniff')
+      .header('Content-Security-Policy', "default-src 'none'; sandbox")
+      .send(files.openForDownload(result.hostPath) as never); // a stream, not the JSON listing the schema describes
+  });
+
+  app.post('/files/path/*', {
+    schema: {
+      tags,
+      summary: 'Upload a file (multipart field "content"); folders on the way are created',
+      consumes: ['multipart/form-data'],
+      params: FileParams,
+      response: responses({ 200: UploadResult, 201: UploadResult }),
+    },
+  }, async (request, reply) => {
+    if (!request.isMultipart()) {
+      throw new ValidationError('send the file as multipart/form-data with the field "content"', 'content');
+    }
+    const part = await request.file({ limits: { fileSize: app.config.maxUploadBytes, files: 1 } });
+    if (!part || part.fieldname !== 'content') {
+      throw new ValidationError('the multipart body must carry the file in a field named "content"', 'content');
+    }
+    const visible = '/' + request.params['*'];
+    const result = await files.write(request.owner!, visible, part.file);
+    return reply.status(result.created ? 201 : 200).send({ path: visible.replace(/\/+/g, '/'), ...result });
+  });
+
+  app.delete('/files/path/*', {
+    schema: { tags, summary: 'Delete a file or a folder with its contents', params: FileParams, response: responses({ 204: Type.Null() }) },
+  }, async (request, reply) => {
+    await files.remove(request.owner!, '/' + request.params['*']);
+    return reply.status(204).send(null);
+  });
+
+  app.get('/files/tree/', {
+    schema: {
+      tags,
+      summary: 'Every path below a folder; folders end in /',
+      params: UserParams,
+      querystring: TreeQuery,
+      response: responses({ 200: Type.Array(Type.String()) }),
+    },
+  }, async (request) => files.tree(request.owner!, request.query.path));
+};
+
+export default fileRoutes;

@@ -1,0 +1,30 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { UserRow } from '../store/users-store.js';
+import webappRoutes from './webapps.js';
+import staticFileRoutes from './static-files.js';
+import fileRoutes from './files.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The user named in /api/v0/user/{username}/, once the caller is known to act for them. */
+    owner: UserRow | null;
+  }
+}
+
+/**
+ * PythonAnywhere's API v0, under /api/v0/user/{username}/. Every route here
+ * needs a signed-in caller who is that user or an admin; anyone else gets the
+ * same 404 as for a user that does not exist.
+ */
+const v0Routes: FastifyPluginAsync = async (app) => {
+  app.decorateRequest('owner', null);
+  app.addHook('preHandler', async (request) => {
+    const { username } = request.params as { username: string };
+    request.owner = app.services.auth.resolveOwner(request.principal!, username);
+  });
+  await app.register(webappRoutes);
+  await app.register(staticFileRoutes);
+  await app.register(fileRoutes);
+};
+
+export default v0Routes;

@@ -1,0 +1,34 @@
+import type { Config } from '../config.js';
+import type { WebappRow } from '../store/webapps-store.js';
+import type { WebappStatus } from '../domain/webapp-status.js';
+
+/** The public URL of a web app on this instance. */
+export function webappUrl(config: Config, domain: string): string {
+  return `http://${domain}${config.port === 80 ? '' : `:${config.port}`}/`;
+}
+
+/** A web app as the API shows it: PythonAnywhere's fields first, then Pyhost's own. */
+export function webappView(config: Config, row: WebappRow, username: string, status: WebappStatus) {
+  return {
+    id: row.id,
+    user: username,
+    domain_name: row.domain_name,
+    python_version: row.python_version,
+    source_directory: row.source_directory,
+    working_directory: row.working_directory,
+    virtualenv_path: row.virtualenv_path,
+    expiry: null,
+    force_https: row.force_https === 1,
+    password_protection_enabled: row.password_protection_enabled === 1,
+    password_protection_username: row.password_protection_username,
+    password_protection_password: null,
+    server: row.server,
+    workers: row.workers,
+    env: JSON.parse(row.env_json) as Record<string, string>,
+    auto_reload: row.auto_reload === 1,
+    enabled: row.enabled === 1,
+    state: status.state,
+    url: webappUrl(config, row.domain_name),
+    last_reload: status.last_reload,
+  };
+}

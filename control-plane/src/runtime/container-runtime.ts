@@ -1,0 +1,93 @@
+// The scheduler abstraction (Dokku-style): services and the reconciler talk to
+// this interface only. DockerRuntime drives a real engine; FakeRuntime backs
+// fast unit tests; a Swarm implementation can come later behind the same shape.
+import type { WebappContainerSpec } from './container-spec.js';
+import type { PyhostLabels } from './labels.js';
+
+export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+export const CONTAINER_STATES: readonly ContainerState[] = [
+  'created',
+  'running',
+  'paused',
+  'restarting',
+  'removing',
+  'exited',
+  'dead',
+];
+
+export interface ManagedContainer {
+  id: string;
+  name: string;
+  labels: PyhostLabels;
+  state: ContainerState;
+  /** Null while the container has never exited. */
+  exitCode: number | null;
+  /** ISO timestamps; null when Docker reports its zero time (never started / never finished). */
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface RuntimeEvent {
+  id: string;
+  /** Docker's action: 'create' | 'start' | 'die' | 'stop' | 'kill' | 'oom' | 'destroy' | ... */
+  action: string;
+  labels: PyhostLabels;
+  /** Set on 'die' events. */
+  exitCode: number | null;
+  /** Unix time in milliseconds. */
+  time: number;
+}
+
+export interface WatchOptions {
+  /** Called when the event stream fails; the runtime reconnects by itself. */
+  onError?: (err: RuntimeError) => void;
+}
+
+export type RuntimeErrorCode =
+  | 'unavailable' // engine not reachable
+  | 'image_not_found'
+  | 'conflict' // e.g. a container of that name/generation already exists
+  | 'not_managed' // refused: the container carries no Pyhost labels
+  | 'start_failed'
+  | 'engine_error';
+
+export class RuntimeError extends Error {
+  override name = 'RuntimeError';
+  constructor(
+    readonly code: RuntimeErrorCode,
+    message: string,
+    readonly statusCode: number | null = null,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface ContainerRuntime {
+  /** Resolves when the engine answers; throws RuntimeError('unavailable') otherwise. */
+  ping(): Promise<void>;
+  imageExists(image: string): Promise<boolean>;
+  /**
+   * Creates and starts a hardened web-app container. If the start fails, the
+   * created container is removed before throwing (no orphans).
+   */
+  startWebapp(spec: WebappContainerSpec): Promise<ManagedContainer>;
+  /** Idempotent: already stopped or gone is success. */
+  stop(id: string, graceSeconds: number): Promise<void>;
+  /** Force-removes. Idempotent: gone is success. */
+  remove(id: string): Promise<void>;
+  /** All states; only this instance's labelled containers. */
+  list(instance: string): Promise<ManagedContainer[]>;
+  /** Null when the container is gone or is not a Pyhost container. */
+  inspect(id: string): Promise<ManagedContainer | null>;
+  /**
+   * Streams this instance's container events; reconnects if the stream ends.
+   * Returns the unsubscribe function.
+   */
+  watch(instance: string, onEvent: (e: RuntimeEvent) => void, options?: WatchOptions): () => void;
+}
+
+export function isContainerState(s: string): s is ContainerState {
+  return (CONTAINER_STATES as readonly string[]).includes(s);
+}

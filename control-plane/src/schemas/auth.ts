@@ -1,0 +1,46 @@
+import { Type } from 'typebox';
+
+export const Credentials = Type.Object(
+  {
+    username: Type.String({ maxLength: 64 }),
+    password: Type.String({ maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+);
+
+export const Me = Type.Object({
+  username: Type.String(),
+  is_admin: Type.Boolean(),
+  uid: Type.Integer(),
+  csrf_token: Type.Union([Type.String(), Type.Null()], { description: 'send as X-CSRF-Token on cookie-authenticated writes' }),
+  signup: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
+  domain: Type.String({ description: 'the base domain of this Pyhost' }),
+});
+
+export const SignupResult = Type.Object({
+  username: Type.String(),
+  is_admin: Type.Boolean(),
+  uid: Type.Integer(),
+});
+
+export const TokenInfo = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  created_at: Type.String(),
+  last_used_at: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const NewToken = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  created_at: Type.String(),
+  last_used_at: Type.Union([Type.String(), Type.Null()]),
+  token: Type.String({ description: 'shown once; only its hash is kept' }),
+});
+
+export const TokenRequest = Type.Object(
+  { name: Type.Optional(Type.String({ maxLength: 100 })) },
+  { additionalProperties: false },
+);
+
+export const TokenParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });

@@ -1,0 +1,91 @@
+import { Type } from 'typebox';
+import { MAX_WORKERS } from '../domain/webapp-rules.js';
+
+const NullableString = Type.Union([Type.String({ maxLength: 4096 }), Type.Null()]);
+
+export const UserParams = Type.Object({ username: Type.String({ maxLength: 64 }) });
+export const WebappParams = Type.Object({ username: Type.String({ maxLength: 64 }), domain_name: Type.String({ maxLength: 253 }) });
+export const StaticFileParams = Type.Object({
+  username: Type.String({ maxLength: 64 }),
+  domain_name: Type.String({ maxLength: 253 }),
+  id: Type.Integer({ minimum: 1 }),
+});
+
+export const Server = Type.Union([Type.Literal('uwsgi'), Type.Literal('gunicorn')]);
+
+export const LastReload = Type.Union([
+  Type.Object({
+    at: Type.String(),
+    duration_ms: Type.Integer(),
+    ok: Type.Boolean(),
+    error: NullableString,
+  }),
+  Type.Null(),
+]);
+
+export const Webapp = Type.Object({
+  id: Type.Integer(),
+  user: Type.String(),
+  domain_name: Type.String(),
+  python_version: Type.String(),
+  source_directory: NullableString,
+  working_directory: NullableString,
+  virtualenv_path: NullableString,
+  expiry: Type.Null({ description: 'apps on Pyhost do not expire' }),
+  force_https: Type.Boolean(),
+  password_protection_enabled: Type.Boolean(),
+  password_protection_username: NullableString,
+  password_protection_password: Type.Null({ description: 'stored hashed, so never shown' }),
+  server: Server,
+  workers: Type.Integer(),
+  env: Type.Record(Type.String(), Type.String()),
+  auto_reload: Type.Boolean(),
+  enabled: Type.Boolean(),
+  state: Type.Union([
+    Type.Literal('starting'),
+    Type.Literal('running'),
+    Type.Literal('crashed'),
+    Type.Literal('stopped'),
+    Type.Literal('disabled'),
+  ]),
+  url: Type.String(),
+  last_reload: LastReload,
+});
+
+export const CreateWebapp = Type.Object(
+  {
+    domain_name: Type.Optional(Type.String({ maxLength: 253 })),
+    python_version: Type.Optional(Type.String({ maxLength: 20 })),
+  },
+  { additionalProperties: false },
+);
+
+export const PatchWebapp = Type.Object(
+  {
+    python_version: Type.Optional(Type.String({ maxLength: 20 })),
+    source_directory: Type.Optional(NullableString),
+    working_directory: Type.Optional(NullableString),
+    virtualenv_path: Type.Optional(NullableString),
+    force_https: Type.Optional(Type.Boolean()),
+    password_protection_enabled: Type.Optional(Type.Boolean()),
+    password_protection_username: Type.Optional(NullableString),
+    password_protection_password: Type.Optional(NullableString),
+    server: Type.Optional(Server),
+    workers: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_WORKERS })),
+    env: Type.Optional(Type.Record(Type.String({ maxLength: 128 }), Type.String({ maxLength: 4096 }))),
+    auto_reload: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+export const StaticFile = Type.Object({ id: Type.Integer(), url: Type.String(), path: Type.String() });
+
+export const CreateStaticFile = Type.Object(
+  { url: Type.String({ maxLength: 512 }), path: Type.String({ maxLength: 4096 }) },
+  { additionalProperties: false },
+);
+
+export const PatchStaticFile = Type.Object(
+  { url: Type.Optional(Type.String({ maxLength: 512 })), path: Type.Optional(Type.String({ maxLength: 4096 })) },
+  { additionalProperties: false },
+);

@@ -1,0 +1,48 @@
+import { loadConfig, ConfigError } from './config.js';
+import { buildApp } from './app.js';
+
+// The api process: reads the configuration, builds the app, listens, and
+// closes gracefully on SIGTERM/SIGINT.
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`pyhost: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = {
+    level: config.logLevel,
+    // Pretty for a person at a terminal, JSON lines for everything else.
+    ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss' } } } : {}),
+  };
+  const app = await buildApp({ config, logger });
+
+  let closing = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (closing) return;
+      closing = true;
+      app.log.info({ signal }, 'shutting down');
+      app.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          app.log.error({ err }, 'error while shutting down');
+          process.exit(1);
+        },
+      );
+    });
+  }
+
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info({ data: config.dataDir, domain: config.domain, signup: config.signup }, `Pyhost is up on port ${config.port}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

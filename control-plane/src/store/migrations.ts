@@ -1,0 +1,74 @@
+// Versioned schema migrations. Each entry runs once, in order, inside a
+// transaction; `PRAGMA user_version` records how far a database has come.
+// Never edit a released migration: add a new one.
+
+export interface Migration {
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'users, sessions, API tokens, web apps, static file mappings',
+    sql: `
+      CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      CREATE TABLE users (
+        id            INTEGER PRIMARY KEY,
+        username      TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        is_admin      INTEGER NOT NULL DEFAULT 0 CHECK (is_admin IN (0, 1)),
+        created_at    TEXT NOT NULL
+      );
+      CREATE TABLE sessions (
+        id_hash    TEXT PRIMARY KEY,
+        user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        csrf_token TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      CREATE INDEX sessions_user ON sessions(user_id);
+      CREATE TABLE api_tokens (
+        id           INTEGER PRIMARY KEY,
+        user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        name         TEXT NOT NULL,
+        token_hash   TEXT NOT NULL UNIQUE,
+        created_at   TEXT NOT NULL,
+        last_used_at TEXT
+      );
+      CREATE INDEX api_tokens_user ON api_tokens(user_id);
+      CREATE TABLE webapps (
+        id                          INTEGER PRIMARY KEY,
+        user_id                     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        domain_name                 TEXT NOT NULL UNIQUE,
+        python_version              TEXT NOT NULL,
+        source_directory            TEXT,
+        working_directory           TEXT,
+        virtualenv_path             TEXT,
+        force_https                 INTEGER NOT NULL DEFAULT 0,
+        password_protection_enabled INTEGER NOT NULL DEFAULT 0,
+        password_protection_username TEXT,
+        password_protection_hash    TEXT,
+        server                      TEXT NOT NULL DEFAULT 'uwsgi' CHECK (server IN ('uwsgi', 'gunicorn')),
+        workers                     INTEGER NOT NULL DEFAULT 1,
+        env_json                    TEXT NOT NULL DEFAULT '{}',
+        auto_reload                 INTEGER NOT NULL DEFAULT 0,
+        enabled                     INTEGER NOT NULL DEFAULT 1,
+        created_at                  TEXT NOT NULL,
+        updated_at                  TEXT NOT NULL
+      );
+      CREATE INDEX webapps_user ON webapps(user_id);
+      CREATE TABLE static_files (
+        id         INTEGER PRIMARY KEY,
+        webapp_id  INTEGER NOT NULL REFERENCES webapps(id) ON DELETE CASCADE,
+        url        TEXT NOT NULL,
+        path       TEXT NOT NULL,
+        UNIQUE (webapp_id, url)
+      );
+    `,
+  },
+];

@@ -1,0 +1,130 @@
+import { nowIso, type Db } from './database.js';
+
+export type ServerKind = 'uwsgi' | 'gunicorn';
+
+export interface WebappRow {
+  id: number;
+  user_id: number;
+  domain_name: string;
+  python_version: string;
+  source_directory: string | null;
+  working_directory: string | null;
+  virtualenv_path: string | null;
+  force_https: 0 | 1;
+  password_protection_enabled: 0 | 1;
+  password_protection_username: string | null;
+  password_protection_hash: string | null;
+  server: ServerKind;
+  workers: number;
+  env_json: string;
+  auto_reload: 0 | 1;
+  enabled: 0 | 1;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Columns a PATCH may change, already validated and in storage form. */
+export type WebappChanges = Partial<
+  Pick<
+    WebappRow,
+    | 'source_directory'
+    | 'working_directory'
+    | 'virtualenv_path'
+    | 'force_https'
+    | 'password_protection_enabled'
+    | 'password_protection_username'
+    | 'password_protection_hash'
+    | 'server'
+    | 'workers'
+    | 'env_json'
+    | 'auto_reload'
+    | 'enabled'
+    | 'python_version'
+  >
+>;
+
+export interface StaticFileRow {
+  id: number;
+  webapp_id: number;
+  url: string;
+  path: string;
+}
+
+export class WebappsStore {
+  constructor(private readonly db: Db) {}
+
+  forUser(userId: number): WebappRow[] {
+    return this.db.prepare('SELECT * FROM webapps WHERE user_id = ? ORDER BY id').all(userId) as WebappRow[];
+  }
+
+  all(): WebappRow[] {
+    return this.db.prepare('SELECT * FROM webapps ORDER BY id').all() as WebappRow[];
+  }
+
+  byDomain(domain: string): WebappRow | undefined {
+    return this.db.prepare('SELECT * FROM webapps WHERE domain_name = ?').get(domain) as WebappRow | undefined;
+  }
+
+  byId(id: number): WebappRow | undefined {
+    return this.db.prepare('SELECT * FROM webapps WHERE id = ?').get(id) as WebappRow | undefined;
+  }
+
+  insert(row: Pick<WebappRow, 'user_id' | 'domain_name' | 'python_version' | 'source_directory' | 'working_directory'>): WebappRow {
+    const now = nowIso();
+    const info = this.db
+      .prepare(
+        `INSERT INTO webapps (user_id, domain_name, python_version, source_directory, working_directory, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(row.user_id, row.domain_name, row.python_version, row.source_directory, row.working_directory, now, now);
+    return this.byId(Number(info.lastInsertRowid))!;
+  }
+
+  update(id: number, changes: WebappChanges): WebappRow {
+    const keys = Object.keys(changes) as (keyof WebappChanges)[];
+    if (keys.length > 0) {
+      // Column names come from the typed key list above, never from input.
+      const assignments = keys.map((k) => `${k} = @${k}`).join(', ');
+      this.db.prepare(`UPDATE webapps SET ${assignments}, updated_at = @updated_at WHERE id = @id`).run({
+        ...changes,
+        updated_at: nowIso(),
+        id,
+      });
+    }
+    return this.byId(id)!;
+  }
+
+  remove(id: number): void {
+    this.db.prepare('DELETE FROM webapps WHERE id = ?').run(id);
+  }
+
+  staticFiles(webappId: number): StaticFileRow[] {
+    return this.db.prepare('SELECT * FROM static_files WHERE webapp_id = ? ORDER BY id').all(webappId) as StaticFileRow[];
+  }
+
+  staticFile(webappId: number, id: number): StaticFileRow | undefined {
+    return this.db
+      .prepare('SELECT * FROM static_files WHERE webapp_id = ? AND id = ?')
+      .get(webappId, id) as StaticFileRow | undefined;
+  }
+
+  staticFileByUrl(webappId: number, url: string): StaticFileRow | undefined {
+    return this.db
+      .prepare('SELECT * FROM static_files WHERE webapp_id = ? AND url = ?')
+      .get(webappId, url) as StaticFileRow | undefined;
+  }
+
+  insertStaticFile(webappId: number, url: string, path: string): StaticFileRow {
+    const info = this.db.prepare('INSERT INTO static_files (webapp_id, url, path) VALUES (?, ?, ?)').run(webappId, url, path);
+    return this.staticFile(webappId, Number(info.lastInsertRowid))!;
+  }
+
+  updateStaticFile(webappId: number, id: number, fields: { url: string; path: string }): StaticFileRow {
+    this.db.prepare('UPDATE static_files SET url = ?, path = ? WHERE webapp_id = ? AND id = ?').run(fields.url, fields.path, webappId, id);
+    return this.staticFile(webappId, id)!;
+  }
+
+  removeStaticFile(webappId: number, id: number): boolean {
+    return this.db.prepare('DELETE FROM static_files WHERE webapp_id = ? AND id = ?').run(webappId, id).changes > 0;
+  }
+}

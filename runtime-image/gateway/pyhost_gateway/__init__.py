@@ -1,0 +1,1 @@
+"""Pyhost gateway: runs uWSGI or gunicorn on a user's WSGI file."""

@@ -1,0 +1,107 @@
+import unittest
+
+from pyhost_gateway.argv import GATEWAY_PATH, SHIM, build_argv, build_env, render
+from pyhost_gateway.config import from_env
+
+BASE = {"PYHOST_DOMAIN_NAME": "alice.localhost", "PYHOST_USERNAME": "alice",
+        "PYHOST_SOURCE_DIR": "/home/alice/proj", "PYHOST_WORKING_DIR": "/home/alice/work"}
+SOCK, FIFO = "/run/pyhost/.app-3.sock", "/tmp/pyhost/uwsgi-3.fifo"
+
+
+def argv_for(**env):
+    cfg = from_env({**BASE, **{f"PYHOST_{k.upper()}": str(v) for k, v in env.items()}})
+    return build_argv(cfg, SOCK, FIFO, backlog=512)
+
+
+class ArgvTableTest(unittest.TestCase):
+    # (name, env, must contain, must not contain)
+    CASES = [
+        ("uwsgi defaults", {},
+         ["--plugins=python3", f"--http-socket={SOCK}", "--processes=1", "--master",
+          f"--master-fifo={FIFO}", "--need-app", "--chdir=/home/alice/work",
+          f"--pythonpath={GATEWAY_PATH}", f"--module={SHIM}", "--listen=512", "--die-on-term"],
+         ["--lazy-apps", "--http", "--vacuum"]),
+        ("uwsgi workers", {"workers": 4}, ["--processes=4"], ["--processes=1"]),
+        ("uwsgi virtualenv", {"virtualenv": "/home/alice/.virtualenvs/v"},
+         ["--virtualenv=/home/alice/.virtualenvs/v"], []),
+        ("uwsgi without virtualenv", {}, [], ["--virtualenv"]),
+        ("gunicorn defaults", {"server": "gunicorn"},
+         [f"--bind=unix:{SOCK}", "--workers=1", "--preload", "--chdir=/home/alice/work",
+          f"--pythonpath={GATEWAY_PATH}", "--backlog=512", "--worker-tmp-dir=/tmp/pyhost",
+          "--config=python:pyhost_gateway.gunicorn_conf", "--error-logfile=-"],
+         ["--daemon", "--reload"]),
+        ("gunicorn workers", {"server": "gunicorn", "workers": 16}, ["--workers=16"], []),
+        ("gunicorn virtualenv goes through the shim", {"server": "gunicorn", "virtualenv": "/v"},
+         [], ["--virtualenv=/v", "--home=/v"]),
+    ]
+
+    def test_cases(self):
+        for name, env, present, absent in self.CASES:
+            with self.subTest(name):
+                argv = argv_for(**env)
+                for arg in present:
+                    self.assertIn(arg, argv)
+                for arg in absent:
+                    self.assertFalse(any(a == arg or a.startswith(arg + "=") for a in argv), arg)
+
+    def test_executables(self):
+        self.assertEqual(argv_for()[0], "uwsgi")
+        gunicorn = argv_for(server="gunicorn")
+        self.assertEqual(gunicorn[0], "gunicorn")
+        self.assertEqual(gunicorn[-1], SHIM)  # the app is gunicorn's positional argument
+
+    def test_no_shell_and_no_spaces_inside_options(self):
+        for env in ({}, {"server": "gunicorn"}):
+            for arg in argv_for(**env)[1:]:
+                if arg != SHIM:
+                    self.assertTrue(arg.startswith("--"), arg)
+                self.assertNotIn(" ", arg)
+
+    def test_each_option_once(self):
+        for env in ({}, {"server": "gunicorn"}):
+            names = [a.split("=", 1)[0] for a in argv_for(**env)[1:] if a.startswith("--")]
+            self.assertEqual(len(names), len(set(names)), names)
+
+    def test_render(self):
+        self.assertEqual(render([("master", None), ("processes", 2), ("chmod-socket", "660")]),
+                         ["--master", "--processes=2", "--chmod-socket=660"])
+
+    def test_paths_with_spaces_stay_one_argument(self):
+        cfg = from_env({**BASE, "PYHOST_WORKING_DIR": "/home/alice/my project"})
+        self.assertIn("--chdir=/home/alice/my project", build_argv(cfg, SOCK, FIFO))
+
+
+class EnvTest(unittest.TestCase):
+    def env(self, base=None, **cfg_env):
+        cfg = from_env({**BASE, **cfg_env})
+        return build_env(cfg, base or {"PATH": "/usr/bin:/bin", "SECRET_KEY": "s3"},
+                         server_id="7-3", inbox="/tmp/pyhost/inbox.sock")
+
+    def test_identity_and_passthrough(self):
+        env = self.env()
+        self.assertEqual((env["HOME"], env["USER"], env["LOGNAME"]), ("/home/alice", "alice", "alice"))
+        self.assertEqual(env["SECRET_KEY"], "s3")
+        self.assertEqual(env["PATH"], "/usr/bin:/bin")
+        self.assertNotIn("VIRTUAL_ENV", env)
+
+    def test_shim_variables(self):
+        env = self.env()
+        self.assertEqual(env["PYHOST_SHIM_WSGI_FILE"], "/var/www/alice_localhost_wsgi.py")
+        self.assertEqual(env["PYHOST_SHIM_SOURCE_DIR"], "/home/alice/proj")
+        self.assertEqual(env["PYHOST_SHIM_INBOX"], "/tmp/pyhost/inbox.sock")
+        self.assertEqual(env["PYHOST_SHIM_SERVER_ID"], "7-3")
+        self.assertEqual(env["PYHOST_SHIM_VIRTUALENV"], "")
+        self.assertEqual(env["PYHOST_SHIM_LOAD_TIMEOUT"], "15.0")
+
+    def test_virtualenv_first_on_path(self):
+        env = self.env(PYHOST_VIRTUALENV="/home/alice/.virtualenvs/v")
+        self.assertEqual(env["VIRTUAL_ENV"], "/home/alice/.virtualenvs/v")
+        self.assertTrue(env["PATH"].startswith("/home/alice/.virtualenvs/v/bin:"))
+        self.assertEqual(env["PYHOST_SHIM_VIRTUALENV"], "/home/alice/.virtualenvs/v")
+
+    def test_stale_virtual_env_removed(self):
+        self.assertNotIn("VIRTUAL_ENV", self.env(base={"VIRTUAL_ENV": "/old"}))
+
+
+if __name__ == "__main__":
+    unittest.main()

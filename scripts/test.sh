@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `npm test`: set up what is missing, then run every check: lint, types, the
+# gateway's Python unit tests and the control plane's tests (unit, API on
+# real SQLite files, integration against the real Docker Engine).
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO_ROOT"
+
+bash scripts/setup.sh
+
+echo "test: lint"
+npx eslint .
+echo "test: typecheck"
+npm run typecheck --silent
+echo "test: gateway unit tests"
+python3 -m unittest discover -s runtime-image/gateway/tests -t runtime-image/gateway
+echo "test: control plane"
+npm test --workspace control-plane
