@@ -1,6 +1,7 @@
 import Fastify, { type FastifyServerOptions, type RouteOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
+import type { ContainerRuntime } from './runtime/index.js';
 import storePlugin from './plugins/store.js';
 import servicesPlugin from './plugins/services.js';
 import errorsPlugin from './plugins/errors.js';
@@ -14,6 +15,8 @@ import v0Routes from './routes/v0.js';
 export interface AppOptions {
   config: Config;
   logger?: FastifyServerOptions['logger'];
+  /** Where web apps run; null keeps records only (no container engine). */
+  runtime?: ContainerRuntime | null;
   /** Called for every route as it is registered (the authorization tests list them this way). */
   onRoute?: (route: RouteOptions) => void;
 }
@@ -22,7 +25,7 @@ export interface AppOptions {
  * Builds the control plane's HTTP app. It never listens: server.ts owns the
  * process, and tests drive the very same app with inject().
  */
-export async function buildApp({ config, logger = false, onRoute }: AppOptions) {
+export async function buildApp({ config, logger = false, runtime = null, onRoute }: AppOptions) {
   const app = Fastify({
     logger,
     trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
@@ -33,7 +36,7 @@ export async function buildApp({ config, logger = false, onRoute }: AppOptions) 
 
   await app.register(storePlugin, { config });
   await app.register(errorsPlugin);
-  await app.register(servicesPlugin);
+  await app.register(servicesPlugin, { runtime });
   await app.register(bodyParsersPlugin);
   await app.register(openapiPlugin);
   await app.register(authenticationPlugin);

@@ -23,6 +23,19 @@ export interface Config {
   /** Proxies whose X-Forwarded-* headers are believed (addresses or CIDRs). */
   readonly trustedProxies: readonly string[];
   readonly logLevel: string;
+  /** The image every web app runs in. */
+  readonly runtimeImage: string;
+  /** Docker Engine's API socket. */
+  readonly dockerSocket: string;
+  /** Per web-app container limits (one instance-wide setting each). */
+  readonly appLimits: {
+    readonly memoryBytes: number;
+    readonly nanoCpus: number;
+    readonly pids: number;
+    readonly logMaxBytes: number;
+  };
+  /** How long Reload waits for the app to answer before it reports failure. */
+  readonly reloadTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -35,6 +48,16 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function decimal(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a number between ${min} and ${max}, got "${raw}"`);
+  }
   return value;
 }
 
@@ -74,5 +97,14 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     uidBase: integer(env, 'PYHOST_UID_BASE', 10000, 1000, 2 ** 31 - 2 ** 20),
     trustedProxies: Object.freeze(proxies),
     logLevel: env.PYHOST_LOG_LEVEL ?? 'info',
+    runtimeImage: env.PYHOST_RUNTIME_IMAGE ?? 'pyhost-runtime:latest',
+    dockerSocket: env.PYHOST_DOCKER_SOCKET ?? '/var/run/docker.sock',
+    appLimits: Object.freeze({
+      memoryBytes: integer(env, 'PYHOST_APP_MEMORY_MB', 512, 32, 1 << 20) * 1024 * 1024,
+      nanoCpus: Math.round(decimal(env, 'PYHOST_APP_CPUS', 1, 0.05, 64) * 1e9),
+      pids: integer(env, 'PYHOST_APP_PIDS', 256, 16, 100_000),
+      logMaxBytes: 20 * 1024 * 1024,
+    }),
+    reloadTimeoutMs: integer(env, 'PYHOST_RELOAD_TIMEOUT_SECONDS', 20, 1, 600) * 1000,
   });
 }

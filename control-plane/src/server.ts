@@ -1,5 +1,6 @@
 import { loadConfig, ConfigError } from './config.js';
 import { buildApp } from './app.js';
+import { createDockerRuntime } from './runtime/index.js';
 
 // The api process: reads the configuration, builds the app, listens, and
 // closes gracefully on SIGTERM/SIGINT.
@@ -20,7 +21,18 @@ async function main(): Promise<void> {
     // Pretty for a person at a terminal, JSON lines for everything else.
     ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss' } } } : {}),
   };
-  const app = await buildApp({ config, logger });
+  const runtime = createDockerRuntime({ socketPath: config.dockerSocket });
+  try {
+    await runtime.ping();
+  } catch (err) {
+    console.error(`pyhost: the Docker Engine at ${config.dockerSocket} is not answering (${(err as Error).message}). Run scripts/setup.sh, or set PYHOST_DOCKER_SOCKET.`);
+    process.exit(2);
+  }
+  if (!(await runtime.imageExists(config.runtimeImage))) {
+    console.error(`pyhost: the runtime image ${config.runtimeImage} is missing. Run scripts/setup.sh to build it.`);
+    process.exit(2);
+  }
+  const app = await buildApp({ config, logger, runtime });
 
   let closing = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -39,3 +39,13 @@ export class TooLargeError extends DomainError {}
 
 /** The feature exists in the API but this instance cannot do it yet. */
 export class NotImplementedError extends DomainError {}
+
+/** A reload or restart did not bring the app up; `logTail` is the end of its error log. */
+export class ReloadFailedError extends DomainError {
+  constructor(message: string, readonly logTail: string) {
+    super(message);
+  }
+}
+
+/** Something Pyhost depends on (the container engine) is not answering. */
+export class UnavailableError extends DomainError {}

@@ -21,6 +21,11 @@ function parseForm(body: string): Record<string, unknown> {
 export default fp(
   async (app) => {
     await app.register(formbody, { parser: parseForm });
+    // A POST with no body at all (`curl -X POST …/reload/`) is an empty object,
+    // so schemas say which fields are missing instead of "body must be object".
+    app.addHook('preValidation', async (request) => {
+      if (request.body == null && ['POST', 'PUT', 'PATCH'].includes(request.method)) request.body = {};
+    });
     // Files stream straight to disk; the per-request size limit is set by the route.
     await app.register(multipart, { limits: { fields: 10, files: 1, fileSize: app.config.maxUploadBytes } });
   },

@@ -7,8 +7,10 @@ import {
   NotFoundError,
   NotImplementedError,
   RateLimitedError,
+  ReloadFailedError,
   TooLargeError,
   UnauthenticatedError,
+  UnavailableError,
   ValidationError,
 } from '../domain/errors.js';
 
@@ -17,6 +19,8 @@ export interface ErrorBody {
   error: string;
   detail: string;
   field?: string;
+  /** The end of the app's error log, when a reload failed. */
+  log_tail?: string;
 }
 
 function statusOf(err: DomainError): number {
@@ -27,13 +31,16 @@ function statusOf(err: DomainError): number {
   if (err instanceof ConflictError) return 409;
   if (err instanceof TooLargeError) return 413;
   if (err instanceof RateLimitedError) return 429;
+  if (err instanceof ReloadFailedError) return 422;
   if (err instanceof NotImplementedError) return 501;
+  if (err instanceof UnavailableError) return 503;
   return 500;
 }
 
 const NAMES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
-  413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 501: 'Not Implemented',
+  413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests',
+  501: 'Not Implemented', 503: 'Service Unavailable',
 };
 
 interface AjvError { instancePath?: string; keyword?: string; message?: string; params?: Record<string, unknown> }
@@ -63,7 +70,8 @@ export default fp(
         if (err instanceof RateLimitedError) void reply.header('Retry-After', String(err.retryAfterSeconds));
         const body: ErrorBody = { error: NAMES[status] ?? 'Error', detail: err.message };
         if (err instanceof ValidationError && err.field) body.field = err.field;
-        if (status >= 500) request.log.warn({ err }, 'not implemented');
+        if (err instanceof ReloadFailedError) body.log_tail = err.logTail;
+        if (status >= 500) request.log.warn({ err }, err.message);
         return reply.status(status).send(body);
       }
       if (error.validation) {

@@ -4,12 +4,18 @@ import { FileService } from '../services/file-service.js';
 import { WebappService } from '../services/webapp-service.js';
 import type { WebappLifecycle } from '../services/lifecycle.js';
 import { StoreOnlyLifecycle } from '../services/store-only-lifecycle.js';
+import { DockerLifecycle } from '../services/docker-lifecycle.js';
+import { Reconciler } from '../services/reconciler.js';
+import { UsersStore } from '../store/users-store.js';
+import type { ContainerRuntime } from '../runtime/index.js';
 
 export interface Services {
   auth: AuthService;
   webapps: WebappService;
   files: FileService;
   lifecycle: WebappLifecycle;
+  /** Present when web apps run on a container engine. */
+  reconciler: Reconciler | null;
 }
 
 declare module 'fastify' {
@@ -18,14 +24,32 @@ declare module 'fastify' {
   }
 }
 
-export default fp(
-  async (app) => {
+/**
+ * The services, wired once. With a container runtime, web apps run for real
+ * and a reconciler keeps Docker in line with the database; without one
+ * (`runtime: null`) the API keeps records only.
+ */
+export default fp<{ runtime: ContainerRuntime | null }>(
+  async (app, { runtime }) => {
     const webapps = new WebappService(app.db, app.config);
+    let lifecycle: WebappLifecycle = new StoreOnlyLifecycle(webapps.store);
+    let reconciler: Reconciler | null = null;
+    if (runtime) {
+      const users = new UsersStore(app.db);
+      const log = app.log.child({ component: 'runtime' });
+      const docker = new DockerLifecycle(app.config, app.instanceId, webapps.store, users, runtime, log);
+      reconciler = new Reconciler(app.config, app.instanceId, webapps.store, users, runtime, docker, log);
+      lifecycle = docker;
+      app.addHook('onReady', async () => reconciler!.start());
+      // Containers keep running when the api stops: apps never depend on it.
+      app.addHook('onClose', async () => reconciler!.stop());
+    }
     app.decorate('services', {
       auth: new AuthService(app.db, app.config),
       webapps,
       files: new FileService(app.config),
-      lifecycle: new StoreOnlyLifecycle(webapps.store),
+      lifecycle,
+      reconciler,
     });
   },
   { name: 'services', dependencies: ['store'] },

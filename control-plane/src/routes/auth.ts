@@ -75,9 +75,9 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/api/auth/tokens', {
-    schema: { tags: ['accounts'], summary: 'Create an API token (shown once)', body: Type.Optional(TokenRequest), response: responses({ 201: NewToken }) },
+    schema: { tags: ['accounts'], summary: 'Create an API token (shown once)', body: TokenRequest, response: responses({ 201: NewToken }) },
   }, async (request, reply) => {
-    const created = auth.createToken(request.principal!.userId, request.body?.name ?? 'API token');
+    const created = auth.createToken(request.principal!.userId, request.body.name ?? 'API token');
     return reply.status(201).send({ ...tokenInfo(created.row), token: created.token });
   });
 

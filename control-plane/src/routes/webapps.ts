@@ -20,10 +20,10 @@ const webappRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/webapps/', {
-    schema: { tags, summary: 'Create a web app (and start it)', params: UserParams, body: Type.Optional(CreateWebapp), response: responses({ 201: Webapp }) },
+    schema: { tags, summary: 'Create a web app (and start it)', params: UserParams, body: CreateWebapp, response: responses({ 201: Webapp }) },
   }, async (request, reply) => {
     const owner = request.owner!;
-    const row = await webapps.create(owner, request.body ?? {});
+    const row = await webapps.create(owner, request.body);
     await lifecycle.created(owner, row);
     return reply.status(201).send(view(row, owner.username));
   });

@@ -5,6 +5,7 @@ export const ErrorSchema = Type.Object(
     error: Type.String({ description: 'HTTP status text' }),
     detail: Type.String({ description: 'what went wrong, for a person' }),
     field: Type.Optional(Type.String({ description: 'the input at fault' })),
+    log_tail: Type.Optional(Type.String({ description: "the end of the app's error log, when a reload failed" })),
   },
   { $id: 'Error' },
 );

@@ -71,4 +71,17 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'container generations, last reload, crash-loop state',
+    sql: `
+      ALTER TABLE webapps ADD COLUMN active_generation INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE webapps ADD COLUMN next_generation INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE webapps ADD COLUMN last_reload_at TEXT;
+      ALTER TABLE webapps ADD COLUMN last_reload_ms INTEGER;
+      ALTER TABLE webapps ADD COLUMN last_reload_ok INTEGER;
+      ALTER TABLE webapps ADD COLUMN last_reload_error TEXT;
+      ALTER TABLE webapps ADD COLUMN crashed_reason TEXT;
+    `,
+  },
 ];

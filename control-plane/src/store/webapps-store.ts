@@ -21,6 +21,16 @@ export interface WebappRow {
   enabled: 0 | 1;
   created_at: string;
   updated_at: string;
+  /** The container generation that serves traffic; 0 when none has started. */
+  active_generation: number;
+  /** The next generation number to hand out: container names never repeat. */
+  next_generation: number;
+  last_reload_at: string | null;
+  last_reload_ms: number | null;
+  last_reload_ok: 0 | 1 | null;
+  last_reload_error: string | null;
+  /** Set when restarts gave up (a crash loop); cleared by the next reload. */
+  crashed_reason: string | null;
 }
 
 /** Columns a PATCH may change, already validated and in storage form. */
@@ -96,6 +106,29 @@ export class WebappsStore {
 
   remove(id: number): void {
     this.db.prepare('DELETE FROM webapps WHERE id = ?').run(id);
+  }
+
+  /** Hands out the next container generation for this web app. */
+  allocateGeneration(id: number): number {
+    const row = this.db
+      .prepare('UPDATE webapps SET next_generation = next_generation + 1 WHERE id = ? RETURNING next_generation - 1 AS generation')
+      .get(id) as { generation: number } | undefined;
+    if (!row) throw new Error(`web app ${id} vanished`);
+    return row.generation;
+  }
+
+  setActiveGeneration(id: number, generation: number): void {
+    this.db.prepare('UPDATE webapps SET active_generation = ? WHERE id = ?').run(generation, id);
+  }
+
+  recordReload(id: number, result: { ok: boolean; durationMs: number; error: string | null }): void {
+    this.db
+      .prepare('UPDATE webapps SET last_reload_at = ?, last_reload_ms = ?, last_reload_ok = ?, last_reload_error = ? WHERE id = ?')
+      .run(new Date().toISOString(), Math.round(result.durationMs), result.ok ? 1 : 0, result.error, id);
+  }
+
+  setCrashed(id: number, reason: string | null): void {
+    this.db.prepare('UPDATE webapps SET crashed_reason = ? WHERE id = ?').run(reason, id);
   }
 
   staticFiles(webappId: number): StaticFileRow[] {

@@ -1,0 +1,29 @@
+/**
+ * Runs async work one at a time per key (per web app): a reload, a
+ * replacement and the reconciler never act on the same app at once.
+ */
+export class KeyedLock {
+  private readonly tails = new Map<number, Promise<unknown>>();
+
+  isBusy(key: number): boolean {
+    return this.tails.has(key);
+  }
+
+  busyKeys(): Set<number> {
+    return new Set(this.tails.keys());
+  }
+
+  run<T>(key: number, work: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const result = previous.then(work, work);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
+}

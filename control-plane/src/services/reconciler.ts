@@ -1,0 +1,183 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config.js';
+import { uidFor } from '../domain/layout.js';
+import { plan, type ActualContainer, type DesiredWebapp } from '../domain/reconcile-plan.js';
+import type { ContainerRuntime, ManagedContainer } from '../runtime/index.js';
+import type { UsersStore } from '../store/users-store.js';
+import type { WebappsStore } from '../store/webapps-store.js';
+import { appendErrorLog, errorLogPath } from './app-logs.js';
+import type { DockerLifecycle } from './docker-lifecycle.js';
+
+/** Restarts in a row before an app is left crashed until its next reload. */
+export const MAX_RESTARTS = 5;
+const BASE_BACKOFF_MS = 1000;
+const MAX_BACKOFF_MS = 60_000;
+/** A container that ran this long was not crash-looping: its backoff starts over. */
+const HEALTHY_AFTER_MS = 30_000;
+const SAFETY_NET_INTERVAL_MS = 30_000;
+
+interface Backoff {
+  restarts: number;
+  notBefore: number;
+}
+
+/** Delay before restart number `n` (1-based): 1 s, 2 s, 4 s… capped at a minute. */
+export function backoffDelay(n: number): number {
+  return Math.min(BASE_BACKOFF_MS * 2 ** Math.max(0, n - 1), MAX_BACKOFF_MS);
+}
+
+/**
+ * Converges this instance's containers to the database: at start-up, on
+ * every Docker event about them, and every 30 s as a safety net. The
+ * decisions are domain/reconcile-plan.ts; this class gathers the inputs and
+ * carries the actions out. It never touches containers without this
+ * instance's labels (the runtime lists only those).
+ */
+export class Reconciler {
+  private readonly backoff = new Map<number, Backoff>();
+  private running: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private unwatch: (() => void) | null = null;
+
+  constructor(
+    private readonly config: Config,
+    private readonly instance: string,
+    private readonly store: WebappsStore,
+    private readonly users: UsersStore,
+    private readonly runtime: ContainerRuntime,
+    private readonly lifecycle: DockerLifecycle,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    lifecycle.onRecovered = (id) => this.backoff.delete(id);
+  }
+
+  start(): void {
+    this.unwatch = this.runtime.watch(
+      this.instance,
+      (event) => {
+        if (event.labels.kind !== 'webapp' || event.labels.webapp === null) return;
+        if (['die', 'destroy', 'oom', 'kill'].includes(event.action)) {
+          if (event.labels.generation !== null) this.lifecycle.noteDown(event.labels.webapp, event.labels.generation);
+          this.trigger();
+        }
+      },
+      { onError: (err) => this.log.warn({ err }, 'docker event stream interrupted; reconnecting') },
+    );
+    this.timer = setInterval(() => this.trigger(), SAFETY_NET_INTERVAL_MS);
+    this.timer.unref();
+    this.trigger();
+  }
+
+  stop(): void {
+    this.unwatch?.();
+    if (this.timer) clearInterval(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+  }
+
+  /** Runs a pass now, or right after the one in progress. Resolves when the state has converged once. */
+  trigger(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        try {
+          await this.pass();
+        } catch (err) {
+          this.log.error({ err }, 'reconcile pass failed');
+        }
+      } while (this.again);
+    })().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async pass(): Promise<void> {
+    const apps = this.store.all();
+    const containers = (await this.runtime.list(this.instance)).filter((c) => c.labels.kind === 'webapp' && c.labels.webapp !== null);
+    const desired: DesiredWebapp[] = apps.map((a) => ({
+      id: a.id,
+      enabled: a.enabled === 1,
+      activeGeneration: a.active_generation,
+      crashed: a.crashed_reason !== null,
+    }));
+    const actual: ActualContainer[] = containers.map((c) => ({
+      id: c.id,
+      webappId: c.labels.webapp!,
+      generation: c.labels.generation ?? -1,
+      running: c.state === 'running' || c.state === 'restarting',
+    }));
+    const byId = new Map(containers.map((c) => [c.id, c]));
+    const actions = plan(desired, actual, this.lifecycle.locks.busyKeys());
+    this.forgetHealthy(containers);
+
+    for (const action of actions.filter((a) => a.kind === 'remove')) {
+      this.log.info({ container: action.containerId, webappId: action.webappId, reason: action.reason }, 'removing container');
+      await this.lifecycle.removeContainer(byId.get(action.containerId)!);
+    }
+    for (const action of actions) {
+      if (action.kind !== 'start') continue;
+      await this.restartWithBackoff(action.webappId, containers);
+    }
+    // Running containers whose state this process has not seen yet (after a restart of the api).
+    for (const app of apps) {
+      if (app.enabled && actual.some((c) => c.webappId === app.id && c.generation === app.active_generation && c.running)) {
+        await this.lifecycle.adopt(app);
+      }
+    }
+  }
+
+  private async restartWithBackoff(webappId: number, containers: ManagedContainer[]): Promise<void> {
+    const entry = this.backoff.get(webappId) ?? { restarts: 0, notBefore: 0 };
+    const now = Date.now();
+    if (now < entry.notBefore) {
+      this.scheduleRetry(entry.notBefore - now);
+      return;
+    }
+    const app = this.store.byId(webappId);
+    if (!app) return;
+    if (entry.restarts >= MAX_RESTARTS) {
+      const last = containers.find((c) => c.labels.webapp === webappId && c.labels.generation === app.active_generation);
+      const reason = `the app's server stopped ${MAX_RESTARTS + 1} times in a row${last?.exitCode != null ? ` (last exit code ${last.exitCode})` : ''}; Pyhost stopped restarting it. Fix the cause, then Reload.`;
+      this.store.setCrashed(webappId, reason);
+      this.backoff.delete(webappId);
+      const owner = this.users.byId(app.user_id);
+      if (owner) {
+        const uid = process.getuid?.() === 0 ? uidFor(this.config.uidBase, owner.id) : null;
+        await appendErrorLog(errorLogPath(this.config.dataDir, owner.username, app.domain_name), reason, uid).catch(() => undefined);
+      }
+      this.log.warn({ webapp: app.domain_name }, 'crash loop: gave up restarting');
+      return;
+    }
+    entry.restarts += 1;
+    entry.notBefore = now + backoffDelay(entry.restarts);
+    this.backoff.set(webappId, entry);
+    this.log.info({ webapp: app.domain_name, attempt: entry.restarts }, 'restarting web app');
+    try {
+      await this.lifecycle.restart(webappId);
+    } catch (err) {
+      this.log.error({ err, webapp: app.domain_name }, 'restart failed');
+    }
+  }
+
+  private forgetHealthy(containers: ManagedContainer[]): void {
+    for (const c of containers) {
+      if (c.state !== 'running' || !c.startedAt || c.labels.webapp === null) continue;
+      if (Date.now() - Date.parse(c.startedAt) > HEALTHY_AFTER_MS) this.backoff.delete(c.labels.webapp);
+    }
+  }
+
+  private scheduleRetry(delayMs: number): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.trigger();
+    }, delayMs + 50);
+    this.retryTimer.unref();
+  }
+}
