@@ -237,7 +237,7 @@ export class DockerLifecycle implements WebappLifecycle {
     const oldRunDir = this.activeRunDir(app);
     const oldServes = !options.force && oldRunDir !== null && (await gateway.probe(oldRunDir, 1000));
     const started = await this.startGeneration(owner, app);
-    const answers = await gateway.waitUntilAnswers(started.runDir, this.config.reloadTimeoutMs);
+    const answers = await this.waitForStart(started.runDir);
     const duration = Date.now() - t0;
     if (!answers) {
       const tail = await logTail(errorLogPath(this.config.dataDir, owner.username, app.domain_name));
@@ -256,6 +256,21 @@ export class DockerLifecycle implements WebappLifecycle {
     this.routesChanged();
     this.store.recordReload(app.id, { ok: true, durationMs: duration, error: null });
     await this.retire(old);
+  }
+
+  /**
+   * Waits until a new container's app answers (true), or its gateway says
+   * the app failed to load (false, at once rather than at the deadline).
+   */
+  private async waitForStart(runDir: string): Promise<boolean> {
+    const deadline = Date.now() + this.config.reloadTimeoutMs;
+    while (Date.now() < deadline) {
+      if (await gateway.probe(runDir, 1000)) return true;
+      const s = await gateway.status(runDir, 1000).catch(() => null);
+      if (s?.state === 'failed') return false;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return false;
   }
 
   private async startFailure(runDir: string): Promise<string> {

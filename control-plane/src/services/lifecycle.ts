@@ -17,6 +17,8 @@ export interface WebappLifecycle {
   enable(owner: UserRow, app: WebappRow): Promise<void>;
   disable(owner: UserRow, app: WebappRow): Promise<void>;
   status(app: WebappRow): WebappStatus;
+  /** The run directory whose app.sock serves the app now, or null when none does. */
+  activeRunDir(app: WebappRow): string | null;
   /** A static mapping or protection setting changed: the router's table is stale. */
   routesChanged(): void;
 }

@@ -37,5 +37,9 @@ export class StoreOnlyLifecycle implements WebappLifecycle {
     return { state: app.enabled ? 'stopped' : 'disabled', last_reload: null };
   }
 
+  activeRunDir(): string | null {
+    return null;
+  }
+
   routesChanged(): void {}
 }

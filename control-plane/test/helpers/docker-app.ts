@@ -1,0 +1,126 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'vitest';
+import type Docker from 'dockerode';
+import { loadConfig, type Config } from '../../src/config.js';
+import { buildApp, type App } from '../../src/app.js';
+import { createDockerClient, createDockerRuntime } from '../../src/runtime/index.js';
+import { userDirs } from '../../src/domain/layout.js';
+import { wsgiFileName } from '../../src/domain/names.js';
+import { ADMIN, asToken, createUser, type TestUser } from './test-app.js';
+import { eventually } from './eventually.js';
+import { expectHardened } from './hardening.js';
+
+export const docker = createDockerClient();
+
+export interface DockerTestApp {
+  app: App;
+  config: Config;
+  dataDir: string;
+  /** `docker inspect` of every container this test app created, taken as it was created. */
+  inspected: Map<string, Promise<Docker.ContainerInspectInfo | null>>;
+  close(): Promise<void>;
+}
+
+/**
+ * The production app on the real Docker Engine, in a temp data directory
+ * (and so with its own instance id: it never touches other containers).
+ * close() removes every container of that instance.
+ */
+export async function createDockerTestApp(env: Record<string, string> = {}): Promise<DockerTestApp> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyhost-dk-'));
+  const config = loadConfig({ PYHOST_DATA: dataDir, PYHOST_ADMIN_USER: ADMIN.username, PYHOST_ADMIN_PASSWORD: ADMIN.password, ...env });
+  const runtime = createDockerRuntime({ socketPath: config.dockerSocket });
+  const app = await buildApp({ config, runtime });
+  await app.ready();
+  const inspected = new Map<string, Promise<Docker.ContainerInspectInfo | null>>();
+  const stopWatching = runtime.watch(app.instanceId, (e) => {
+    if (e.action === 'create') inspected.set(e.id, docker.getContainer(e.id).inspect().catch(() => null));
+  });
+  return {
+    app,
+    config,
+    dataDir,
+    inspected,
+    async close() {
+      stopWatching();
+      const instance = app.instanceId;
+      await app.close();
+      for (const c of await runtime.list(instance)) await runtime.remove(c.id);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function wsgiFile(t: DockerTestApp, user: TestUser, domain: string): string {
+  return path.join(userDirs(t.dataDir, user.username).www, wsgiFileName(domain));
+}
+
+export function errorLog(t: DockerTestApp, user: TestUser, domain: string): string {
+  return path.join(userDirs(t.dataDir, user.username).log, `${domain}.error.log`);
+}
+
+/** Writes a file as the user would (owned by their uid). */
+export function writeAsUser(file: string, content: string, uid: number): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+  if (process.getuid?.() === 0) fs.chownSync(file, uid, uid);
+}
+
+export function helloApp(text: string): string {
+  return [
+    'def application(environ, start_response):',
+    `    body = ${JSON.stringify(text)}.encode()`,
+    "    start_response('200 OK', [('Content-Type', 'text/plain'), ('Content-Length', str(len(body)))])",
+    '    return [body]',
+    '',
+  ].join('\n');
+}
+
+export async function uidOf(app: App, user: TestUser): Promise<number> {
+  return (await app.inject({ url: '/api/auth/me', headers: asToken(user.token) })).json().uid;
+}
+
+export async function getWebapp(app: App, user: TestUser, domain: string) {
+  const res = await app.inject({ url: `/api/v0/user/${user.username}/webapps/${domain}/`, headers: asToken(user.token) });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json();
+}
+
+export async function waitForState(app: App, user: TestUser, domain: string, state: string, timeoutMs = 30_000) {
+  return eventually(
+    async () => {
+      const w = await getWebapp(app, user, domain);
+      if (w.state !== state) throw new Error(`state is ${w.state}`);
+      return w;
+    },
+    { timeoutMs, what: `${domain} ${state}` },
+  );
+}
+
+/** The socket that serves a web app now, from the database's active generation. */
+export function activeSocket(t: DockerTestApp, domain: string): string {
+  const row = t.app.services.webapps.store.byDomain(domain)!;
+  const dir = t.app.services.lifecycle.activeRunDir(row);
+  if (!dir) throw new Error(`${domain} has no active container`);
+  return path.join(dir, 'app.sock');
+}
+
+export async function newUser(app: App) {
+  const user = await createUser(app);
+  return { user, uid: await uidOf(app, user) };
+}
+
+/** Checks the hardening of every container the test app created, on whatever path it was created. */
+export async function expectAllHardened(t: DockerTestApp, users: Map<string, number>): Promise<number> {
+  let checked = 0;
+  for (const pending of t.inspected.values()) {
+    const info = await pending;
+    if (!info) continue; // removed before it could be inspected (a start that failed)
+    const username = info.Config.Labels['io.pyhost.user']!;
+    expectHardened(info, { uid: users.get(username)!, username });
+    checked++;
+  }
+  return checked;
+}
