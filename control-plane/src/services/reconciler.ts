@@ -1,10 +1,12 @@
+import fsp from 'node:fs/promises';
+import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import { uidFor } from '../domain/layout.js';
 import { plan, type ActualContainer, type DesiredWebapp } from '../domain/reconcile-plan.js';
 import type { ContainerRuntime, ManagedContainer } from '../runtime/index.js';
 import type { UsersStore } from '../store/users-store.js';
-import type { WebappsStore } from '../store/webapps-store.js';
+import type { WebappRow, WebappsStore } from '../store/webapps-store.js';
 import { appendErrorLog, errorLogPath } from './app-logs.js';
 import type { DockerLifecycle } from './docker-lifecycle.js';
 
@@ -124,6 +126,7 @@ export class Reconciler {
       if (action.kind !== 'start') continue;
       await this.restartWithBackoff(action.webappId, containers);
     }
+    await this.sweepRunDirs(apps, containers);
     // Running containers whose state this process has not seen yet (after a restart of the api).
     for (const app of apps) {
       if (app.enabled && actual.some((c) => c.webappId === app.id && c.generation === app.active_generation && c.running)) {
@@ -162,6 +165,29 @@ export class Reconciler {
       await this.lifecycle.restart(webappId);
     } catch (err) {
       this.log.error({ err, webapp: app.domain_name }, 'restart failed');
+    }
+  }
+
+  /**
+   * Removes run directories that no container uses: left when the api died
+   * between making one and starting its container, or for deleted apps.
+   */
+  private async sweepRunDirs(apps: WebappRow[], containers: ManagedContainer[]): Promise<void> {
+    const root = path.join(this.config.dataDir, 'run');
+    const entries = await fsp.readdir(root).catch(() => [] as string[]);
+    const busy = this.lifecycle.locks.busyKeys();
+    for (const name of entries) {
+      const id = Number(name);
+      const app = apps.find((a) => a.id === id);
+      if (busy.has(id)) continue;
+      if (!app) {
+        if (!containers.some((c) => c.labels.webapp === id)) await fsp.rm(path.join(root, name), { recursive: true, force: true });
+        continue;
+      }
+      const keep = new Set([`g${app.active_generation}`, ...containers.filter((c) => c.labels.webapp === id).map((c) => `g${c.labels.generation}`)]);
+      for (const dir of await fsp.readdir(path.join(root, name)).catch(() => [] as string[])) {
+        if (!keep.has(dir)) await fsp.rm(path.join(root, name, dir), { recursive: true, force: true });
+      }
     }
   }
 
