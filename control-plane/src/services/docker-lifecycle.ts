@@ -176,8 +176,21 @@ export class DockerLifecycle implements WebappLifecycle {
     if (s?.state !== 'running') this.watchStartup(app.id, app.active_generation, runDir);
   }
 
-  async removeContainer(c: ManagedContainer): Promise<void> {
-    await this.retire([c]);
+  /**
+   * Removes a container the reconciler found unwanted, after checking again
+   * under the app's lock: an operation may have made it the active one since
+   * the reconciler looked.
+   */
+  async removeIfUnwanted(c: ManagedContainer): Promise<void> {
+    const webappId = c.labels.webapp;
+    if (webappId === null) return;
+    await this.locks.run(webappId, async () => {
+      const app = this.store.byId(webappId);
+      const fresh = await this.engine(() => this.runtime.inspect(c.id));
+      if (!fresh) return;
+      const wanted = app && app.enabled && fresh.labels.generation === app.active_generation && fresh.state === 'running';
+      if (!wanted) await this.retire([fresh]);
+    });
   }
 
   async containersOf(webappId: number): Promise<ManagedContainer[]> {

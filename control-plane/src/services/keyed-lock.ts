@@ -13,6 +13,12 @@ export class KeyedLock {
     return new Set(this.tails.keys());
   }
 
+  /** Runs `work` under the key's lock only if nobody holds it now; otherwise skips it. */
+  async runIfIdle(key: number, work: () => Promise<void>): Promise<void> {
+    if (this.isBusy(key)) return;
+    await this.run(key, work);
+  }
+
   run<T>(key: number, work: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve();
     const result = previous.then(work, work);

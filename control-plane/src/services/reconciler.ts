@@ -120,7 +120,7 @@ export class Reconciler {
 
     for (const action of actions.filter((a) => a.kind === 'remove')) {
       this.log.info({ container: action.containerId, webappId: action.webappId, reason: action.reason }, 'removing container');
-      await this.lifecycle.removeContainer(byId.get(action.containerId)!);
+      await this.lifecycle.removeIfUnwanted(byId.get(action.containerId)!);
     }
     for (const action of actions) {
       if (action.kind !== 'start') continue;
@@ -175,19 +175,26 @@ export class Reconciler {
   private async sweepRunDirs(apps: WebappRow[], containers: ManagedContainer[]): Promise<void> {
     const root = path.join(this.config.dataDir, 'run');
     const entries = await fsp.readdir(root).catch(() => [] as string[]);
-    const busy = this.lifecycle.locks.busyKeys();
     for (const name of entries) {
       const id = Number(name);
-      const app = apps.find((a) => a.id === id);
-      if (busy.has(id)) continue;
-      if (!app) {
-        if (!containers.some((c) => c.labels.webapp === id)) await fsp.rm(path.join(root, name), { recursive: true, force: true });
-        continue;
-      }
-      const keep = new Set([`g${app.active_generation}`, ...containers.filter((c) => c.labels.webapp === id).map((c) => `g${c.labels.generation}`)]);
-      for (const dir of await fsp.readdir(path.join(root, name)).catch(() => [] as string[])) {
-        if (!keep.has(dir)) await fsp.rm(path.join(root, name, dir), { recursive: true, force: true });
-      }
+      const known = apps.find((a) => a.id === id);
+      const seen = containers.filter((c) => c.labels.webapp === id).map((c) => `g${c.labels.generation}`);
+      const dirs = known ? await fsp.readdir(path.join(root, name)).catch(() => [] as string[]) : [];
+      const looksStray = known ? dirs.some((d) => d !== `g${known.active_generation}` && !seen.includes(d)) : seen.length === 0;
+      if (!looksStray) continue;
+      // Check again under the app's lock: an operation may be making a new generation right now.
+      await this.lifecycle.locks.runIfIdle(id, async () => {
+        const app = this.store.byId(id);
+        const live = (await this.lifecycle.containersOf(id)).map((c) => `g${c.labels.generation}`);
+        if (!app) {
+          if (live.length === 0) await fsp.rm(path.join(root, name), { recursive: true, force: true });
+          return;
+        }
+        const keep = new Set([`g${app.active_generation}`, ...live]);
+        for (const dir of await fsp.readdir(path.join(root, name)).catch(() => [] as string[])) {
+          if (!keep.has(dir)) await fsp.rm(path.join(root, name, dir), { recursive: true, force: true });
+        }
+      });
     }
   }
 
