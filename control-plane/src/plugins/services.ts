@@ -7,6 +7,7 @@ import { StoreOnlyLifecycle } from '../services/store-only-lifecycle.js';
 import { DockerLifecycle } from '../services/docker-lifecycle.js';
 import { Reconciler } from '../services/reconciler.js';
 import { UsersStore } from '../store/users-store.js';
+import { RoutesVersion } from '../store/routes-version.js';
 import type { ContainerRuntime } from '../runtime/index.js';
 
 export interface Services {
@@ -32,12 +33,14 @@ declare module 'fastify' {
 export default fp<{ runtime: ContainerRuntime | null }>(
   async (app, { runtime }) => {
     const webapps = new WebappService(app.db, app.config);
-    let lifecycle: WebappLifecycle = new StoreOnlyLifecycle(webapps.store);
+    const routes = new RoutesVersion(app.db);
+    let lifecycle: WebappLifecycle = new StoreOnlyLifecycle(webapps.store, () => routes.bump());
     let reconciler: Reconciler | null = null;
     if (runtime) {
       const users = new UsersStore(app.db);
       const log = app.log.child({ component: 'runtime' });
       const docker = new DockerLifecycle(app.config, app.instanceId, webapps.store, users, runtime, log);
+      docker.onRoutesChanged = () => routes.bump();
       reconciler = new Reconciler(app.config, app.instanceId, webapps.store, users, runtime, docker, log);
       lifecycle = docker;
       app.addHook('onReady', async () => reconciler!.start());

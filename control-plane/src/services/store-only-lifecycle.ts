@@ -9,16 +9,24 @@ import type { WebappLifecycle } from './lifecycle.js';
  * container engine, and for fast tests of the API's shape.
  */
 export class StoreOnlyLifecycle implements WebappLifecycle {
-  constructor(private readonly store: WebappsStore) {}
+  constructor(
+    private readonly store: WebappsStore,
+    private readonly onRoutesChanged: () => void = () => {},
+  ) {}
 
-  async created(): Promise<void> {}
+  async created(): Promise<void> {
+    this.onRoutesChanged();
+  }
 
   async changed(_owner: UserRow, before: WebappRow, changes: WebappChanges): Promise<WebappRow> {
-    return this.store.update(before.id, changes);
+    const after = this.store.update(before.id, changes);
+    this.onRoutesChanged();
+    return after;
   }
 
   async removed(app: WebappRow): Promise<void> {
     this.store.remove(app.id);
+    this.onRoutesChanged();
   }
 
   async reload(): Promise<void> {
@@ -27,10 +35,12 @@ export class StoreOnlyLifecycle implements WebappLifecycle {
 
   async enable(_owner: UserRow, app: WebappRow): Promise<void> {
     this.store.update(app.id, { enabled: 1 });
+    this.onRoutesChanged();
   }
 
   async disable(_owner: UserRow, app: WebappRow): Promise<void> {
     this.store.update(app.id, { enabled: 0 });
+    this.onRoutesChanged();
   }
 
   status(app: WebappRow): WebappStatus {
@@ -41,5 +51,7 @@ export class StoreOnlyLifecycle implements WebappLifecycle {
     return null;
   }
 
-  routesChanged(): void {}
+  routesChanged(): void {
+    this.onRoutesChanged();
+  }
 }
