@@ -22,6 +22,14 @@ export default tseslint.config(
     },
   },
   {
+    // The Docker contract: only the runtime layer talks to the engine.
+    files: ['control-plane/src/**/*.ts'],
+    ignores: ['control-plane/src/runtime/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'dockerode', message: 'Only control-plane/src/runtime/ may import dockerode.' }] }],
+    },
+  },
+  {
     // Scripts and tests talk to a person on a terminal.
     files: ['scripts/**', 'bench/**', '**/test/**', 'e2e/**', 'control-plane/src/server.ts', 'control-plane/src/router-main.ts'],
     rules: { 'no-console': 'off' },
