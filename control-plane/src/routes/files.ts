@@ -1,9 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ValidationError } from '../domain/errors.js';
+import { DomainError, ValidationError } from '../domain/errors.js';
 import { responses } from '../schemas/common.js';
-import { DirectoryListing, FileParams, TreeQuery, UploadResult } from '../schemas/files.js';
+import { DirectoryListing, FileParams, FolderRequest, MoveRequest, PathResult, TreeQuery, UploadResult } from '../schemas/files.js';
 import { UserParams } from '../schemas/webapps.js';
+
+function malformed(err: unknown): ValidationError {
+  return new ValidationError(`the multipart body is malformed: ${(err as Error).message}`, 'content');
+}
 
 /** /api/v0/user/{username}/files/…: a user's files by the paths they see in consoles. */
 const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -48,12 +52,18 @@ const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!request.isMultipart()) {
       throw new ValidationError('send the file as multipart/form-data with the field "content"', 'content');
     }
-    const part = await request.file({ limits: { fileSize: app.config.maxUploadBytes, files: 1 } });
+    const part = await request.file({ limits: { fileSize: app.config.maxUploadBytes, files: 1 } }).catch((err: unknown) => {
+      throw malformed(err);
+    });
     if (!part || part.fieldname !== 'content') {
       throw new ValidationError('the multipart body must carry the file in a field named "content"', 'content');
     }
     const visible = '/' + request.params['*'];
-    const result = await files.write(request.owner!, visible, part.file);
+    const result = await files.write(request.owner!, visible, part.file).catch((err: unknown) => {
+      // File-system errors carry a syscall; anything else came from parsing the upload.
+      if (err instanceof DomainError || (err as NodeJS.ErrnoException).syscall) throw err;
+      throw malformed(err);
+    });
     return reply.status(result.created ? 201 : 200).send({ path: visible.replace(/\/+/g, '/'), ...result });
   });
 
@@ -73,6 +83,21 @@ const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: responses({ 200: Type.Array(Type.String()) }),
     },
   }, async (request) => files.tree(request.owner!, request.query.path));
+
+  // Pyhost's own (PythonAnywhere's API has no folders or renames): what the dashboard's Files page needs.
+  app.post('/files/folder/', {
+    schema: { tags, summary: 'Create a folder (parents too)', params: UserParams, body: FolderRequest, response: responses({ 201: PathResult }) },
+  }, async (request, reply) => reply.status(201).send(await files.makeFolder(request.owner!, request.body.path)));
+
+  app.post('/files/move/', {
+    schema: {
+      tags,
+      summary: 'Rename or move a file or folder within your files (never over an existing one)',
+      params: UserParams,
+      body: MoveRequest,
+      response: responses({ 200: PathResult }),
+    },
+  }, async (request) => files.move(request.owner!, request.body.from, request.body.to));
 };
 
 export default fileRoutes;
