@@ -10,6 +10,7 @@ import openapiPlugin from './plugins/openapi.js';
 import bodyParsersPlugin from './plugins/body-parsers.js';
 import healthRoutes from './routes/health.js';
 import authRoutes from './routes/auth.js';
+import setupRoutes from './routes/setup.js';
 import v0Routes from './routes/v0.js';
 
 export interface AppOptions {
@@ -43,9 +44,20 @@ export async function buildApp({ config, logger = false, runtime = null, onRoute
 
   await app.register(healthRoutes);
   await app.register(authRoutes);
+  await app.register(setupRoutes);
   await app.register(v0Routes, { prefix: '/api/v0/user/:username' });
 
   if (config.admin) await app.services.auth.ensureAdmin(config.admin.username, config.admin.password);
+  // First run without a configured admin: a one-time token, only in the log.
+  const setupToken = app.services.auth.issueSetupToken();
+  if (setupToken) {
+    app.log.warn(
+      { setup: '/api/auth/setup' },
+      `FIRST RUN: this Pyhost has no account yet. Create the first admin with this one-time setup token: ${setupToken} ` +
+        '(POST /api/auth/setup with {"token", "username", "password"}, or the dashboard\'s setup page). ' +
+        'Or set PYHOST_ADMIN_USER and PYHOST_ADMIN_PASSWORD and restart.',
+    );
+  }
   return app;
 }
 

@@ -44,3 +44,16 @@ export const TokenRequest = Type.Object(
 );
 
 export const TokenParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+export const SetupRequest = Type.Object(
+  {
+    token: Type.String({ maxLength: 200, description: "the one-time setup token from the api's log" }),
+    username: Type.String({ maxLength: 64 }),
+    password: Type.String({ maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+);
+
+export const SetupState = Type.Object({
+  required: Type.Boolean({ description: 'true while this Pyhost has no account and waits for its first admin' }),
+});

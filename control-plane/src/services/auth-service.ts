@@ -7,11 +7,14 @@ import type { Principal } from '../domain/principal.js';
 import { UsersStore, type UserRow } from '../store/users-store.js';
 import { SessionsStore } from '../store/sessions-store.js';
 import { TokensStore, type TokenRow } from '../store/tokens-store.js';
-import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from './secrets.js';
+import { MetaStore } from '../store/meta-store.js';
+import { dummyPasswordHash, hashPassword, randomToken, sameHash, sha256, verifyPassword } from './secrets.js';
 import { LoginThrottle } from './login-throttle.js';
 import { createUserDirs } from './user-dirs.js';
 
 const SESSION_DAYS = 14;
+/** meta key of the first-run setup token's SHA-256 (the token itself is only ever in the api's log). */
+const SETUP_TOKEN_KEY = 'setup_token_sha256';
 
 export interface NewSession {
   readonly user: UserRow;
@@ -36,6 +39,7 @@ export class AuthService {
   private readonly users: UsersStore;
   private readonly sessions: SessionsStore;
   private readonly tokens: TokensStore;
+  private readonly meta: MetaStore;
   private readonly throttle = new LoginThrottle();
 
   constructor(
@@ -45,6 +49,7 @@ export class AuthService {
     this.users = new UsersStore(db);
     this.sessions = new SessionsStore(db);
     this.tokens = new TokensStore(db);
+    this.meta = new MetaStore(db);
   }
 
   /**
@@ -66,13 +71,54 @@ export class AuthService {
     return this.users.byId(existing.id)!;
   }
 
-  private async createUser(username: string, password: string, isAdmin: boolean): Promise<UserRow> {
+  /**
+   * First run without PYHOST_ADMIN_*: while the instance has no users at all,
+   * makes a new one-time setup token (replacing any earlier one) and returns
+   * it for the api's log; only its hash is stored. Returns null once anyone
+   * exists, and forgets a token nobody used.
+   */
+  issueSetupToken(): string | null {
+    if (this.users.count() > 0) {
+      this.meta.remove(SETUP_TOKEN_KEY);
+      return null;
+    }
+    const token = randomToken();
+    this.meta.set(SETUP_TOKEN_KEY, sha256(token));
+    return token;
+  }
+
+  /** Whether this instance is waiting for its first admin (and a setup token is out). */
+  setupPending(): boolean {
+    return this.users.count() === 0 && this.meta.get(SETUP_TOKEN_KEY) !== undefined;
+  }
+
+  /**
+   * Creates the first admin with the setup token from the api's log. Works
+   * exactly once: the token is consumed in the same transaction that creates
+   * the account, and refused as soon as any account exists.
+   */
+  async completeSetup(token: string, username: string, password: string): Promise<UserRow> {
+    this.assertSetupToken(token);
+    return this.createUser(username, password, true, () => this.assertSetupToken(token, { consume: true }));
+  }
+
+  private assertSetupToken(token: string, { consume = false } = {}): void {
+    const stored = this.meta.get(SETUP_TOKEN_KEY);
+    if (stored === undefined || this.users.count() > 0) {
+      throw new ConflictError('this Pyhost is already set up: log in, or ask an administrator for an account');
+    }
+    if (!sameHash(sha256(token), stored)) throw new ForbiddenError('wrong setup token (it is in the api\'s log; each start prints a new one)');
+    if (consume) this.meta.remove(SETUP_TOKEN_KEY);
+  }
+
+  private async createUser(username: string, password: string, isAdmin: boolean, guard?: () => void): Promise<UserRow> {
     assertUsername(username);
     assertPassword(password);
     if (this.users.byUsername(username)) throw new ConflictError(`the username "${username}" is taken`);
     const hash = await hashPassword(password);
     // Row and folders together: a failure to create the folders rolls the row back.
     return this.db.transaction(() => {
+      guard?.();
       if (this.users.byUsername(username)) throw new ConflictError(`the username "${username}" is taken`);
       const user = this.users.insert(username, hash, isAdmin);
       createUserDirs(userDirs(this.config.dataDir, username), uidFor(this.config.uidBase, user.id));

@@ -35,6 +35,10 @@ export class UsersStore {
     }
   }
 
+  count(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
+  }
+
   remove(id: number): void {
     this.db.prepare('DELETE FROM users WHERE id = ?').run(id);
   }

@@ -54,6 +54,12 @@ const EXPECTED: Record<string, Case> = {
     request: async () => ({ url: '/api/auth/login', payload: { username: uniqueName('nobody'), password: 'wrong-password' } }),
     expect: anyone(401),
   },
+  // This instance has accounts (the admin from the environment): setup is over for everyone.
+  'GET /api/auth/setup': { request: async () => ({ url: '/api/auth/setup' }), expect: anyone(200) },
+  'POST /api/auth/setup': {
+    request: async () => ({ url: '/api/auth/setup', payload: { token: 'x'.repeat(43), username: uniqueName('s'), password: 'password123' } }),
+    expect: anyone(409),
+  },
   'GET /api/auth/me': { request: async () => ({ url: '/api/auth/me' }), expect: signedIn(200) },
   'GET /api/auth/tokens': { request: async () => ({ url: '/api/auth/tokens' }), expect: signedIn(200) },
   'POST /api/auth/tokens': { request: async () => ({ url: '/api/auth/tokens', payload: { name: 'matrix' } }), expect: signedIn(201) },
