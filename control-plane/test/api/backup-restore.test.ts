@@ -169,7 +169,8 @@ describe('backup and restore', () => {
     await createBackup({ dataDir: t.dataDir, targetDir: target });
     const archive = path.join(target, BACKUP_USERS);
     const bytes = fs.readFileSync(archive);
-    bytes[bytes.length - 10] ^= 0xff;
+    const at = bytes.length - 10;
+    bytes.writeUInt8(bytes.readUInt8(at) ^ 0xff, at);
     fs.writeFileSync(archive, bytes);
     const dataDir = newDir('pyhost-damaged-');
     await expect(restoreBackup({ dataDir, apiSocket: path.join(dataDir, 'api.sock'), sourceDir: target })).rejects.toThrow(/checksum/);
