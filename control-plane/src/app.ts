@@ -8,6 +8,7 @@ import errorsPlugin from './plugins/errors.js';
 import authenticationPlugin from './plugins/authentication.js';
 import openapiPlugin from './plugins/openapi.js';
 import bodyParsersPlugin from './plugins/body-parsers.js';
+import websocketPlugin from '@fastify/websocket';
 import healthRoutes from './routes/health.js';
 import authRoutes from './routes/auth.js';
 import setupRoutes from './routes/setup.js';
@@ -40,6 +41,11 @@ export async function buildApp({ config, logger = false, runtime = null, onRoute
   await app.register(servicesPlugin, { runtime });
   await app.register(bodyParsersPlugin);
   await app.register(openapiPlugin);
+  // Before authentication and the routes: it wraps every route declared
+  // after it, and its hooks must see a refused handshake too (else the
+  // socket of an upgrade that authentication rejects is never closed).
+  // Console input frames are small; ws refuses bigger ones itself.
+  await app.register(websocketPlugin, { options: { maxPayload: 128 * 1024 } });
   await app.register(authenticationPlugin);
 
   await app.register(healthRoutes);

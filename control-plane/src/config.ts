@@ -36,6 +36,10 @@ export interface Config {
   };
   /** How long Reload waits for the app to answer before it reports failure. */
   readonly reloadTimeoutMs: number;
+  /** Consoles nobody watched or typed into for this long are ended; so are idle console containers. */
+  readonly consoleIdleMs: number;
+  /** How many consoles one user may have open at once. */
+  readonly consolesPerUser: number;
 }
 
 export class ConfigError extends Error {}
@@ -106,5 +110,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
       logMaxBytes: 20 * 1024 * 1024,
     }),
     reloadTimeoutMs: integer(env, 'PYHOST_RELOAD_TIMEOUT_SECONDS', 20, 1, 600) * 1000,
+    consoleIdleMs: integer(env, 'PYHOST_CONSOLE_IDLE_MINUTES', 60, 1, 7 * 24 * 60) * 60_000,
+    consolesPerUser: integer(env, 'PYHOST_CONSOLES_PER_USER', 5, 1, 100),
   });
 }

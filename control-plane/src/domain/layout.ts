@@ -41,3 +41,8 @@ export function uidFor(uidBase: number, userId: number): number {
 export function visibleRoots(username: string): { home: string; www: string; log: string } {
   return { home: `/home/${username}`, www: '/var/www', log: '/var/log' };
 }
+
+/** etc/<u>: the passwd and group files mounted read-only into the user's console container. */
+export function consoleEtcDir(dataDir: string, username: string): string {
+  return path.join(dataDir, 'etc', username);
+}

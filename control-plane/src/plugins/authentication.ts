@@ -40,8 +40,18 @@ function tokenFrom(request: FastifyRequest): string | null | undefined {
 
 /** An Origin header on a write must name this very host: a cheap guard beside the CSRF token. */
 function checkOrigin(request: FastifyRequest): void {
+  if (SAFE_METHODS.has(request.method)) return;
+  assertSameOrigin(request);
+}
+
+/**
+ * Refuses a request whose Origin header names another site. WebSocket
+ * handshakes are GETs that carry no CSRF header, so their routes call this
+ * themselves; requests without an Origin (scripts, curl) pass.
+ */
+export function assertSameOrigin(request: FastifyRequest): void {
   const origin = request.headers.origin;
-  if (origin === undefined || SAFE_METHODS.has(request.method)) return;
+  if (origin === undefined) return;
   let host: string;
   try {
     host = new URL(origin).host;

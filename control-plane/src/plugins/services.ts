@@ -1,12 +1,14 @@
 import fp from 'fastify-plugin';
 import { AuthService } from '../services/auth-service.js';
 import { FileService } from '../services/file-service.js';
+import { ConsoleService } from '../services/console-service.js';
 import { WebappService } from '../services/webapp-service.js';
 import type { WebappLifecycle } from '../services/lifecycle.js';
 import { StoreOnlyLifecycle } from '../services/store-only-lifecycle.js';
 import { DockerLifecycle } from '../services/docker-lifecycle.js';
 import { Reconciler } from '../services/reconciler.js';
 import { UsersStore } from '../store/users-store.js';
+import { ConsolesStore } from '../store/consoles-store.js';
 import { RoutesVersion } from '../store/routes-version.js';
 import type { ContainerRuntime } from '../runtime/index.js';
 
@@ -14,6 +16,7 @@ export interface Services {
   auth: AuthService;
   webapps: WebappService;
   files: FileService;
+  consoles: ConsoleService;
   lifecycle: WebappLifecycle;
   /** Present when web apps run on a container engine. */
   reconciler: Reconciler | null;
@@ -36,12 +39,16 @@ export default fp<{ runtime: ContainerRuntime | null }>(
     const routes = new RoutesVersion(app.db);
     let lifecycle: WebappLifecycle = new StoreOnlyLifecycle(webapps.store, () => routes.bump());
     let reconciler: Reconciler | null = null;
+    const consoles = new ConsoleService(app.config, app.instanceId, new ConsolesStore(app.db), new UsersStore(app.db), runtime, app.log.child({ component: 'consoles' }));
+    app.addHook('onReady', async () => consoles.start());
+    app.addHook('onClose', async () => consoles.shutdown());
     if (runtime) {
       const users = new UsersStore(app.db);
       const log = app.log.child({ component: 'runtime' });
       const docker = new DockerLifecycle(app.config, app.instanceId, webapps.store, users, runtime, log);
       docker.onRoutesChanged = () => routes.bump();
       reconciler = new Reconciler(app.config, app.instanceId, webapps.store, users, runtime, docker, log);
+      reconciler.consoles = consoles;
       lifecycle = docker;
       app.addHook('onReady', async () => reconciler!.start());
       // Containers keep running when the api stops: apps never depend on it.
@@ -51,6 +58,7 @@ export default fp<{ runtime: ContainerRuntime | null }>(
       auth: new AuthService(app.db, app.config),
       webapps,
       files: new FileService(app.config),
+      consoles,
       lifecycle,
       reconciler,
     });

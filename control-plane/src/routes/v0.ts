@@ -3,6 +3,8 @@ import type { UserRow } from '../store/users-store.js';
 import webappRoutes from './webapps.js';
 import staticFileRoutes from './static-files.js';
 import fileRoutes from './files.js';
+import consoleRoutes from './consoles.js';
+import consoleSocketRoutes from './console-socket.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -25,6 +27,8 @@ const v0Routes: FastifyPluginAsync = async (app) => {
   await app.register(webappRoutes);
   await app.register(staticFileRoutes);
   await app.register(fileRoutes);
+  await app.register(consoleRoutes);
+  await app.register(consoleSocketRoutes);
 };
 
 export default v0Routes;

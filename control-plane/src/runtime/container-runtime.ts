@@ -1,7 +1,9 @@
 // The scheduler abstraction (Dokku-style): services and the reconciler talk to
 // this interface only. DockerRuntime drives a real engine; FakeRuntime backs
 // fast unit tests; a Swarm implementation can come later behind the same shape.
+import type { Duplex } from 'node:stream';
 import type { WebappContainerSpec } from './container-spec.js';
+import type { ConsoleContainerSpec } from './console-spec.js';
 import type { PyhostLabels } from './labels.js';
 
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
@@ -64,6 +66,33 @@ export class RuntimeError extends Error {
   }
 }
 
+export interface TtyExecOptions {
+  /** The program and its arguments, as an argv (no shell parses it). */
+  cmd: string[];
+  /** Added to the container's environment. */
+  env: Record<string, string>;
+  /** Absolute path inside the container; it must exist. */
+  workingDir: string;
+  cols: number;
+  rows: number;
+}
+
+/** A process attached to a pseudo-terminal inside a container. */
+export interface TtyExec {
+  /** Terminal input goes in, raw terminal output (bytes) comes out; ends when the process exits. */
+  readonly stream: Duplex;
+  resize(cols: number, rows: number): Promise<void>;
+  /** The exit code once the process has ended; null if the engine cannot tell. */
+  exitCode(): Promise<number | null>;
+}
+
+export interface ExecResult {
+  /** Null when the command did not finish in time (or the engine cannot tell). */
+  exitCode: number | null;
+  /** stdout and stderr together, truncated to a few KiB. */
+  output: string;
+}
+
 export interface ContainerRuntime {
   /** Resolves when the engine answers; throws RuntimeError('unavailable') otherwise. */
   ping(): Promise<void>;
@@ -73,6 +102,12 @@ export interface ContainerRuntime {
    * created container is removed before throwing (no orphans).
    */
   startWebapp(spec: WebappContainerSpec): Promise<ManagedContainer>;
+  /** Creates and starts a user's hardened console container (removed again if the start fails). */
+  startConsole(spec: ConsoleContainerSpec): Promise<ManagedContainer>;
+  /** Starts a process on a TTY in a running Pyhost container. */
+  execTty(containerId: string, options: TtyExecOptions): Promise<TtyExec>;
+  /** Runs a short command (no TTY) in a running Pyhost container and waits for it, at most timeoutMs. */
+  execOnce(containerId: string, cmd: string[], timeoutMs: number): Promise<ExecResult>;
   /** Idempotent: already stopped or gone is success. */
   stop(id: string, graceSeconds: number): Promise<void>;
   /** Force-removes. Idempotent: gone is success. */

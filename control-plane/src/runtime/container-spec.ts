@@ -47,7 +47,7 @@ export const LABEL_DOMAIN = 'io.pyhost.domain';
 // Usernames become a path component (/home/<u>): this keeps them from
 // escaping it ('.', '..', '/') whatever the store validated. Same rule as
 // the gateway's PYHOST_USERNAME check, so a spec we build is one it accepts.
-const USERNAME_RE = /^[a-z_][a-z0-9_-]{0,31}$/;
+export const USERNAME_RE = /^[a-z_][a-z0-9_-]{0,31}$/;
 const DOMAIN_RE = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
 const ENV_KEY_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // Host trees that must never reach a user's container, even through a
@@ -58,11 +58,11 @@ export class InvalidSpecError extends Error {
   override name = 'InvalidSpecError';
 }
 
-function fail(message: string): never {
+export function fail(message: string): never {
   throw new InvalidSpecError(message);
 }
 
-function positiveInt(name: string, n: number): void {
+export function positiveInt(name: string, n: number): void {
   if (!Number.isSafeInteger(n) || n <= 0) fail(`${name} must be a positive integer, got ${n}`);
 }
 
@@ -85,7 +85,7 @@ export function webappContainerName(instance: string, webappId: number, generati
   return `pyhost-${instance}-${webappId}-g${generation}`;
 }
 
-function buildEnv(env: Record<string, string>, home: string): string[] {
+export function buildEnv(env: Record<string, string>, home: string): string[] {
   const out: string[] = [];
   for (const [key, value] of Object.entries(env)) {
     if (!ENV_KEY_RE.test(key)) fail(`invalid environment variable name ${JSON.stringify(key)}`);
@@ -98,8 +98,8 @@ function buildEnv(env: Record<string, string>, home: string): string[] {
   return out;
 }
 
-function bind(source: string, target: string): MountSettings {
-  return { Type: 'bind', Source: source, Target: target, ReadOnly: false };
+export function bind(source: string, target: string, readOnly = false): MountSettings {
+  return { Type: 'bind', Source: source, Target: target, ReadOnly: readOnly };
 }
 
 export function validateWebappSpec(spec: WebappContainerSpec): void {
@@ -112,11 +112,45 @@ export function validateWebappSpec(spec: WebappContainerSpec): void {
   if (!Number.isSafeInteger(spec.generation) || spec.generation < 0) fail('generation must be a non-negative integer');
   if (!DOMAIN_RE.test(spec.domain) || spec.domain.length > 253) fail(`invalid domain ${JSON.stringify(spec.domain)}`);
   for (const [name, p] of Object.entries(spec.hostPaths)) assertSafeHostPath(name, p);
-  positiveInt('limits.memoryBytes', spec.limits.memoryBytes);
-  if (spec.limits.memoryBytes < MIN_MEMORY_BYTES) fail(`limits.memoryBytes must be at least ${MIN_MEMORY_BYTES}`);
-  positiveInt('limits.nanoCpus', spec.limits.nanoCpus);
-  positiveInt('limits.pids', spec.limits.pids);
-  positiveInt('limits.logMaxBytes', spec.limits.logMaxBytes);
+  validateLimits(spec.limits);
+}
+
+/**
+ * The hardening every Pyhost container gets, whatever runs in it (web apps,
+ * consoles, tasks): one function so that no kind can drift from the others.
+ */
+export function hardenedHostConfig(limits: ResourceLimits, mounts: MountSettings[]): NonNullable<ContainerCreateOptions['HostConfig']> {
+  const logFileBytes = Math.max(1024, Math.floor(limits.logMaxBytes / LOG_MAX_FILES));
+  return {
+    Mounts: mounts,
+    CapDrop: ['ALL'],
+    SecurityOpt: ['no-new-privileges'],
+    ReadonlyRootfs: true,
+    Tmpfs: { '/tmp': TMPFS_OPTIONS },
+    PidsLimit: limits.pids,
+    Memory: limits.memoryBytes,
+    // Equal to Memory: no swap on top of the limit.
+    MemorySwap: limits.memoryBytes,
+    NanoCpus: limits.nanoCpus,
+    Init: true,
+    LogConfig: {
+      Type: 'json-file',
+      Config: { 'max-size': String(logFileBytes), 'max-file': String(LOG_MAX_FILES) },
+    },
+    NetworkMode: 'none',
+    // The reconciler restarts (with backoff); Docker restarting behind its
+    // back would hide crash loops.
+    RestartPolicy: { Name: 'no' },
+    Privileged: false,
+  };
+}
+
+export function validateLimits(limits: ResourceLimits): void {
+  positiveInt('limits.memoryBytes', limits.memoryBytes);
+  if (limits.memoryBytes < MIN_MEMORY_BYTES) fail(`limits.memoryBytes must be at least ${MIN_MEMORY_BYTES}`);
+  positiveInt('limits.nanoCpus', limits.nanoCpus);
+  positiveInt('limits.pids', limits.pids);
+  positiveInt('limits.logMaxBytes', limits.logMaxBytes);
 }
 
 /** Pure: the complete, hardened create options for one web-app container. */
@@ -124,7 +158,6 @@ export function buildWebappCreateOptions(spec: WebappContainerSpec): ContainerCr
   validateWebappSpec(spec);
   const home = `/home/${spec.username}`;
   const ids = `${spec.uid}:${spec.uid}`;
-  const logFileBytes = Math.max(1024, Math.floor(spec.limits.logMaxBytes / LOG_MAX_FILES));
   return {
     name: webappContainerName(spec.instance, spec.webappId, spec.generation),
     Image: spec.image,
@@ -142,32 +175,11 @@ export function buildWebappCreateOptions(spec: WebappContainerSpec): ContainerCr
     },
     // The gateway finishes in-flight requests within 10 s of SIGTERM.
     StopSignal: 'SIGTERM',
-    HostConfig: {
-      Mounts: [
-        bind(spec.hostPaths.home, home),
-        bind(spec.hostPaths.www, '/var/www'),
-        bind(spec.hostPaths.log, '/var/log'),
-        bind(spec.hostPaths.run, '/run/pyhost'),
-      ],
-      CapDrop: ['ALL'],
-      SecurityOpt: ['no-new-privileges'],
-      ReadonlyRootfs: true,
-      Tmpfs: { '/tmp': TMPFS_OPTIONS },
-      PidsLimit: spec.limits.pids,
-      Memory: spec.limits.memoryBytes,
-      // Equal to Memory: no swap on top of the limit.
-      MemorySwap: spec.limits.memoryBytes,
-      NanoCpus: spec.limits.nanoCpus,
-      Init: true,
-      LogConfig: {
-        Type: 'json-file',
-        Config: { 'max-size': String(logFileBytes), 'max-file': String(LOG_MAX_FILES) },
-      },
-      NetworkMode: 'none',
-      // The reconciler restarts (with backoff); Docker restarting behind its
-      // back would hide crash loops.
-      RestartPolicy: { Name: 'no' },
-      Privileged: false,
-    },
+    HostConfig: hardenedHostConfig(spec.limits, [
+      bind(spec.hostPaths.home, home),
+      bind(spec.hostPaths.www, '/var/www'),
+      bind(spec.hostPaths.log, '/var/log'),
+      bind(spec.hostPaths.run, '/run/pyhost'),
+    ]),
   };
 }

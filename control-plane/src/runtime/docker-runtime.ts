@@ -2,16 +2,21 @@
 // built by a factory (never at import time) so tests and the server choose
 // the socket, and nothing touches Docker merely by importing this module.
 import Docker from 'dockerode';
-import type { ContainerInspectInfo } from 'dockerode';
+import type { ContainerCreateOptions, ContainerInspectInfo } from 'dockerode';
 import { buildWebappCreateOptions, type WebappContainerSpec } from './container-spec.js';
+import { buildConsoleCreateOptions, type ConsoleContainerSpec } from './console-spec.js';
 import {
   RuntimeError,
   isContainerState,
   type ContainerRuntime,
+  type ExecResult,
   type ManagedContainer,
   type RuntimeEvent,
+  type TtyExec,
+  type TtyExecOptions,
   type WatchOptions,
 } from './container-runtime.js';
+import { runExecOnce, startTtyExec } from './docker-exec.js';
 import { engineMessage, statusCodeOf, toRuntimeError } from './docker-errors.js';
 import { watchDockerEvents } from './docker-events.js';
 import { instanceLabelFilter, parseLabels } from './labels.js';
@@ -96,7 +101,24 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async startWebapp(spec: WebappContainerSpec): Promise<ManagedContainer> {
-    const options = buildWebappCreateOptions(spec);
+    return this.createAndStart(buildWebappCreateOptions(spec));
+  }
+
+  async startConsole(spec: ConsoleContainerSpec): Promise<ManagedContainer> {
+    return this.createAndStart(buildConsoleCreateOptions(spec));
+  }
+
+  async execTty(containerId: string, options: TtyExecOptions): Promise<TtyExec> {
+    await this.mustBeManaged(containerId, 'exec');
+    return startTtyExec(this.docker.getContainer(containerId), options);
+  }
+
+  async execOnce(containerId: string, cmd: string[], timeoutMs: number): Promise<ExecResult> {
+    await this.mustBeManaged(containerId, 'exec');
+    return runExecOnce(this.docker.getContainer(containerId), this.docker.modem, cmd, timeoutMs);
+  }
+
+  private async createAndStart(options: ContainerCreateOptions): Promise<ManagedContainer> {
     let container: Docker.Container;
     try {
       container = await this.docker.createContainer(options);
@@ -178,6 +200,12 @@ export class DockerRuntime implements ContainerRuntime {
     } catch (err) {
       if (statusCodeOf(err) === 404) return null;
       throw toRuntimeError(`inspect container ${id}`, err);
+    }
+  }
+
+  private async mustBeManaged(id: string, operation: string): Promise<void> {
+    if (!(await this.ensureManaged(id, operation))) {
+      throw new RuntimeError('conflict', `${operation} container ${id}: it is gone`, 404);
     }
   }
 

@@ -18,6 +18,11 @@ const MAX_BACKOFF_MS = 60_000;
 const HEALTHY_AFTER_MS = 30_000;
 const SAFETY_NET_INTERVAL_MS = 30_000;
 
+/** The console side of a pass (services/console-service.ts); kept apart so web-app rules never see consoles. */
+export interface ConsoleReconcile {
+  reconcile(containers: ManagedContainer[]): Promise<void>;
+}
+
 interface Backoff {
   restarts: number;
   notBefore: number;
@@ -42,6 +47,8 @@ export class Reconciler {
   private timer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private unwatch: (() => void) | null = null;
+  /** Set when consoles run on the same engine: each pass hands it this instance's console containers. */
+  consoles: ConsoleReconcile | null = null;
 
   constructor(
     private readonly config: Config,
@@ -59,6 +66,7 @@ export class Reconciler {
     this.unwatch = this.runtime.watch(
       this.instance,
       (event) => {
+        if (event.labels.kind === 'console' && ['die', 'destroy'].includes(event.action)) this.trigger();
         if (event.labels.kind !== 'webapp' || event.labels.webapp === null) return;
         if (['die', 'destroy', 'oom', 'kill'].includes(event.action)) {
           if (event.labels.generation !== null) this.lifecycle.noteDown(event.labels.webapp, event.labels.generation);
@@ -101,7 +109,9 @@ export class Reconciler {
 
   private async pass(): Promise<void> {
     const apps = this.store.all();
-    const containers = (await this.runtime.list(this.instance)).filter((c) => c.labels.kind === 'webapp' && c.labels.webapp !== null);
+    const all = await this.runtime.list(this.instance);
+    // Only web-app containers below: consoles (and later tasks) have their own rules.
+    const containers = all.filter((c) => c.labels.kind === 'webapp' && c.labels.webapp !== null);
     const desired: DesiredWebapp[] = apps.map((a) => ({
       id: a.id,
       enabled: a.enabled === 1,
@@ -132,6 +142,11 @@ export class Reconciler {
       if (app.enabled && actual.some((c) => c.webappId === app.id && c.generation === app.active_generation && c.running)) {
         await this.lifecycle.adopt(app);
       }
+    }
+    if (this.consoles) {
+      await this.consoles.reconcile(all.filter((c) => c.labels.kind === 'console')).catch((err: unknown) => {
+        this.log.error({ err }, 'reconciling console containers failed');
+      });
     }
   }
 

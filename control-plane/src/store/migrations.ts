@@ -84,4 +84,21 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE webapps ADD COLUMN crashed_reason TEXT;
     `,
   },
+  {
+    version: 3,
+    description: 'consoles',
+    sql: `
+      -- AUTOINCREMENT: a console id is never handed out twice, even after
+      -- the control plane restarts and forgets its consoles.
+      CREATE TABLE consoles (
+        id                INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id           INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        executable        TEXT NOT NULL,
+        arguments         TEXT NOT NULL DEFAULT '',
+        working_directory TEXT,
+        created_at        TEXT NOT NULL
+      );
+      CREATE INDEX consoles_user ON consoles(user_id);
+    `,
+  },
 ];

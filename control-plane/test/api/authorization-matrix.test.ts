@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteOptions } from 'fastify';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { UsersStore } from '../../src/store/users-store.js';
 import { ADMIN, adminToken, asCookie, asToken, createUser, multipart, uniqueName, type TestUser } from '../helpers/test-app.js';
 
 /**
@@ -21,6 +22,8 @@ interface Ctx {
   owner: TestUser;
   /** A fresh web app of the owner's, for routes that change or delete one. */
   newWebapp(): Promise<string>;
+  /** A console record of the owner's (without a container engine it never runs). */
+  newConsole(): number;
 }
 
 interface Request {
@@ -42,6 +45,11 @@ const anyone = (status: number): Record<Who, number> => ({ anonymous: status, ot
 
 const v0 = (ctx: Ctx, rest: string) => `/api/v0/user/${ctx.owner.username}${rest}`;
 const RELOAD_WITHOUT_ENGINE = 501;
+const CONSOLE_WITHOUT_ENGINE = 501;
+/** send_input to a console that is not running. */
+const CONSOLE_NOT_RUNNING = 409;
+/** A plain GET on the terminal's WebSocket URL. */
+const UPGRADE_REQUIRED = 426;
 
 const EXPECTED: Record<string, Case> = {
   'GET /api/health': { request: async () => ({ url: '/api/health' }), expect: anyone(200) },
@@ -141,6 +149,20 @@ const EXPECTED: Record<string, Case> = {
     expect: owned(204),
   },
   'GET /api/v0/user/:username/files/tree/': { request: async (ctx) => ({ url: v0(ctx, `/files/tree/?path=/home/${ctx.owner.username}`) }), expect: owned(200) },
+  'GET /api/v0/user/:username/consoles/': { request: async (ctx) => ({ url: v0(ctx, '/consoles/') }), expect: owned(200) },
+  'POST /api/v0/user/:username/consoles/': { request: async (ctx) => ({ url: v0(ctx, '/consoles/'), payload: { executable: 'bash' } }), expect: owned(CONSOLE_WITHOUT_ENGINE) },
+  'GET /api/v0/user/:username/consoles/:id/': { request: async (ctx) => ({ url: v0(ctx, `/consoles/${ctx.newConsole()}/`) }), expect: owned(200) },
+  'DELETE /api/v0/user/:username/consoles/:id/': { request: async (ctx) => ({ url: v0(ctx, `/consoles/${ctx.newConsole()}/`) }), expect: owned(204) },
+  'GET /api/v0/user/:username/consoles/:id/get_latest_output/': {
+    request: async (ctx) => ({ url: v0(ctx, `/consoles/${ctx.newConsole()}/get_latest_output/`) }),
+    expect: owned(200),
+  },
+  'POST /api/v0/user/:username/consoles/:id/send_input/': {
+    request: async (ctx) => ({ url: v0(ctx, `/consoles/${ctx.newConsole()}/send_input/`), payload: { input: 'ls\n' } }),
+    expect: owned(CONSOLE_NOT_RUNNING),
+  },
+  // The WebSocket handshake itself is covered in test/runtime/console-socket.docker.test.ts.
+  'GET /api/v0/user/:username/consoles/:id/ws/': { request: async (ctx) => ({ url: v0(ctx, `/consoles/${ctx.newConsole()}/ws/`) }), expect: owned(UPGRADE_REQUIRED) },
   // Last: it ends the owner's cookie session that the cases above use.
   'POST /api/auth/logout': { request: async () => ({ url: '/api/auth/logout' }), expect: anyone(200) },
 };
@@ -191,6 +213,10 @@ describe('authorization matrix', () => {
         const res = await app.inject({ method: 'POST', url: `/api/v0/user/${owner.username}/webapps/`, headers: asToken(owner.token), payload: { domain_name: domain } });
         if (res.statusCode !== 201) throw new Error(`create ${domain}: ${res.statusCode} ${res.body}`);
         return domain;
+      },
+      newConsole() {
+        const userId = new UsersStore(app.db).byUsername(owner.username)!.id;
+        return app.services.consoles.store.insert({ user_id: userId, executable: 'bash', arguments: '', working_directory: null }).id;
       },
     };
   });

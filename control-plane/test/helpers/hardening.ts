@@ -3,6 +3,7 @@ import type Docker from 'dockerode';
 
 /** Asserts the Docker contract's hardening on one container (docs/architecture.md). */
 export function expectHardened(info: Docker.ContainerInspectInfo, expected: { uid: number; username: string }): void {
+  const kind = info.Config.Labels['io.pyhost.kind'];
   const hc = info.HostConfig;
   const where = `${info.Name} (${info.Config.Labels['io.pyhost.generation'] ?? '?'})`;
   expect(info.Config.User, where).toBe(`${expected.uid}:${expected.uid}`);
@@ -20,11 +21,14 @@ export function expectHardened(info: Docker.ContainerInspectInfo, expected: { ui
   expect(hc.NetworkMode, where).toBe('none');
   expect(hc.LogConfig?.Type, where).toBe('json-file');
   expect(hc.LogConfig?.Config?.['max-size'], where).toBeDefined();
-  const mounts = (info.Mounts ?? []).map((m) => `${m.Destination}`).sort();
-  expect(mounts, where).toEqual([`/home/${expected.username}`, '/run/pyhost', '/var/log', '/var/www'].sort());
+  const mounts = (info.Mounts ?? []).map((m) => `${m.Destination}${m.RW ? '' : ' (ro)'}`).sort();
+  // Consoles get the user's name for their uid (read-only passwd/group) instead of a socket folder.
+  const own = kind === 'console' ? ['/etc/group (ro)', '/etc/passwd (ro)'] : ['/run/pyhost'];
+  expect(mounts, where).toEqual([`/home/${expected.username}`, '/var/log', '/var/www', ...own].sort());
   expect(JSON.stringify(info.Mounts), where).not.toContain('docker.sock');
   expect(info.Config.Labels['io.pyhost.managed'], where).toBe('true');
-  for (const key of ['io.pyhost.instance', 'io.pyhost.user', 'io.pyhost.kind', 'io.pyhost.webapp', 'io.pyhost.generation']) {
+  const labels = ['io.pyhost.instance', 'io.pyhost.user', 'io.pyhost.kind', ...(kind === 'console' ? [] : ['io.pyhost.webapp', 'io.pyhost.generation'])];
+  for (const key of labels) {
     expect(info.Config.Labels[key], `${where} ${key}`).toBeTruthy();
   }
 }

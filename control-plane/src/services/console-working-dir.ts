@@ -1,0 +1,31 @@
+import fs from 'node:fs/promises';
+import { expandHome } from '../domain/console-rules.js';
+import { NotFoundError, ValidationError } from '../domain/errors.js';
+import { userDirs } from '../domain/layout.js';
+import { confine, mapVisiblePath } from './path-confinement.js';
+
+/**
+ * The folder a console starts in, as the user sees it (the same path inside
+ * the container). Null means the home folder. It must be one of the user's
+ * own folders and exist: Docker refuses to start a process elsewhere, and
+ * a clear 400 beats an engine error.
+ */
+export async function resolveWorkingDirectory(dataDir: string, username: string, raw: string | null): Promise<string> {
+  if (raw === null || raw.trim() === '') return `/home/${username}`;
+  const wanted = expandHome(raw.trim(), username);
+  const dirs = userDirs(dataDir, username);
+  try {
+    const mapped = mapVisiblePath(username, dirs, wanted);
+    const host = await confine(mapped, { followLast: true });
+    const stat = await fs.stat(host);
+    if (!stat.isDirectory()) throw new ValidationError(`${mapped.visible} is not a folder`, 'working_directory');
+    return mapped.visible;
+  } catch (err) {
+    if (err instanceof ValidationError && err.field === 'working_directory') throw err;
+    if (err instanceof ValidationError || err instanceof NotFoundError || (err as NodeJS.ErrnoException).code === 'ENOENT') {
+      const why = err instanceof Error && !('code' in err) ? err.message : `${wanted} does not exist`;
+      throw new ValidationError(`working_directory: ${why}`, 'working_directory');
+    }
+    throw err;
+  }
+}
