@@ -4,6 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'e2e/test-results/**', 'e2e/screenshots/**'] },
@@ -27,6 +28,16 @@ export default tseslint.config(
     ignores: ['control-plane/src/runtime/**'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'dockerode', message: 'Only control-plane/src/runtime/ may import dockerode.' }] }],
+    },
+  },
+  {
+    // The dashboard runs in browsers; hooks must follow React's rules.
+    files: ['dashboard/src/**/*.{ts,tsx}', 'dashboard/test/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
     },
   },
   {

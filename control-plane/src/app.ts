@@ -13,6 +13,8 @@ import healthRoutes from './routes/health.js';
 import authRoutes from './routes/auth.js';
 import setupRoutes from './routes/setup.js';
 import v0Routes from './routes/v0.js';
+import dashboardRoutes from './routes/dashboard.js';
+import instanceRoutes from './routes/instance.js';
 
 export interface AppOptions {
   config: Config;
@@ -52,6 +54,8 @@ export async function buildApp({ config, logger = false, runtime = null, onRoute
   await app.register(authRoutes);
   await app.register(setupRoutes);
   await app.register(v0Routes, { prefix: '/api/v0/user/:username' });
+  await app.register(instanceRoutes);
+  await app.register(dashboardRoutes);
 
   if (config.admin) await app.services.auth.ensureAdmin(config.admin.username, config.admin.password);
   // First run without a configured admin: a one-time token, only in the log.

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 // Every setting Pyhost reads from the environment, parsed once at start-up.
 // Nothing else in the control plane reads process.env.
@@ -40,7 +41,13 @@ export interface Config {
   readonly consoleIdleMs: number;
   /** How many consoles one user may have open at once. */
   readonly consolesPerUser: number;
+  /** The built dashboard (Vite's output) that the api serves at the dashboard host. */
+  readonly dashboardDir: string;
 }
+
+// src/config.ts and dist/config.js sit at the same depth, so one relative
+// path finds the workspace's dashboard/dist from either.
+const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/dist', import.meta.url));
 
 export class ConfigError extends Error {}
 
@@ -112,5 +119,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     reloadTimeoutMs: integer(env, 'PYHOST_RELOAD_TIMEOUT_SECONDS', 20, 1, 600) * 1000,
     consoleIdleMs: integer(env, 'PYHOST_CONSOLE_IDLE_MINUTES', 60, 1, 7 * 24 * 60) * 60_000,
     consolesPerUser: integer(env, 'PYHOST_CONSOLES_PER_USER', 5, 1, 100),
+    dashboardDir: env.PYHOST_DASHBOARD_DIR ? path.resolve(cwd, env.PYHOST_DASHBOARD_DIR) : DEFAULT_DASHBOARD_DIR,
   });
 }

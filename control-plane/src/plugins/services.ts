@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import { AuthService } from '../services/auth-service.js';
 import { FileService } from '../services/file-service.js';
 import { ConsoleService } from '../services/console-service.js';
+import { LogService } from '../services/log-service.js';
 import { WebappService } from '../services/webapp-service.js';
 import type { WebappLifecycle } from '../services/lifecycle.js';
 import { StoreOnlyLifecycle } from '../services/store-only-lifecycle.js';
@@ -17,6 +18,7 @@ export interface Services {
   webapps: WebappService;
   files: FileService;
   consoles: ConsoleService;
+  logs: LogService;
   lifecycle: WebappLifecycle;
   /** Present when web apps run on a container engine. */
   reconciler: Reconciler | null;
@@ -59,6 +61,7 @@ export default fp<{ runtime: ContainerRuntime | null }>(
       webapps,
       files: new FileService(app.config),
       consoles,
+      logs: new LogService(app.config),
       lifecycle,
       reconciler,
     });

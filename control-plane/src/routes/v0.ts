@@ -5,6 +5,7 @@ import staticFileRoutes from './static-files.js';
 import fileRoutes from './files.js';
 import consoleRoutes from './consoles.js';
 import consoleSocketRoutes from './console-socket.js';
+import logRoutes from './logs.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -29,6 +30,7 @@ const v0Routes: FastifyPluginAsync = async (app) => {
   await app.register(fileRoutes);
   await app.register(consoleRoutes);
   await app.register(consoleSocketRoutes);
+  await app.register(logRoutes);
 };
 
 export default v0Routes;

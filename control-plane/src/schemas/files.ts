@@ -19,3 +19,11 @@ export const DirectoryListing = Type.Record(Type.String(), DirectoryEntry, {
 });
 
 export const UploadResult = Type.Object({ path: Type.String(), size: Type.Integer(), created: Type.Boolean() });
+
+const VisiblePath = Type.String({ minLength: 1, maxLength: 4096, description: 'a path as you see it, e.g. /home/<you>/mysite' });
+
+export const FolderRequest = Type.Object({ path: VisiblePath }, { additionalProperties: false });
+
+export const MoveRequest = Type.Object({ from: VisiblePath, to: VisiblePath }, { additionalProperties: false });
+
+export const PathResult = Type.Object({ path: Type.String() });

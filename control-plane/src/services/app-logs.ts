@@ -1,6 +1,7 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { userDirs } from '../domain/layout.js';
+import { openLogFile } from './log-reader.js';
 
 /** `/var/log/<domain>.error.log` on the host. */
 export function errorLogPath(dataDir: string, username: string, domain: string): string {
@@ -9,12 +10,9 @@ export function errorLogPath(dataDir: string, username: string, domain: string):
 
 /** The last lines of a log, reading at most the final 16 KiB; empty when there is none. */
 export async function logTail(file: string, lines = 40): Promise<string> {
-  let handle;
-  try {
-    handle = await fsp.open(file, 'r');
-  } catch {
-    return '';
-  }
+  // The log folder is the user's: never follow a symlink planted as the log.
+  const handle = await openLogFile(file).catch(() => null);
+  if (!handle) return '';
   try {
     const { size } = await handle.stat();
     const length = Math.min(size, 16 * 1024);

@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { Config } from '../config.js';
-import { NotFoundError, TooLargeError, ValidationError } from '../domain/errors.js';
+import { ConflictError, NotFoundError, TooLargeError, ValidationError } from '../domain/errors.js';
 import { uidFor, userDirs } from '../domain/layout.js';
 import type { UserRow } from '../store/users-store.js';
 import { confine, mapVisiblePath } from './path-confinement.js';
@@ -119,6 +119,44 @@ export class FileService {
       if (err.code !== 'EEXIST') throw err;
     });
     if (canChown()) await fsp.chown(dir, uid, uid);
+  }
+
+  /** Creates a folder (and any missing parents); an existing file or folder there is a conflict. */
+  async makeFolder(owner: UserRow, rawPath: string): Promise<{ path: string }> {
+    const mapped = this.locate(owner, rawPath);
+    if (mapped.host === mapped.areaRoot) throw new ConflictError(`${mapped.visible} already exists`);
+    const target = await confine(mapped, { followLast: false });
+    if (await fsp.lstat(target).catch(() => null)) throw new ConflictError(`${mapped.visible} already exists`);
+    await this.makeParents(target, mapped.visible, uidFor(this.config.uidBase, owner.id));
+    return { path: mapped.visible };
+  }
+
+  /**
+   * Renames or moves a file, folder or symlink (the link itself) anywhere
+   * within the user's files. Never replaces what is already at the target:
+   * overwriting by accident is worse than asking again.
+   */
+  async move(owner: UserRow, rawFrom: string, rawTo: string): Promise<{ path: string }> {
+    const from = this.locate(owner, rawFrom);
+    const to = this.locate(owner, rawTo);
+    for (const [m, field] of [[from, 'from'], [to, 'to']] as const) {
+      if (m.host === m.areaRoot) throw new ValidationError(`${m.visible} cannot be moved or replaced`, field);
+    }
+    const source = await confine(from, { followLast: false });
+    const target = await confine(to, { followLast: false });
+    if (!(await fsp.lstat(source).catch(() => null))) throw new NotFoundError(`${from.visible} does not exist`);
+    if (await fsp.lstat(target).catch(() => null)) throw new ConflictError(`${to.visible} already exists`);
+    // Checked on real paths too: a symlink on the way may lead back inside.
+    if (target.startsWith(source + path.sep) || to.visible.startsWith(from.visible + '/')) {
+      throw new ValidationError(`cannot move ${from.visible} into itself`, 'to');
+    }
+    await this.makeParents(path.dirname(target), to.visible, uidFor(this.config.uidBase, owner.id));
+    await fsp.rename(source, target).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'EINVAL') throw new ValidationError(`cannot move ${from.visible} into itself`, 'to');
+      if (err.code === 'EXDEV') throw new ValidationError(`${from.visible} and ${to.visible} are on different disks; copy instead`, 'to');
+      throw err;
+    });
+    return { path: to.visible };
   }
 
   /** Deletes a file, a symlink (not what it points at) or a folder with everything in it. */

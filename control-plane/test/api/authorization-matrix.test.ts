@@ -53,6 +53,7 @@ const UPGRADE_REQUIRED = 426;
 
 const EXPECTED: Record<string, Case> = {
   'GET /api/health': { request: async () => ({ url: '/api/health' }), expect: anyone(200) },
+  'GET /api/instance': { request: async () => ({ url: '/api/instance' }), expect: anyone(200) },
   'POST /api/auth/signup': {
     request: async () => ({ url: '/api/auth/signup', payload: { username: uniqueName('s'), password: 'password123' } }),
     // Sign-up is closed on this instance: only an admin may create accounts.
@@ -149,6 +150,38 @@ const EXPECTED: Record<string, Case> = {
     expect: owned(204),
   },
   'GET /api/v0/user/:username/files/tree/': { request: async (ctx) => ({ url: v0(ctx, `/files/tree/?path=/home/${ctx.owner.username}`) }), expect: owned(200) },
+  'POST /api/v0/user/:username/files/folder/': {
+    request: async (ctx) => ({ url: v0(ctx, '/files/folder/'), payload: { path: `/home/${ctx.owner.username}/${uniqueName('dir')}` } }),
+    expect: owned(201),
+  },
+  'POST /api/v0/user/:username/files/move/': {
+    request: async (ctx) => {
+      const from = `/home/${ctx.owner.username}/${uniqueName('f')}.txt`;
+      await uploadAs(ctx, from);
+      return { url: v0(ctx, '/files/move/'), payload: { from, to: `${from}.moved` } };
+    },
+    expect: owned(200),
+  },
+  'GET /api/v0/user/:username/webapps/:domain_name/logs/': { request: async (ctx) => ({ url: v0(ctx, `/webapps/${await ctx.newWebapp()}/logs/`) }), expect: owned(200) },
+  'GET /api/v0/user/:username/webapps/:domain_name/logs/:kind/': {
+    request: async (ctx) => ({ url: v0(ctx, `/webapps/${await ctx.newWebapp()}/logs/error/?lines=5`) }),
+    expect: owned(200),
+  },
+  'GET /api/v0/user/:username/webapps/:domain_name/logs/:kind/download/': {
+    request: async (ctx) => {
+      const domain = await ctx.newWebapp();
+      await uploadAs(ctx, `/var/log/${domain}.error.log`);
+      return { url: v0(ctx, `/webapps/${domain}/logs/error/download/`) };
+    },
+    expect: owned(200),
+  },
+  'GET /api/v0/user/:username/webapps/:domain_name/logs/:kind/stream/': {
+    // max_seconds=0: the stream opens and ends at once, so inject() returns.
+    request: async (ctx) => ({ url: v0(ctx, `/webapps/${await ctx.newWebapp()}/logs/server/stream/?max_seconds=0`) }),
+    expect: owned(200),
+  },
+  // The dashboard (SPA): public, like any web page; the API behind it is what is protected.
+  'GET /*': { request: async () => ({ url: '/web/some.app.localhost' }), expect: anyone(200) },
   'GET /api/v0/user/:username/consoles/': { request: async (ctx) => ({ url: v0(ctx, '/consoles/') }), expect: owned(200) },
   'POST /api/v0/user/:username/consoles/': { request: async (ctx) => ({ url: v0(ctx, '/consoles/'), payload: { executable: 'bash' } }), expect: owned(CONSOLE_WITHOUT_ENGINE) },
   'GET /api/v0/user/:username/consoles/:id/': { request: async (ctx) => ({ url: v0(ctx, `/consoles/${ctx.newConsole()}/`) }), expect: owned(200) },
@@ -187,7 +220,15 @@ describe('authorization matrix', () => {
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyhost-matrix-'));
-    const config = loadConfig({ PYHOST_DATA: dataDir, PYHOST_ADMIN_USER: ADMIN.username, PYHOST_ADMIN_PASSWORD: ADMIN.password });
+    const dashboardDir = path.join(dataDir, 'dashboard-dist');
+    fs.mkdirSync(dashboardDir);
+    fs.writeFileSync(path.join(dashboardDir, 'index.html'), '<!doctype html><title>Pyhost</title>');
+    const config = loadConfig({
+      PYHOST_DATA: dataDir,
+      PYHOST_ADMIN_USER: ADMIN.username,
+      PYHOST_ADMIN_PASSWORD: ADMIN.password,
+      PYHOST_DASHBOARD_DIR: dashboardDir,
+    });
     app = await buildApp({
       config,
       onRoute: (route: RouteOptions) => {

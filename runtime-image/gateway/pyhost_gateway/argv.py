@@ -49,6 +49,12 @@ def uwsgi_options(cfg: Config, socket_path: str, master_fifo: str, backlog: int)
         ("buffer-size", 65535),            # big cookies must not fail with 'invalid request block size'
         ("harakiri", REQUEST_TIMEOUT_S),
         ("post-buffering", 65536),         # bodies are read before the app runs (harakiri-safe)
+        # http-socket speaks HTTP/1.1 but closes every connection after one
+        # response without saying so; a client that believes the connection
+        # persists (undici, any keep-alive pool) sends its next request into
+        # a socket being closed and gets EPIPE or ECONNRESET. gunicorn's sync
+        # workers send this header themselves.
+        ("add-header", "Connection: close"),
         ("disable-logging", None),         # the router writes the access log
         ("ignore-sigpipe", None),          # clients that go away are not app errors
         ("ignore-write-errors", None),

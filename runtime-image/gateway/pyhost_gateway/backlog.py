@@ -1,10 +1,17 @@
-"""How many connections wait in a listening unix socket's accept queue.
+"""Which unix sockets listen, and how many connections wait in their queues.
 
-After app.sock points at a new server, the old one must serve what is
-already queued on its socket before it stops: stopping closes the listener
-and the kernel resets every queued connection. A fixed delay is too short
-for a slow, busy app, so the gateway asks the kernel (sock_diag netlink,
-what `ss -xl` shows as Recv-Q) and waits until the queue is empty.
+The gateway asks the kernel (sock_diag netlink, what `ss -xl` shows) twice
+in a reload:
+
+- Before app.sock may point at a new server, that server's socket must be
+  *listening*, not merely exist: gunicorn --preload loads the app (the shim
+  reports ready) before it binds, and between bind() and listen() a
+  connect() is refused (ECONNREFUSED).
+- After app.sock points at the new server, the old one must serve what is
+  already queued on its socket before it stops: stopping closes the listener
+  and the kernel resets every queued connection. A fixed delay is too short
+  for a slow, busy app, so the gateway waits until the queue (Recv-Q) is
+  empty.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import os
 import socket
 import struct
 import time
-from typing import Dict, Iterator, Optional, Tuple
+from typing import Callable, Dict, Iterator, Optional, Tuple
 
 NETLINK_SOCK_DIAG = 4
 SOCK_DIAG_BY_FAMILY = 20
@@ -91,6 +98,40 @@ def listeners() -> Optional[Dict[str, int]]:
                         found[parsed[0]] = parsed[1]
     except OSError:
         return None
+
+
+def accepts_connections(path: str) -> bool:
+    """Whether a connect() to `path` succeeds now: the fallback for
+    wait_until_listening where sock_diag is unavailable (the server then
+    sees one connection that closes without a request)."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+            probe.settimeout(1.0)
+            probe.connect(path)
+            return True
+    except OSError:
+        return False
+
+
+def wait_until_listening(path: str, timeout: float,
+                         gave_up: Callable[[], bool] = lambda: False,
+                         interval: float = 0.01,
+                         listening: Optional[Callable[[], Optional[Dict[str, int]]]] = None,
+                         probe: Callable[[str], bool] = accepts_connections) -> bool:
+    """True once a socket bound at `path` listens; False after `timeout` or
+    as soon as `gave_up()` (e.g. the server exited)."""
+    listening = listening or listeners
+    deadline = time.monotonic() + timeout
+    while True:
+        found = listening()
+        if found is None:  # the kernel will not say: try a connection
+            if os.path.exists(path) and probe(path):
+                return True
+        elif path in found:
+            return True
+        if gave_up() or time.monotonic() >= deadline:
+            return False
+        time.sleep(interval)
 
 
 def wait_until_drained(path: str, timeout: float, minimum: float = 0.25,

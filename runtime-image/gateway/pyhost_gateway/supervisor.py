@@ -17,7 +17,7 @@ from typing import Callable, Optional, Set, Tuple
 
 from . import inbox_protocol as proto
 from .argv import GRACEFUL_TIMEOUT_S, build_argv, build_env
-from .backlog import wait_until_drained
+from .backlog import wait_until_drained, wait_until_listening
 from .config import Config
 from .inbox import Inbox
 from .logs import RotatingLog
@@ -29,6 +29,10 @@ from .server import ServerProcess
 # DRAIN_S when the kernel cannot tell how much is queued.
 DRAIN_S = 1.0
 DRAIN_MAX_S = 10.0
+# After the app loaded, how long the server may take at least to listen on
+# its socket (gunicorn binds only after --preload), on top of what is left
+# of the load timeout.
+LISTEN_MIN_S = 3.0
 # An unexpected exit restarts after backoff_delay(n) seconds; a server that
 # ran this long before dying counts as healthy again.
 HEALTHY_AFTER_S = 60.0
@@ -189,19 +193,23 @@ class Supervisor:
                     continue
                 if event.get("event") == proto.READY:
                     server.loaded = True
-                    return self._wait_for_socket(server)
+                    return self._wait_listening(server, max(LISTEN_MIN_S, deadline - time.monotonic()))
                 if event.get("event") == proto.FAILED:
                     return str(event.get("error") or "the app failed to load")
         finally:
             self._inbox.unsubscribe(server.server_id)
 
-    def _wait_for_socket(self, server: ServerProcess) -> Optional[str]:
-        # Both servers bind before loading the app; this is only a safety net.
-        for _ in range(50):
-            if os.path.exists(server.socket_path):
-                return None
-            time.sleep(0.02)
-        return f"{server.kind} loaded the app but did not create its socket"
+    def _wait_listening(self, server: ServerProcess, timeout: float) -> Optional[str]:
+        # uWSGI listens before it loads the app, but gunicorn --preload loads
+        # it first (the shim's `ready` comes from there) and binds and
+        # listens afterwards: app.sock must not point at a socket that exists
+        # but refuses connections (ECONNREFUSED between bind and listen).
+        if wait_until_listening(server.socket_path, timeout, gave_up=server.exited):
+            return None
+        if server.exited():
+            return (f"{server.kind} exited with code {server.exit_code} after the app loaded, "
+                    f"before it listened; see the server log")
+        return f"{server.kind} loaded the app but did not listen on its socket within {timeout:.0f} s"
 
     def _publish(self, server: ServerProcess) -> None:
         # A second hard link, renamed over app.sock: atomic for connecting

@@ -74,5 +74,61 @@ class LiveTest(unittest.TestCase):
                 self.assertLess(time.monotonic() - t0, 1.0)
 
 
+class WaitUntilListeningTest(unittest.TestCase):
+    PATH = "/run/pyhost/.app-4.sock"
+
+    def sequence(self, *answers):
+        answers = list(answers)
+        return lambda: answers.pop(0) if len(answers) > 1 else answers[0]
+
+    def test_waits_until_the_kernel_lists_the_listener(self):
+        listening = self.sequence({}, {"/run/pyhost/.app-3.sock": 0}, {self.PATH: 2})
+        self.assertTrue(backlog.wait_until_listening(self.PATH, 5, interval=0, listening=listening))
+
+    def test_bound_but_not_listening_times_out(self):
+        self.assertFalse(backlog.wait_until_listening(self.PATH, 0.05, interval=0.01, listening=lambda: {}))
+
+    def test_stops_when_the_server_gives_up(self):
+        checks = []
+        gave_up = lambda: checks.append(1) or len(checks) >= 3
+        self.assertFalse(backlog.wait_until_listening(self.PATH, 60, gave_up=gave_up, interval=0,
+                                                      listening=lambda: {}))
+        self.assertEqual(len(checks), 3)
+
+    def test_without_sock_diag_a_connection_decides(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "s.sock")
+            probes = []
+            probe = lambda p: probes.append(p) or len(probes) >= 2
+            # No file yet: no probe at all.
+            self.assertFalse(backlog.wait_until_listening(path, 0, listening=lambda: None, probe=probe))
+            self.assertEqual(probes, [])
+            open(path, "w").close()
+            self.assertTrue(backlog.wait_until_listening(path, 5, interval=0, listening=lambda: None,
+                                                         probe=probe))
+            self.assertEqual(probes, [path, path])
+
+    def test_probe_refused_between_bind_and_listen(self):
+        # What gunicorn --preload does after the app loaded: bind, then listen.
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "g.sock")
+            with socket.socket(socket.AF_UNIX) as server:
+                server.bind(path)
+                self.assertFalse(backlog.accepts_connections(path))
+                server.listen(4)
+                self.assertTrue(backlog.accepts_connections(path))
+
+    def test_live_bind_then_listen(self):
+        if backlog.listeners() is None:
+            self.skipTest("sock_diag unavailable")
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "g.sock")
+            with socket.socket(socket.AF_UNIX) as server:
+                server.bind(path)
+                self.assertFalse(backlog.wait_until_listening(path, 0.05))
+                server.listen(4)
+                self.assertTrue(backlog.wait_until_listening(path, 1))
+
+
 if __name__ == "__main__":
     unittest.main()

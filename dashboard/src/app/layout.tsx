@@ -1,0 +1,60 @@
+import { Link, NavLink, Navigate, Outlet, useLocation, useNavigate, useOutletContext } from 'react-router';
+import { ErrorMessage } from '@/components/error-message';
+import { Spinner } from '@/components/spinner';
+import { useMe, type Me } from '@/features/auth/api/get-me';
+import { useLogout } from '@/features/auth/api/login';
+
+/** The signed-in user, for any page inside the layout. */
+export const useCurrentUser = () => useOutletContext<Me>();
+
+function Header({ me }: { me: Me }) {
+  const logout = useLogout();
+  const navigate = useNavigate();
+  const { pathname } = useLocation();
+  const inFiles = pathname.startsWith('/files/') || pathname.startsWith('/edit/');
+  return (
+    <header className="topbar">
+      <Link to="/web" className="brand">
+        <img src="/favicon.svg" alt="" width={24} height={24} /> Pyhost
+      </Link>
+      <nav aria-label="Main" className="mainnav">
+        <NavLink to="/web">Web</NavLink>
+        <NavLink to={`/files/home/${me.username}`} className={({ isActive }) => (isActive || inFiles ? 'active' : '')}>
+          Files
+        </NavLink>
+        <NavLink to="/account">Account</NavLink>
+      </nav>
+      <div className="who">
+        <span className="muted">{me.username}{me.is_admin ? ' (admin)' : ''}</span>
+        <button type="button" className="link on-dark" onClick={() => logout.mutate(undefined, { onSuccess: () => navigate('/login') })} disabled={logout.isPending}>
+          Log out
+        </button>
+      </div>
+    </header>
+  );
+}
+
+/** Everything behind the login: waits for /api/auth/me, sends strangers to the login page. */
+export function AuthenticatedLayout() {
+  const me = useMe();
+  const here = useLocation();
+  if (me.isPending) return <main className="centered"><Spinner label="Loading Pyhost" /></main>;
+  if (me.error) {
+    return (
+      <main className="centered">
+        <ErrorMessage error={me.error} title="Pyhost is not answering" />
+        <button type="button" onClick={() => void me.refetch()}>Try again</button>
+      </main>
+    );
+  }
+  if (!me.data) return <Navigate to={`/login?next=${encodeURIComponent(here.pathname + here.search)}`} replace />;
+  return (
+    <>
+      <a href="#main" className="skip-link">Skip to content</a>
+      <Header me={me.data} />
+      <main id="main" className="content">
+        <Outlet context={me.data} />
+      </main>
+    </>
+  );
+}

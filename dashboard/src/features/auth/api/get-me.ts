@@ -1,0 +1,32 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { ApiError, api, setCsrfToken } from '@/lib/api-client';
+
+export interface Me {
+  username: string;
+  is_admin: boolean;
+  uid: number;
+  csrf_token: string | null;
+  signup: 'open' | 'closed';
+  domain: string;
+}
+
+/** Who is signed in, or null for nobody (401 is an answer here, not an error). */
+export async function getMe(): Promise<Me | null> {
+  try {
+    const me = await api<Me>('/api/auth/me');
+    setCsrfToken(me.csrf_token);
+    return me;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) {
+      setCsrfToken(null);
+      return null;
+    }
+    throw err;
+  }
+}
+
+export const meQueryKey = ['auth', 'me'] as const;
+
+export const meQueryOptions = () => queryOptions({ queryKey: meQueryKey, queryFn: getMe, staleTime: 60_000 });
+
+export const useMe = () => useQuery(meQueryOptions());

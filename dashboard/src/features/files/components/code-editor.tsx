@@ -1,0 +1,56 @@
+import { useEffect, useRef, type MutableRefObject } from 'react';
+import { basicSetup } from 'codemirror';
+import { indentWithTab } from '@codemirror/commands';
+import { python } from '@codemirror/lang-python';
+import { EditorState, type Extension } from '@codemirror/state';
+import { EditorView, keymap } from '@codemirror/view';
+
+export type Language = 'python' | 'text';
+
+export function languageFor(path: string): Language {
+  return /\.pyw?$/i.test(path) ? 'python' : 'text';
+}
+
+interface CodeEditorProps {
+  /** The text to start with; a new value starts a new editing session. */
+  initial: string;
+  language: Language;
+  label: string;
+  /** Set to the live view, so the page can read the text when it saves. */
+  viewRef: MutableRefObject<EditorView | null>;
+  onChange(): void;
+  onSave(): void;
+}
+
+/**
+ * CodeMirror 6 with Python highlighting. Ctrl+S / Cmd+S saves. Tab indents;
+ * Escape then Tab moves focus on (CodeMirror's way out for keyboard users).
+ */
+export function CodeEditor({ initial, language, label, viewRef, onChange, onSave }: CodeEditorProps) {
+  const host = useRef<HTMLDivElement>(null);
+  // The editor is built once per document; these always call the latest props.
+  const handlers = useRef({ onChange, onSave });
+  useEffect(() => {
+    handlers.current = { onChange, onSave };
+  }, [onChange, onSave]);
+
+  useEffect(() => {
+    const extensions: Extension[] = [
+      keymap.of([{ key: 'Mod-s', preventDefault: true, run: () => (handlers.current.onSave(), true) }, indentWithTab]),
+      basicSetup,
+      language === 'python' ? python() : [],
+      EditorView.contentAttributes.of({ 'aria-label': label }),
+      EditorView.updateListener.of((u) => {
+        if (u.docChanged) handlers.current.onChange();
+      }),
+    ];
+    const view = new EditorView({ state: EditorState.create({ doc: initial, extensions }), parent: host.current! });
+    viewRef.current = view;
+    return () => {
+      view.destroy();
+      viewRef.current = null;
+    };
+  }, [initial, language, label, viewRef]);
+
+  return <div ref={host} className="code-editor" />;
+}

@@ -1,0 +1,79 @@
+import type { FormEvent } from 'react';
+import { Link } from 'react-router';
+import { Field } from '@/components/field';
+import { paths, wsgiFilePath } from '@/lib/paths';
+import type { Webapp } from '../api/types';
+import { SaveRow } from './save-row';
+import { orNull, useSectionForm } from './use-section-form';
+
+const PYTHON_VERSIONS = ['3.11'];
+
+/** Code and Virtualenv: where the app's source lives and which Python runs it. */
+export function CodeSection({ username, webapp }: { username: string; webapp: Webapp }) {
+  const form = useSectionForm(
+    username,
+    webapp,
+    (w) => ({
+      source_directory: w.source_directory ?? '',
+      working_directory: w.working_directory ?? '',
+      virtualenv_path: w.virtualenv_path ?? '',
+      python_version: w.python_version,
+    }),
+    (d) => ({
+      source_directory: orNull(d.source_directory),
+      working_directory: orNull(d.working_directory),
+      virtualenv_path: orNull(d.virtualenv_path),
+      python_version: d.python_version,
+    }),
+    ['source_directory', 'working_directory', 'virtualenv_path'],
+  );
+  const wsgi = wsgiFilePath(webapp.domain_name);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    form.save();
+  };
+
+  return (
+    <section className="card" aria-labelledby="code-heading">
+      <h2 id="code-heading">Code</h2>
+      <form onSubmit={submit} className="stack" noValidate>
+        <Field
+          label="Source code"
+          value={form.draft.source_directory}
+          onChange={(e) => form.set('source_directory', e.target.value)}
+          error={form.fieldError('source_directory')}
+          hint="Put first on sys.path."
+          className="mono"
+        />
+        <Field
+          label="Working directory"
+          value={form.draft.working_directory}
+          onChange={(e) => form.set('working_directory', e.target.value)}
+          error={form.fieldError('working_directory')}
+          className="mono"
+        />
+        <div className="field">
+          <span className="label">WSGI configuration file</span>
+          <Link to={paths.edit(wsgi)} className="mono">{wsgi}</Link>
+        </div>
+        <div className="field">
+          <label htmlFor="python-version">Python version</label>
+          <select id="python-version" value={form.draft.python_version} onChange={(e) => form.set('python_version', e.target.value)}>
+            {PYTHON_VERSIONS.map((v) => <option key={v} value={v}>Python {v}</option>)}
+          </select>
+        </div>
+        <h3>Virtualenv</h3>
+        <Field
+          label="Virtualenv path"
+          placeholder={`/home/${username}/.virtualenvs/myenv`}
+          value={form.draft.virtualenv_path}
+          onChange={(e) => form.set('virtualenv_path', e.target.value)}
+          error={form.fieldError('virtualenv_path')}
+          hint="Leave empty to use the system Python with Django and Flask installed. Make it with python3 -m venv."
+          className="mono"
+        />
+        <SaveRow label="Save code settings" saving={form.saving} saved={form.saved} error={form.generalError} slowHint="Starting the app with the new settings…" />
+      </form>
+    </section>
+  );
+}

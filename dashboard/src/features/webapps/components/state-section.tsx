@@ -1,0 +1,47 @@
+import { ErrorMessage } from '@/components/error-message';
+import { formatDate, formatDuration } from '@/lib/format';
+import type { Webapp, WebappState } from '../api/types';
+import { useWebappAction } from '../api/webapps';
+
+const STATE_TEXT: Record<WebappState, string> = {
+  running: 'Running',
+  starting: 'Starting…',
+  crashed: 'Crashed — see the error log',
+  stopped: 'Stopped',
+  disabled: 'Disabled',
+};
+
+export function StateBadge({ state }: { state: WebappState }) {
+  return <span className={`badge state-${state}`}>{STATE_TEXT[state]}</span>;
+}
+
+/** The app's address, whether it serves, and the switch to stop or start it. */
+export function StateSection({ username, webapp }: { username: string; webapp: Webapp }) {
+  const enable = useWebappAction(username, webapp.domain_name, 'enable');
+  const disable = useWebappAction(username, webapp.domain_name, 'disable');
+  const toggle = webapp.enabled ? disable : enable;
+  const last = webapp.last_reload;
+  return (
+    <section className="card" aria-labelledby="state-heading">
+      <h2 id="state-heading" className="visually-hidden">Address and state</h2>
+      <dl className="facts">
+        <dt>URL</dt>
+        <dd>
+          <a href={webapp.url} target="_blank" rel="noopener noreferrer" className="mono">{webapp.url}</a>
+        </dd>
+        <dt>State</dt>
+        <dd><StateBadge state={webapp.state} /></dd>
+        <dt>Last reload</dt>
+        <dd>
+          {last ? `${formatDate(last.at)} — ${last.ok ? `took ${formatDuration(last.duration_ms)}` : `failed: ${last.error ?? 'see the error log'}`}` : 'never'}
+        </dd>
+      </dl>
+      <div className="row">
+        <button type="button" className={webapp.enabled ? 'danger' : 'primary'} disabled={toggle.isPending} onClick={() => toggle.mutate()}>
+          {toggle.isPending ? (webapp.enabled ? 'Disabling…' : 'Enabling…') : webapp.enabled ? 'Disable web app' : 'Enable web app'}
+        </button>
+      </div>
+      <ErrorMessage error={toggle.error} />
+    </section>
+  );
+}

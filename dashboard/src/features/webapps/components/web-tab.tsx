@@ -1,0 +1,39 @@
+import { ErrorMessage } from '@/components/error-message';
+import { Page } from '@/components/page';
+import { Spinner } from '@/components/spinner';
+import { useWebapp } from '../api/webapps';
+import { CodeSection } from './code-section';
+import { DeleteWebapp } from './delete-webapp';
+import { EnvVarsForm } from './env-vars-form';
+import { LogLinks } from './log-links';
+import { ReloadButton } from './reload-button';
+import { SecuritySection } from './security-section';
+import { ServerSection } from './server-section';
+import { StateSection } from './state-section';
+import { StaticFilesTable } from './static-files-table';
+
+/** One web app's configuration, laid out like PythonAnywhere's Web tab. */
+export function WebTab({ username, domain, onDeleted }: { username: string; domain: string; onDeleted(): void }) {
+  const query = useWebapp(username, domain);
+  if (query.isPending) return <Spinner label={`Loading ${domain}`} />;
+  if (query.error) return <ErrorMessage error={query.error} title={`Could not load ${domain}`} />;
+  const webapp = query.data;
+  // Keyed by the record's identity so forms start from fresh values after a delete and re-create.
+  return (
+    <Page title={`Configuration for ${domain}`}>
+      <div className="web-tab" key={webapp.id}>
+        <section className="card reload-card" aria-label="Reload">
+          <ReloadButton username={username} domain={domain} />
+        </section>
+        <StateSection username={username} webapp={webapp} />
+        <CodeSection username={username} webapp={webapp} />
+        <ServerSection username={username} webapp={webapp} />
+        <LogLinks domain={domain} />
+        <StaticFilesTable username={username} domain={domain} />
+        <SecuritySection username={username} webapp={webapp} />
+        <EnvVarsForm username={username} webapp={webapp} />
+        <DeleteWebapp username={username} domain={domain} onDeleted={onDeleted} />
+      </div>
+    </Page>
+  );
+}
