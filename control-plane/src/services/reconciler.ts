@@ -162,13 +162,14 @@ export class Reconciler {
     if (entry.restarts >= MAX_RESTARTS) {
       const last = containers.find((c) => c.labels.webapp === webappId && c.labels.generation === app.active_generation);
       const reason = `the app's server stopped ${MAX_RESTARTS + 1} times in a row${last?.exitCode != null ? ` (last exit code ${last.exitCode})` : ''}; Pyhost stopped restarting it. Fix the cause, then Reload.`;
-      this.store.setCrashed(webappId, reason);
-      this.backoff.delete(webappId);
+      // The log line first: whoever sees the state "crashed" can then read why.
       const owner = this.users.byId(app.user_id);
       if (owner) {
         const uid = process.getuid?.() === 0 ? uidFor(this.config.uidBase, owner.id) : null;
         await appendErrorLog(errorLogPath(this.config.dataDir, owner.username, app.domain_name), reason, uid).catch(() => undefined);
       }
+      this.store.setCrashed(webappId, reason);
+      this.backoff.delete(webappId);
       this.log.warn({ webapp: app.domain_name }, 'crash loop: gave up restarting');
       return;
     }
