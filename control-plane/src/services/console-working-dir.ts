@@ -24,7 +24,7 @@ export async function resolveWorkingDirectory(dataDir: string, username: string,
     if (err instanceof ValidationError && err.field === 'working_directory') throw err;
     if (err instanceof ValidationError || err instanceof NotFoundError || (err as NodeJS.ErrnoException).code === 'ENOENT') {
       const why = err instanceof Error && !('code' in err) ? err.message : `${wanted} does not exist`;
-      throw new ValidationError(`working_directory: ${why}`, 'working_directory');
+      throw new ValidationError(why, 'working_directory');
     }
     throw err;
   }

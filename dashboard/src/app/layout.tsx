@@ -22,6 +22,7 @@ function Header({ me }: { me: Me }) {
         <NavLink to={`/files/home/${me.username}`} className={({ isActive }) => (isActive || inFiles ? 'active' : '')}>
           Files
         </NavLink>
+        <NavLink to="/consoles">Consoles</NavLink>
         <NavLink to="/account">Account</NavLink>
       </nav>
       <div className="who">

@@ -5,6 +5,7 @@ import { RouteError, NotFound } from './route-error';
 import { LoginRoute, SignupRoute } from './routes/auth';
 import { AccountRoute } from './routes/account';
 import { FilesRoute } from './routes/files';
+import { ConsolesRoute } from './routes/consoles';
 import { LogsRoute } from './routes/logs';
 import { NewWebappRoute, WebIndexRoute, WebLayout, WebTabRoute } from './routes/web';
 
@@ -35,6 +36,9 @@ export function createAppRouter(_queryClient: QueryClient) {
             { path: '/files/*', element: <FilesRoute />, errorElement: <RouteError /> },
             // The editor (CodeMirror) loads only when a file is opened.
             { path: '/edit/*', lazy: () => import('./routes/edit').then((m) => ({ Component: m.EditRoute })), errorElement: <RouteError /> },
+            { path: '/consoles', element: <ConsolesRoute />, errorElement: <RouteError /> },
+            // The terminal (xterm.js) loads only when a console is opened.
+            { path: '/consoles/:id', lazy: () => import('./routes/console').then((m) => ({ Component: m.ConsoleRoute })), errorElement: <RouteError /> },
             { path: '/account', element: <AccountRoute /> },
             { path: '*', element: <NotFound /> },
           ],

@@ -1,0 +1,97 @@
+import { useEffect, useRef, useState } from 'react';
+import { Terminal } from '@xterm/xterm';
+import { FitAddon } from '@xterm/addon-fit';
+import '@xterm/xterm/css/xterm.css';
+import { connectTerminal, type TerminalStatus } from '../api/terminal-socket';
+import { adoptInlineStyles, withInertStyleElements } from './adopt-inline-styles';
+
+const STATUS_TEXT: Record<TerminalStatus, string> = {
+  connecting: 'Connecting…',
+  open: 'Connected',
+  reconnecting: 'Connection lost, reconnecting…',
+  ended: 'This console has ended',
+  failed: 'Could not connect',
+};
+
+interface TerminalViewProps {
+  /** The console's websocket_url from the API. */
+  socketPath: string;
+  /** Names the terminal for screen readers. */
+  label: string;
+  onEnded?(): void;
+}
+
+/**
+ * An xterm.js terminal attached to a console. It fills its box and follows
+ * the window's size; leaving the page closes only this connection, and
+ * coming back replays the console's recent output.
+ */
+export function TerminalView({ socketPath, label, onEnded }: TerminalViewProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const [status, setStatus] = useState<{ status: TerminalStatus; detail?: string }>({ status: 'connecting' });
+  const endedRef = useRef(onEnded);
+  endedRef.current = onEnded;
+
+  useEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    const unstyle = adoptInlineStyles(element);
+    const term = new Terminal({
+      cursorBlink: true,
+      fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
+      fontSize: 14,
+      scrollback: 5000,
+      theme: { background: '#000000', foreground: '#e6e6e6' },
+    });
+    const fit = new FitAddon();
+    term.loadAddon(fit);
+    withInertStyleElements(() => term.open(element));
+    const refit = () => {
+      // Hidden or not laid out yet: nothing sensible to measure.
+      if (element.offsetWidth > 0 && element.offsetHeight > 0) fit.fit();
+    };
+    refit();
+
+    const connection = connectTerminal(
+      socketPath,
+      {
+        onReset: () => term.reset(),
+        onOutput: (data) => term.write(data),
+        onStatus: (next, detail) => {
+          setStatus({ status: next, detail });
+          if (next === 'ended') {
+            term.write(`\r\n\x1b[2m[${detail ?? 'the console ended'}]\x1b[0m\r\n`);
+            endedRef.current?.();
+          }
+        },
+      },
+      () => ({ cols: term.cols, rows: term.rows }),
+    );
+    const typed = term.onData((data) => connection.send(data));
+    const resized = term.onResize(({ cols, rows }) => connection.resize(cols, rows));
+    const observer = new ResizeObserver(() => refit());
+    observer.observe(element);
+    window.addEventListener('resize', refit);
+    term.focus();
+
+    return () => {
+      window.removeEventListener('resize', refit);
+      observer.disconnect();
+      typed.dispose();
+      resized.dispose();
+      connection.close();
+      term.dispose();
+      unstyle();
+    };
+  }, [socketPath]);
+
+  return (
+    <div className="terminal-wrap">
+      <p className={`terminal-status status-${status.status}`} role="status" aria-live="polite">
+        {STATUS_TEXT[status.status]}
+        {status.detail && status.status !== 'open' ? `: ${status.detail}` : ''}
+      </p>
+      <div ref={box} className="terminal" role="region" aria-label={label} data-testid="terminal" />
+    </div>
+  );
+}
