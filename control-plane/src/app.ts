@@ -1,6 +1,7 @@
 import Fastify, { type FastifyServerOptions, type RouteOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
+import { trustedProxyCheck } from './domain/trusted-proxies.js';
 import type { ContainerRuntime } from './runtime/index.js';
 import storePlugin from './plugins/store.js';
 import servicesPlugin from './plugins/services.js';
@@ -15,6 +16,11 @@ import setupRoutes from './routes/setup.js';
 import v0Routes from './routes/v0.js';
 import dashboardRoutes from './routes/dashboard.js';
 import instanceRoutes from './routes/instance.js';
+
+function routerHops(config: Config): (address: string, hop: number) => boolean {
+  const trusted = trustedProxyCheck(config.trustedProxies);
+  return (address, hop) => hop === 0 || trusted(address);
+}
 
 export interface AppOptions {
   config: Config;
@@ -32,7 +38,10 @@ export interface AppOptions {
 export async function buildApp({ config, logger = false, runtime = null, onRoute }: AppOptions) {
   const app = Fastify({
     logger,
-    trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
+    // Only the router can reach the api (a root-only unix socket), so the
+    // nearest hop is always trusted; the router's own X-Forwarded-For entry
+    // is believed further back only for the configured proxies.
+    trustProxy: routerHops(config),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 4096 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();

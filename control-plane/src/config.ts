@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isAddressOrCidr } from './domain/trusted-proxies.js';
 import { fileURLToPath } from 'node:url';
 
 // Every setting Pyhost reads from the environment, parsed once at start-up.
@@ -9,9 +10,11 @@ export type SignupMode = 'open' | 'closed';
 export interface Config {
   /** Absolute path of the data directory (database, users' files, run sockets). */
   readonly dataDir: string;
+  /** The api's unix socket (HTTP); the router sends the dashboard hosts there. */
+  readonly apiSocket: string;
   /** Base domain: the dashboard lives here and web apps default to <user>.<domain>. */
   readonly domain: string;
-  /** The public port: the router (or, without one, the api) listens here. */
+  /** The public port: the router listens here (the api only on apiSocket). */
   readonly port: number;
   /** Address to bind the public port to. */
   readonly host: string;
@@ -23,6 +26,8 @@ export interface Config {
   readonly uidBase: number;
   /** Proxies whose X-Forwarded-* headers are believed (addresses or CIDRs). */
   readonly trustedProxies: readonly string[];
+  /** The router's worker count and timeouts (PYHOST_ROUTER_*, PYHOST_APP_*_SECONDS). */
+  readonly router: RouterSettings;
   readonly logLevel: string;
   /** The image every web app runs in. */
   readonly runtimeImage: string;
@@ -48,6 +53,21 @@ export interface Config {
 // src/config.ts and dist/config.js sit at the same depth, so one relative
 // path finds the workspace's dashboard/dist from either.
 const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/dist', import.meta.url));
+
+export interface RouterSettings {
+  /** Router processes sharing the public port (node:cluster); 1 = no cluster. */
+  readonly workers: number;
+  /** How long a request waits for an app that is starting or switching containers before the 502 page. */
+  readonly appWaitMs: number;
+  /** How long an app may stay silent (no response bytes) before the router answers 504. */
+  readonly appTimeoutMs: number;
+  /** A client must send its request headers within this time (slow clients are cut off). */
+  readonly headersTimeoutMs: number;
+  /** A client must send its whole request, body included, within this time. */
+  readonly requestTimeoutMs: number;
+  /** How long an idle keep-alive connection from a client stays open. */
+  readonly keepAliveTimeoutMs: number;
+}
 
 export class ConfigError extends Error {}
 
@@ -80,6 +100,26 @@ function domainName(env: Env): string {
   return value;
 }
 
+function trustedProxies(env: Env): readonly string[] {
+  const proxies = (env.PYHOST_TRUSTED_PROXIES ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  for (const p of proxies) {
+    if (!isAddressOrCidr(p)) throw new ConfigError(`PYHOST_TRUSTED_PROXIES must list addresses or CIDRs (e.g. 10.0.0.0/8), got "${p}"`);
+  }
+  return Object.freeze(proxies);
+}
+
+function routerSettings(env: Env): RouterSettings {
+  const seconds = (name: string, fallback: number, max: number) => integer(env, name, fallback, 1, max) * 1000;
+  return Object.freeze({
+    workers: integer(env, 'PYHOST_ROUTER_WORKERS', 1, 1, 16),
+    appWaitMs: seconds('PYHOST_APP_WAIT_SECONDS', 10, 600),
+    appTimeoutMs: seconds('PYHOST_APP_TIMEOUT_SECONDS', 300, 3600),
+    headersTimeoutMs: seconds('PYHOST_HEADERS_TIMEOUT_SECONDS', 20, 600),
+    requestTimeoutMs: seconds('PYHOST_REQUEST_TIMEOUT_SECONDS', 300, 3600),
+    keepAliveTimeoutMs: seconds('PYHOST_KEEPALIVE_TIMEOUT_SECONDS', 60, 3600),
+  });
+}
+
 function admin(env: Env): Config['admin'] {
   const username = env.PYHOST_ADMIN_USER ?? '';
   const password = env.PYHOST_ADMIN_PASSWORD ?? '';
@@ -96,9 +136,10 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   if (signup !== 'open' && signup !== 'closed') {
     throw new ConfigError(`PYHOST_SIGNUP must be "open" or "closed", got "${signup}"`);
   }
-  const proxies = (env.PYHOST_TRUSTED_PROXIES ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  const dataDir = path.resolve(cwd, env.PYHOST_DATA ?? './data');
   return Object.freeze({
-    dataDir: path.resolve(cwd, env.PYHOST_DATA ?? './data'),
+    dataDir,
+    apiSocket: path.resolve(cwd, env.PYHOST_API_SOCKET || path.join(dataDir, 'api.sock')),
     domain: domainName(env),
     port: integer(env, 'PYHOST_PORT', 8080, 1, 65535),
     host: env.PYHOST_HOST ?? '0.0.0.0',
@@ -106,7 +147,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     admin: admin(env),
     maxUploadBytes: integer(env, 'PYHOST_MAX_UPLOAD_BYTES', 100 * 1024 * 1024, 1, 2 ** 40),
     uidBase: integer(env, 'PYHOST_UID_BASE', 10000, 1000, 2 ** 31 - 2 ** 20),
-    trustedProxies: Object.freeze(proxies),
+    trustedProxies: trustedProxies(env),
+    router: routerSettings(env),
     logLevel: env.PYHOST_LOG_LEVEL ?? 'info',
     runtimeImage: env.PYHOST_RUNTIME_IMAGE ?? 'pyhost-runtime:latest',
     dockerSocket: env.PYHOST_DOCKER_SOCKET ?? '/var/run/docker.sock',

@@ -1,4 +1,6 @@
+import fs from 'node:fs/promises';
 import { loadConfig, ConfigError } from './config.js';
+import { prepareUnixSocket } from './unix-socket.js';
 import { buildApp } from './app.js';
 import { createDockerRuntime } from './runtime/index.js';
 
@@ -50,8 +52,12 @@ async function main(): Promise<void> {
     });
   }
 
-  await app.listen({ port: config.port, host: config.host });
-  app.log.info({ data: config.dataDir, domain: config.domain, signup: config.signup }, `Pyhost is up on port ${config.port}`);
+  // The api listens only on a unix socket that root alone may open: the
+  // router (its own process, on the public port) is its only client.
+  await prepareUnixSocket(config.apiSocket);
+  await app.listen({ path: config.apiSocket });
+  await fs.chmod(config.apiSocket, 0o600);
+  app.log.info({ data: config.dataDir, domain: config.domain, signup: config.signup, socket: config.apiSocket }, 'the api is up');
 }
 
 main().catch((err: unknown) => {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Agent, fetch as undiciFetch, type RequestInit, type Response } from 'undici';
 import { eventually } from './eventually.js';
 
 const CONTROL_PLANE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -20,16 +21,26 @@ export function freePort(): Promise<number> {
 
 /**
  * The api as its own process (src/server.ts under tsx), for tests that kill
- * or restart it. Output is kept for failure messages.
+ * or restart it. Output is kept for failure messages. The api listens only
+ * on its unix socket (PYHOST_API_SOCKET, by default <data>/api.sock);
+ * `fetch` talks to it there, as the router does.
  */
 export class ServerProcess {
   private child: ChildProcess | null = null;
+  private readonly agent: Agent;
   output = '';
 
-  constructor(readonly env: Record<string, string>, readonly port: number) {}
+  constructor(readonly env: Record<string, string>, readonly port: number) {
+    this.agent = new Agent({ connect: { socketPath: this.socketPath } });
+  }
 
-  get baseUrl(): string {
-    return `http://127.0.0.1:${this.port}`;
+  get socketPath(): string {
+    return this.env.PYHOST_API_SOCKET ?? path.join(this.env.PYHOST_DATA ?? './data', 'api.sock');
+  }
+
+  /** A request to the api over its socket; `url` is a path such as /api/health. */
+  fetch(url: string, init: RequestInit = {}): Promise<Response> {
+    return undiciFetch(`http://localhost${url}`, { ...init, dispatcher: this.agent });
   }
 
   async start(): Promise<void> {
@@ -43,7 +54,7 @@ export class ServerProcess {
     await eventually(
       async () => {
         if (this.child?.exitCode !== null) throw new Error(`server exited: ${this.output.slice(-2000)}`);
-        const res = await fetch(`${this.baseUrl}/api/health`);
+        const res = await this.fetch('/api/health');
         if (res.status !== 200) throw new Error(`health ${res.status}`);
       },
       { timeoutMs: 30_000, what: 'the api to answer' },
@@ -69,7 +80,7 @@ export class ServerProcess {
   }
 
   async request(method: string, url: string, token: string | null, body?: object): Promise<{ status: number; json: () => unknown; text: string }> {
-    const res = await fetch(`${this.baseUrl}${url}`, {
+    const res = await this.fetch(url, {
       method,
       headers: { ...(token ? { authorization: `Token ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,

@@ -43,10 +43,10 @@ describe('restarting the control plane', () => {
     server = new ServerProcess({ PYHOST_DATA: dataDir, PYHOST_ADMIN_USER: ADMIN.username, PYHOST_ADMIN_PASSWORD: ADMIN.password, PYHOST_LOG_LEVEL: 'warn' }, await freePort());
     await server.start();
     instance = ((await server.request('GET', '/api/health', null)).json() as { instance: string }).instance;
-    const login = await fetch(`${server.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+    const login = await server.fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     const { csrf_token } = (await login.json()) as { csrf_token: string };
-    const tok = await fetch(`${server.baseUrl}/api/auth/tokens`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf_token, 'content-type': 'application/json' }, body: '{}' });
+    const tok = await server.fetch('/api/auth/tokens', { method: 'POST', headers: { cookie, 'x-csrf-token': csrf_token, 'content-type': 'application/json' }, body: '{}' });
     token = ((await tok.json()) as { token: string }).token;
     for (const d of domains) expect((await server.request('POST', `/api/v0/user/${user}/webapps/`, token, { domain_name: d })).status).toBe(201);
     await eventually(async () => expect((await apps()).map((a) => a.state)).toEqual(['running', 'running', 'running']), { timeoutMs: 30_000 });

@@ -1,0 +1,136 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { performance } from 'node:perf_hooks';
+import type { AccessLogs } from './access-log.js';
+import { BasicAuth, type AuthResult } from './basic-auth.js';
+import { normalizeHost } from './host.js';
+import { pages, rawResponse, sendPage } from './pages.js';
+import { proxyRequest, type ProxyContext, type ProxyTarget } from './proxy.js';
+import type { RequestFacts } from './request-facts.js';
+import type { AppRoute, RouteTable } from './route-table.js';
+import { findStaticMapping, serveStatic } from './static-files.js';
+import { tunnel } from './upgrade.js';
+
+// A request for a web app: disabled? force HTTPS? password? a static file?
+// Otherwise it goes to the app's socket. Every answer lands in the app's
+// access log.
+
+export interface AppRequestDeps {
+  readonly dataDir: string;
+  readonly proxy: ProxyContext;
+  readonly auth: BasicAuth;
+  readonly accessLogs: AccessLogs;
+  /** The current table, re-read on every retry (a reload or replacement moves the socket). */
+  table(): RouteTable;
+}
+
+/** The app's current socket, found again on every attempt by host. */
+class AppTarget implements ProxyTarget {
+  constructor(
+    private readonly deps: AppRequestDeps,
+    private readonly host: string | undefined,
+    private readonly route: AppRoute,
+  ) {}
+
+  socket(): string | null {
+    const now = this.deps.table().lookup(this.host);
+    if (now === undefined || now.kind !== 'app' || now.webappId !== this.route.webappId || !now.enabled) return null;
+    return now.socketPath;
+  }
+
+  failurePage(kind: 'unreachable' | 'timeout') {
+    return kind === 'timeout' ? { status: 504, html: pages.timeout(this.route.domain) } : { status: 502, html: pages.badGateway(this.route.domain) };
+  }
+}
+
+type LogAccess = (status: number, bytes: number, user?: string) => void;
+
+/** Logs one request's outcome; the clock starts when this is made. */
+function accessLogger(deps: AppRequestDeps, req: IncomingMessage, route: AppRoute, facts: RequestFacts): LogAccess {
+  const started = performance.now();
+  const time = Date.now();
+  return (status, bytes, user) =>
+    deps.accessLogs.write(route.accessLogFile, { uid: route.uid, gid: route.uid }, {
+      ip: facts.clientIp,
+      user,
+      time,
+      method: req.method ?? '-',
+      url: req.url ?? '-',
+      httpVersion: req.httpVersion,
+      status,
+      bytes,
+      referer: facts.referer,
+      userAgent: facts.userAgent,
+      durationMs: performance.now() - started,
+      requestId: facts.requestId,
+    });
+}
+
+export function serveAppRequest(deps: AppRequestDeps, req: IncomingMessage, res: ServerResponse, route: AppRoute, facts: RequestFacts): void {
+  const log = accessLogger(deps, req, route, facts);
+
+  if (!route.enabled) return log(503, sendPage(res, 503, pages.disabled()));
+  if (route.forceHttps && facts.proto !== 'https') {
+    // 301 keeps GET a GET; 308 makes a browser repeat a POST with its body.
+    const status = req.method === 'GET' || req.method === 'HEAD' ? 301 : 308;
+    const location = `https://${normalizeHost(facts.host)}${req.url}`;
+    return log(status, sendPage(res, status, pages.movedToHttps(location), { Location: location }));
+  }
+  if (!route.protected) return afterAuth(deps, req, res, route, facts, log, undefined);
+  void deps.auth.check(route.auth, facts.authorization).then(
+    (result) => {
+      if (result === 'ok') afterAuth(deps, req, res, route, facts, log, BasicAuth.username(facts.authorization));
+      else log(...refuse(res, result));
+    },
+    () => log(...refuse(res, 'denied')),
+  );
+}
+
+function refuse(res: ServerResponse, result: AuthResult): [number, number] {
+  if (res.destroyed) return [499, 0];
+  if (result === 'busy') return [503, sendPage(res, 503, pages.busy(), { 'Retry-After': '5' })];
+  return [401, sendPage(res, 401, pages.unauthorized(), { 'WWW-Authenticate': 'Basic realm="Password protected web app", charset="UTF-8"' })];
+}
+
+function afterAuth(
+  deps: AppRequestDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: AppRoute,
+  facts: RequestFacts,
+  log: LogAccess,
+  user: string | undefined,
+): void {
+  const hit = findStaticMapping(route, req.url ?? '/');
+  if (hit === 'bad-path') return log(404, sendPage(res, 404, pages.notFound()), user);
+  if (hit !== null) {
+    void serveStatic(req, res, route, hit, deps.dataDir).then(
+      ({ status, bytes }) => log(status, bytes, user),
+      () => {
+        res.destroy();
+        log(500, 0, user);
+      },
+    );
+    return;
+  }
+  proxyRequest(req, res, facts, new AppTarget(deps, facts.host, route), deps.proxy, (status, bytes) => log(status, bytes, user));
+}
+
+/** An Upgrade (WebSocket) to a web app: the same checks, then a byte tunnel to its socket. */
+export function serveAppUpgrade(deps: AppRequestDeps, req: IncomingMessage, socket: Duplex, head: Buffer, route: AppRoute, facts: RequestFacts): void {
+  const log = accessLogger(deps, req, route, facts);
+  const refuseRaw = (status: number, reason: string, html: string, extra = '') => {
+    socket.end(rawResponse(status, reason, html, extra));
+    log(status, 0);
+  };
+  if (!route.enabled) return refuseRaw(503, 'Service Unavailable', pages.disabled());
+  const go = (user: string | undefined) =>
+    tunnel(req, socket, head, facts, { socket: () => new AppTarget(deps, facts.host, route).socket(), waitMs: deps.proxy.waitMs, refreshRoutes: () => deps.proxy.refreshRoutes() },
+      () => socket.end(rawResponse(502, 'Bad Gateway', pages.badGateway(route.domain))),
+      ({ status, bytes }) => log(status, bytes, user));
+  if (!route.protected) return go(undefined);
+  void deps.auth.check(route.auth, facts.authorization).then((result) => {
+    if (result === 'ok') go(BasicAuth.username(facts.authorization));
+    else refuseRaw(401, 'Unauthorized', pages.unauthorized(), 'WWW-Authenticate: Basic realm="Password protected web app", charset="UTF-8"\r\n');
+  });
+}

@@ -1,0 +1,59 @@
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config.js';
+import { databaseFile } from '../domain/layout.js';
+import { AccessLogs, DEFAULT_ACCESS_LOG, type AccessLogOptions } from './access-log.js';
+import { BasicAuth } from './basic-auth.js';
+import { RouteLoader } from './route-loader.js';
+import { closeRouterServer, createRouterServer } from './router.js';
+import type { RouterLog } from './router-log.js';
+
+export { createRouterLog, silentLog, type RouterLog } from './router-log.js';
+
+export interface RunningRouter {
+  readonly server: http.Server;
+  readonly routes: RouteLoader;
+  readonly accessLogs: AccessLogs;
+  /** The port actually bound (config.port, or the one the OS chose for port 0). */
+  readonly port: number;
+  /** Graceful: stops accepting, finishes what is in flight, flushes the access logs. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Overrides the access-log rotation size, count and flush interval (tests). */
+  accessLog?: Partial<Omit<AccessLogOptions, 'log'>>;
+  /** Listen on this port instead of config.port (tests pass 0). */
+  port?: number;
+}
+
+/** Builds the router and listens on the public port: what router-main runs in each process. */
+export async function startRouter(config: Config, log: RouterLog, options: StartOptions = {}): Promise<RunningRouter> {
+  const routes = new RouteLoader(databaseFile(config.dataDir), { dataDir: config.dataDir, domain: config.domain, apiSocket: config.apiSocket, uidBase: config.uidBase }, log);
+  routes.start();
+  const accessLogs = new AccessLogs({ ...DEFAULT_ACCESS_LOG, ...options.accessLog, log });
+  const server = createRouterServer({ config, routes, accessLogs, auth: new BasicAuth(), log });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    routes.stop();
+    throw err;
+  }
+  return {
+    server,
+    routes,
+    accessLogs,
+    port: (server.address() as AddressInfo).port,
+    async close() {
+      await closeRouterServer(server);
+      await accessLogs.close();
+      routes.stop();
+    },
+  };
+}

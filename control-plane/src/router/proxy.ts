@@ -1,0 +1,296 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import net from 'node:net';
+import { pages, sendPage } from './pages.js';
+import { upstreamHead, type RequestFacts } from './request-facts.js';
+import { MalformedResponse, ResponseParser, type ResponseHead, type ResponseSink } from './upstream-response.js';
+import { isCutOff, isNotThere, MAX_RESENDS, retryDelay } from './upstream-retry.js';
+
+// Forwards one request to an app's (or the api's) unix socket and its
+// response back. Built for the hot path: one object per request, no
+// closures (socket listeners are shared functions that find their exchange
+// through a symbol), the request head written as one latin1 string before
+// the connection is even established, and responses re-framed through
+// Node's ServerResponse so an app can never desync a client connection.
+
+export interface ProxyContext {
+  readonly waitMs: number;
+  readonly timeoutMs: number;
+  /** Asks the route loader to look at the store now (a socket went missing). */
+  refreshRoutes(): void;
+}
+
+export interface ProxyTarget {
+  /** The socket to use now, re-read on every attempt; null while there is none (starting). */
+  socket(): string | null;
+  /** What to answer when the target stays unreachable, or does not answer in time. */
+  failurePage(kind: 'unreachable' | 'timeout'): { status: number; html: string };
+}
+
+/** Called once per request with what the client got (status 499: it left first). */
+export type ProxyDone = (status: number, bytes: number) => void;
+
+/** Chunked request bodies are collected (uWSGI cannot read chunked input) up to this size. */
+const MAX_CHUNKED_BODY = 16 * 1024 * 1024;
+
+const EXCHANGE = Symbol('exchange');
+interface Tagged {
+  [EXCHANGE]?: Exchange;
+}
+type UpstreamSocket = net.Socket & Tagged;
+type ClientResponse = ServerResponse & Tagged;
+
+export function proxyRequest(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, target: ProxyTarget, ctx: ProxyContext, done: ProxyDone): void {
+  const exchange = new Exchange(req, res as ClientResponse, facts, target, ctx, done);
+  if (facts.chunked) exchange.collectBody();
+  else exchange.begin(facts.contentLength !== undefined && facts.contentLength !== '0');
+}
+
+class Exchange implements ResponseSink {
+  private upstream: UpstreamSocket | null = null;
+  private parser: ResponseParser;
+  private head = '';
+  private body: Buffer | null = null;
+  /** The request body is streamed from the client, so it cannot be sent twice. */
+  private streamed = false;
+  private deadline = 0;
+  private attempts = 0;
+  private resends = 0;
+  private connected = false;
+  private finished = false;
+  private status = 0;
+  private bytes = 0;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly res: ClientResponse,
+    private readonly facts: RequestFacts,
+    private readonly target: ProxyTarget,
+    private readonly ctx: ProxyContext,
+    private readonly done: ProxyDone,
+  ) {
+    this.parser = new ResponseParser(this, req.method === 'HEAD');
+    res[EXCHANGE] = this;
+    res.once('close', onClientClose);
+  }
+
+  collectBody(): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    this.req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_CHUNKED_BODY) {
+        this.req.removeAllListeners('data');
+        this.req.resume();
+        this.fail(413, pages.tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    this.req.once('end', () => {
+      if (this.finished) return;
+      this.body = Buffer.concat(chunks);
+      this.head = upstreamHead(this.req, this.facts, `Content-Length: ${this.body.length}\r\n`);
+      this.deadline = Date.now() + this.ctx.waitMs;
+      this.attempt();
+    });
+  }
+
+  begin(hasBody: boolean): void {
+    this.streamed = hasBody;
+    this.head = upstreamHead(this.req, this.facts, this.facts.contentLength !== undefined ? `Content-Length: ${this.facts.contentLength}\r\n` : '');
+    this.deadline = Date.now() + this.ctx.waitMs;
+    this.attempt();
+  }
+
+  private attempt(): void {
+    if (this.finished) return;
+    const path = this.target.socket();
+    if (path === null) {
+      this.retryLater(); // the app is starting: no socket yet
+      return;
+    }
+    this.connected = false;
+    this.parser = this.attempts === 0 ? this.parser : new ResponseParser(this, this.req.method === 'HEAD');
+    this.attempts++;
+    const sock = net.createConnection(path) as UpstreamSocket;
+    sock[EXCHANGE] = this;
+    sock.on('connect', onUpstreamConnect);
+    sock.on('data', onUpstreamData);
+    sock.on('end', onUpstreamEnd);
+    sock.on('error', onUpstreamError);
+    sock.on('timeout', onUpstreamTimeout);
+    sock.setTimeout(this.ctx.timeoutMs);
+    this.upstream = sock;
+    // Queued until connected: the app gets the head in the same instant it accepts.
+    sock.write(this.head, 'latin1');
+    if (this.body !== null && this.body.length > 0) sock.write(this.body);
+  }
+
+  upstreamConnected(): void {
+    this.connected = true;
+    if (this.streamed) this.req.pipe(this.upstream!, { end: false });
+  }
+
+  upstreamData(chunk: Buffer): void {
+    try {
+      this.parser.feed(chunk);
+    } catch {
+      this.broken();
+    }
+  }
+
+  upstreamEnded(): void {
+    if (this.finished) return;
+    try {
+      this.parser.finish();
+    } catch {
+      this.broken();
+    }
+  }
+
+  upstreamFailed(err: Error): void {
+    if (this.finished) return;
+    this.dropUpstream();
+    if (!this.connected && isNotThere(err)) {
+      this.ctx.refreshRoutes();
+      this.retryLater();
+    } else if (!this.parser.headReceived && !this.streamed && isCutOff(err) && this.resends < MAX_RESENDS && Date.now() < this.deadline) {
+      // Accepted, then dropped before answering (an old server going away): nothing reached the app's code twice.
+      this.resends++;
+      this.ctx.refreshRoutes();
+      this.attempt();
+    } else if (!this.parser.headReceived) {
+      const page = this.target.failurePage('unreachable');
+      this.fail(page.status, page.html);
+    } else {
+      this.abort(this.status);
+    }
+  }
+
+  upstreamTimedOut(): void {
+    if (this.finished) return;
+    this.dropUpstream();
+    if (this.parser.headReceived) {
+      this.abort(this.status);
+      return;
+    }
+    const page = this.target.failurePage('timeout');
+    this.fail(page.status, page.html);
+  }
+
+  clientClosed(): void {
+    if (this.finished) return;
+    // The client left before the whole response was written (499, as nginx logs it), or the
+    // router refused the rest of its request (the clientError handler set the status).
+    this.dropUpstream();
+    this.finish(this.res.headersSent ? this.status : this.res.statusCode !== 200 ? this.res.statusCode : 499);
+  }
+
+  // ---- ResponseSink ---------------------------------------------------------
+
+  onHead(head: ResponseHead): void {
+    if (this.finished) return;
+    this.status = head.status;
+    try {
+      this.res.writeHead(head.status, head.reason, head.headers);
+    } catch {
+      throw new MalformedResponse('the app sent a header value Node refuses to forward');
+    }
+  }
+
+  onBody(chunk: Buffer): void {
+    this.bytes += chunk.length;
+    if (!this.res.write(chunk)) {
+      this.upstream!.pause();
+      this.res.once('drain', onClientDrain);
+    }
+  }
+
+  onMessageEnd(): void {
+    this.dropUpstream();
+    this.res.end();
+    this.finish(this.status);
+  }
+
+  resumeUpstream(): void {
+    this.upstream?.resume();
+  }
+
+  // ---- endings ----------------------------------------------------------------
+
+  private retryLater(): void {
+    const delay = retryDelay(this.attempts);
+    if (Date.now() + delay > this.deadline) {
+      const page = this.target.failurePage('unreachable');
+      this.fail(page.status, page.html);
+      return;
+    }
+    this.attempts++;
+    setTimeout(() => this.attempt(), delay);
+  }
+
+  private broken(): void {
+    if (this.finished) return;
+    this.dropUpstream();
+    if (this.res.headersSent) {
+      this.abort(this.status);
+      return;
+    }
+    const page = this.target.failurePage('unreachable');
+    this.fail(page.status, page.html);
+  }
+
+  private fail(status: number, html: string): void {
+    if (this.finished) return;
+    this.dropUpstream();
+    if (this.streamed) this.req.unpipe();
+    if (this.res.headersSent || this.res.destroyed) {
+      this.abort(status);
+      return;
+    }
+    this.finish(status, sendPage(this.res, status, html));
+  }
+
+  private abort(status: number): void {
+    this.res.destroy();
+    this.finish(status);
+  }
+
+  private finish(status: number, bytes = this.bytes): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.res[EXCHANGE] = undefined;
+    this.done(status, bytes);
+  }
+
+  private dropUpstream(): void {
+    const sock = this.upstream;
+    if (!sock) return;
+    this.upstream = null;
+    sock[EXCHANGE] = undefined;
+    sock.destroy();
+  }
+}
+
+// Shared listeners: `this` is the socket or response; the exchange hangs off it.
+function onUpstreamConnect(this: UpstreamSocket): void {
+  this[EXCHANGE]?.upstreamConnected();
+}
+function onUpstreamData(this: UpstreamSocket, chunk: Buffer): void {
+  this[EXCHANGE]?.upstreamData(chunk);
+}
+function onUpstreamEnd(this: UpstreamSocket): void {
+  this[EXCHANGE]?.upstreamEnded();
+}
+function onUpstreamError(this: UpstreamSocket, err: Error): void {
+  this[EXCHANGE]?.upstreamFailed(err);
+}
+function onUpstreamTimeout(this: UpstreamSocket): void {
+  this[EXCHANGE]?.upstreamTimedOut();
+}
+function onClientClose(this: ClientResponse): void {
+  this[EXCHANGE]?.clientClosed();
+}
+function onClientDrain(this: ClientResponse): void {
+  this[EXCHANGE]?.resumeUpstream();
+}

@@ -1,0 +1,124 @@
+import path from 'node:path';
+import { uidFor, userDirs } from '../domain/layout.js';
+import { generationRunDir } from '../services/webapp-container.js';
+import { normalizeHost } from './host.js';
+
+// What the router knows about every host it serves, built from the store's
+// rows by a pure function (route-loader.ts does the reading).
+
+export interface StaticMapping {
+  /** URL prefix, e.g. /static/ (or one file, e.g. /robots.txt). */
+  readonly url: string;
+  /** Folder or file as the user sees it, e.g. /home/alice/site/static. */
+  readonly path: string;
+}
+
+export interface AppRoute {
+  readonly kind: 'app';
+  readonly webappId: number;
+  readonly domain: string;
+  readonly username: string;
+  /** The user's uid: their access log is theirs. */
+  readonly uid: number;
+  readonly enabled: boolean;
+  /** The active generation's app.sock; null before any container started. */
+  readonly socketPath: string | null;
+  readonly forceHttps: boolean;
+  /** Basic auth credentials; a protected app without both refuses everyone. */
+  readonly auth: { readonly username: string; readonly hash: string } | null;
+  readonly protected: boolean;
+  /** Longest URL first, so that the most specific mapping wins. */
+  readonly staticFiles: readonly StaticMapping[];
+  /** Host path of /var/log/<domain>.access.log. */
+  readonly accessLogFile: string;
+}
+
+export interface ApiRoute {
+  readonly kind: 'api';
+  readonly socketPath: string;
+}
+
+export type Route = AppRoute | ApiRoute;
+
+export interface WebappRouteRow {
+  id: number;
+  user_id: number;
+  username: string;
+  domain_name: string;
+  enabled: number;
+  active_generation: number;
+  force_https: number;
+  password_protection_enabled: number;
+  password_protection_username: string | null;
+  password_protection_hash: string | null;
+}
+
+export interface StaticFileRouteRow {
+  webapp_id: number;
+  url: string;
+  path: string;
+}
+
+export interface RouteTableSettings {
+  readonly dataDir: string;
+  readonly domain: string;
+  readonly apiSocket: string;
+  readonly uidBase: number;
+}
+
+export class RouteTable {
+  constructor(
+    private readonly routes: ReadonlyMap<string, Route>,
+    /** The store's routes_version this table was built from. */
+    readonly version: number,
+  ) {}
+
+  /** The route for a raw Host header; undefined for hosts nobody serves. */
+  lookup(hostHeader: string | undefined): Route | undefined {
+    return this.routes.get(normalizeHost(hostHeader));
+  }
+
+  get size(): number {
+    return this.routes.size;
+  }
+}
+
+export function buildRouteTable(
+  settings: RouteTableSettings,
+  version: number,
+  webapps: readonly WebappRouteRow[],
+  staticFiles: readonly StaticFileRouteRow[],
+): RouteTable {
+  const byWebapp = new Map<number, StaticMapping[]>();
+  for (const s of staticFiles) {
+    const list = byWebapp.get(s.webapp_id) ?? [];
+    list.push({ url: s.url, path: s.path });
+    byWebapp.set(s.webapp_id, list);
+  }
+  const routes = new Map<string, Route>();
+  for (const w of webapps) {
+    const domain = normalizeHost(w.domain_name);
+    const hasCredentials = w.password_protection_username !== null && w.password_protection_hash !== null;
+    routes.set(domain, {
+      kind: 'app',
+      webappId: w.id,
+      domain,
+      username: w.username,
+      uid: uidFor(settings.uidBase, w.user_id),
+      enabled: w.enabled === 1,
+      socketPath: w.active_generation > 0 ? path.join(generationRunDir(settings.dataDir, w.id, w.active_generation), 'app.sock') : null,
+      forceHttps: w.force_https === 1,
+      protected: w.password_protection_enabled === 1,
+      auth: w.password_protection_enabled === 1 && hasCredentials
+        ? { username: w.password_protection_username!, hash: w.password_protection_hash! }
+        : null,
+      staticFiles: (byWebapp.get(w.id) ?? []).sort((a, b) => b.url.length - a.url.length),
+      accessLogFile: path.join(userDirs(settings.dataDir, w.username).log, `${domain}.access.log`),
+    });
+  }
+  // The dashboard wins over anything else that claims its names.
+  const api: ApiRoute = { kind: 'api', socketPath: settings.apiSocket };
+  routes.set(settings.domain, api);
+  routes.set(`www.${settings.domain}`, api);
+  return new RouteTable(routes, version);
+}

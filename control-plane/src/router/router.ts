@@ -1,0 +1,107 @@
+import http, { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Config } from '../config.js';
+import { trustedProxyCheck } from '../domain/trusted-proxies.js';
+import type { AccessLogs } from './access-log.js';
+import { serveAppRequest, serveAppUpgrade, type AppRequestDeps } from './app-requests.js';
+import type { BasicAuth } from './basic-auth.js';
+import { pages, rawResponse, sendPage } from './pages.js';
+import { proxyRequest, type ProxyTarget } from './proxy.js';
+import { requestFacts } from './request-facts.js';
+import type { RouteTable } from './route-table.js';
+import type { RouterLog } from './router-log.js';
+import { tunnel } from './upgrade.js';
+
+// The ingress: one plain node:http server (Fastify would only add cost on
+// this path). Host decides: the dashboard hosts go to the api's socket, a
+// web app's domain to its app, anything else gets a 404 page.
+
+export interface RouteSource {
+  readonly table: RouteTable;
+  /** Look at the store now, not at the next tick (a socket went missing). */
+  checkSoon(): void;
+}
+
+export interface RouterDeps {
+  readonly config: Config;
+  readonly routes: RouteSource;
+  readonly accessLogs: AccessLogs;
+  readonly auth: BasicAuth;
+  readonly log: RouterLog;
+}
+
+/** Node's own default (16 KiB) is smaller than the cookies some apps set; nginx allows 4 × 8 KiB. */
+const MAX_HEADER_BYTES = 32 * 1024;
+
+export function createRouterServer({ config, routes, accessLogs, auth, log }: RouterDeps): http.Server {
+  const settings = config.router;
+  const isTrusted = trustedProxyCheck(config.trustedProxies);
+  const proxy = { waitMs: settings.appWaitMs, timeoutMs: settings.appTimeoutMs, refreshRoutes: () => routes.checkSoon() };
+  const deps: AppRequestDeps = { dataDir: config.dataDir, proxy, auth, accessLogs, table: () => routes.table };
+  const api: ProxyTarget = {
+    socket: () => config.apiSocket,
+    failurePage: (kind) => (kind === 'timeout' ? { status: 504, html: pages.timeout(config.domain) } : { status: 503, html: pages.dashboardDown() }),
+  };
+  const noLog = () => {};
+
+  const server = http.createServer({
+    maxHeaderSize: MAX_HEADER_BYTES,
+    requireHostHeader: true,
+    // Slow clients: headers and the whole request are bounded, checked every second.
+    headersTimeout: settings.headersTimeoutMs,
+    requestTimeout: settings.requestTimeoutMs,
+    keepAliveTimeout: settings.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, settings.headersTimeoutMs),
+    noDelay: true,
+  });
+  // No inactivity limit on responses: a long download is fine; apps are bounded by appTimeoutMs.
+  server.timeout = 0;
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const facts = requestFacts(req, isTrusted);
+    const route = routes.table.lookup(facts.host);
+    if (route === undefined) sendPage(res, 404, pages.unknownHost());
+    else if (route.kind === 'api') proxyRequest(req, res, facts, api, proxy, noLog);
+    else serveAppRequest(deps, req, res, route, facts);
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const facts = requestFacts(req, isTrusted);
+    const route = routes.table.lookup(facts.host);
+    if (route === undefined) socket.end(rawResponse(404, 'Not Found', pages.unknownHost()));
+    else if (route.kind === 'api') {
+      tunnel(req, socket, head, facts, { socket: () => config.apiSocket, waitMs: settings.appWaitMs, refreshRoutes: noLog },
+        () => socket.end(rawResponse(503, 'Service Unavailable', pages.dashboardDown())), noLog);
+    } else serveAppUpgrade(deps, req, socket, head, route, facts);
+  });
+
+  // Malformed requests (smuggling attempts among them), oversized headers
+  // and timeouts: answer once, then close, so nothing that follows on this
+  // connection is ever read as a request.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    // A response already under way on this connection cannot be followed by another one.
+    const current = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (err.code === 'ECONNRESET' || !socket.writable || current?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    // The body of a request already handed on can still turn out malformed: its access-log line says so.
+    if (current) (current as { statusCode?: number }).statusCode = status;
+    log.debug({ code: err.code }, 'refused a malformed request');
+    // Closed as soon as the answer is flushed, whatever the client does with its side.
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`, () => socket.destroy());
+  });
+
+  return server;
+}
+
+/** Stops taking connections, lets requests in flight finish (bounded), then closes what is left. */
+export async function closeRouterServer(server: http.Server, graceMs = 10_000): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+  await closed;
+  clearTimeout(timer);
+}

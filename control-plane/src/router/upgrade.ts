@@ -1,0 +1,92 @@
+import type { IncomingMessage } from 'node:http';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import { upstreamHead, type RequestFacts } from './request-facts.js';
+import { isNotThere, retryDelay } from './upstream-retry.js';
+
+// WebSocket (and any other Upgrade) requests: after the same routing and
+// password checks as any request, the head goes to the app's socket and the
+// two connections are then spliced together byte for byte; the app's 101
+// (or its refusal) travels back unchanged.
+
+export interface TunnelTarget {
+  socket(): string | null;
+  readonly waitMs: number;
+  refreshRoutes(): void;
+}
+
+export interface TunnelResult {
+  /** The app's status code (101 when it accepted), 502 when it could not be reached, 499 when the client left first. */
+  readonly status: number;
+  /** Bytes from the app to the client. */
+  readonly bytes: number;
+}
+
+export function tunnel(req: IncomingMessage, client: Duplex, head: Buffer, facts: RequestFacts, target: TunnelTarget, onUnreachable: () => void, done: (result: TunnelResult) => void): void {
+  const requestHead = upstreamHead(req, facts, '', true);
+  const deadline = Date.now() + target.waitMs;
+  let attempts = 0;
+  let clientGone = false;
+  client.once('close', () => (clientGone = true));
+  client.on('error', () => client.destroy());
+
+  const attempt = (): void => {
+    if (clientGone) return done({ status: 499, bytes: 0 });
+    const path = target.socket();
+    if (path === null) return later();
+    const upstream = net.createConnection(path);
+    let connected = false;
+    upstream.once('error', (err) => {
+      upstream.destroy();
+      if (!connected && isNotThere(err)) {
+        target.refreshRoutes();
+        later();
+      } else if (!connected) {
+        unreachable();
+      }
+    });
+    upstream.once('connect', () => {
+      connected = true;
+      splice(client, upstream, done);
+    });
+    upstream.write(requestHead, 'latin1');
+    if (head.length > 0) upstream.write(head);
+  };
+  const later = (): void => {
+    const delay = retryDelay(attempts++);
+    if (Date.now() + delay > deadline) return unreachable();
+    setTimeout(attempt, delay);
+  };
+  const unreachable = (): void => {
+    onUnreachable();
+    done({ status: 502, bytes: 0 });
+  };
+  attempt();
+}
+
+function splice(client: Duplex, upstream: net.Socket, done: (result: TunnelResult) => void): void {
+  let status = 0;
+  let bytes = 0;
+  let statusLine = '';
+  upstream.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+    if (status === 0 && statusLine.length < 64) {
+      statusLine += chunk.toString('latin1', 0, Math.min(chunk.length, 64));
+      const m = /^HTTP\/1\.[01] (\d{3})/.exec(statusLine);
+      if (m) status = Number(m[1]);
+    }
+  });
+  upstream.pipe(client);
+  client.pipe(upstream);
+  let ended = false;
+  const close = (): void => {
+    if (ended) return;
+    ended = true;
+    upstream.destroy();
+    client.destroy();
+    done({ status: status || 502, bytes });
+  };
+  upstream.on('close', close);
+  upstream.on('error', close);
+  client.on('close', close);
+}

@@ -1,0 +1,146 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import type { IncomingMessage } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { isAddressOrCidr, trustedProxyCheck } from '../../src/domain/trusted-proxies.js';
+import { AccessLogs, formatAccessLine, type AccessEntry } from '../../src/router/access-log.js';
+import { BasicAuth } from '../../src/router/basic-auth.js';
+import { normalizeHost } from '../../src/router/host.js';
+import { requestFacts, upstreamHead } from '../../src/router/request-facts.js';
+import { buildRouteTable } from '../../src/router/route-table.js';
+import { silentLog } from '../../src/router/router-log.js';
+
+const settings = { dataDir: '/data', domain: 'localhost', apiSocket: '/data/api.sock', uidBase: 10000 };
+const row = { id: 7, user_id: 3, username: 'alice', domain_name: 'alice.localhost', enabled: 1, active_generation: 2, force_https: 0, password_protection_enabled: 0, password_protection_username: null, password_protection_hash: null };
+
+describe('host matching', () => {
+  it.each([
+    ['alice.localhost', 'alice.localhost'],
+    ['Alice.LocalHost:8080', 'alice.localhost'],
+    ['alice.localhost.', 'alice.localhost'],
+    ['alice.localhost.:80', 'alice.localhost'],
+    ['[::1]:8080', '[::1]'],
+    ['alice.localhost:notaport', ''],
+    [undefined, ''],
+  ])('%s -> %s', (raw, host) => expect(normalizeHost(raw)).toBe(host));
+
+  it('finds apps and the dashboard, and nothing for other hosts', () => {
+    const table = buildRouteTable(settings, 1, [row], [{ webapp_id: 7, url: '/s/', path: '/home/alice/s' }, { webapp_id: 7, url: '/s/deep/', path: '/var/www/d' }]);
+    const app = table.lookup('ALICE.localhost.:8080');
+    expect(app).toMatchObject({ kind: 'app', uid: 10003, socketPath: '/data/run/7/g2/app.sock', accessLogFile: '/data/users/alice/log/alice.localhost.access.log' });
+    expect(app?.kind === 'app' && app.staticFiles.map((s) => s.url)).toEqual(['/s/deep/', '/s/']);
+    expect(table.lookup('localhost:8080')).toEqual({ kind: 'api', socketPath: '/data/api.sock' });
+    expect(table.lookup('www.localhost')).toMatchObject({ kind: 'api' });
+    expect(table.lookup('bob.localhost')).toBeUndefined();
+    expect(table.lookup('localhost.evil.com')).toBeUndefined();
+  });
+
+  it('has no socket before a first container, and refuses everyone when protection has no password', () => {
+    const table = buildRouteTable(settings, 1, [{ ...row, active_generation: 0, password_protection_enabled: 1 }], []);
+    expect(table.lookup('alice.localhost')).toMatchObject({ socketPath: null, protected: true, auth: null });
+  });
+});
+
+describe('request facts', () => {
+  const req = (rawHeaders: string[], remoteAddress = '203.0.113.9') =>
+    ({ rawHeaders, socket: { remoteAddress }, method: 'POST', url: '/x?y=1' }) as unknown as IncomingMessage;
+  const untrusted = trustedProxyCheck([]);
+  const trusted = trustedProxyCheck(['10.0.0.0/8']);
+
+  it('replaces forwarding headers from untrusted clients and drops hop-by-hop ones', () => {
+    const f = requestFacts(req(['Host', 'a.localhost', 'X-Forwarded-For', '1.2.3.4', 'X-Forwarded-Proto', 'https', 'Connection', 'keep-alive, X-Secret', 'X-Secret', 's', 'Transfer-Encoding', 'chunked', 'Cookie', 'c=1', 'X-Request-Id', 'forged']), untrusted);
+    expect(f).toMatchObject({ host: 'a.localhost', proto: 'http', clientIp: '203.0.113.9', forwardedFor: '203.0.113.9', forwardedHost: 'a.localhost', chunked: true });
+    expect(f.requestId).not.toBe('forged');
+    expect(f.passOn).toBe('Host: a.localhost\r\nCookie: c=1\r\n');
+    const head = upstreamHead(req([]), f, 'Content-Length: 3\r\n');
+    expect(head).toBe(
+      `POST /x?y=1 HTTP/1.1\r\nHost: a.localhost\r\nCookie: c=1\r\nX-Forwarded-For: 203.0.113.9\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Host: a.localhost\r\nX-Real-IP: 203.0.113.9\r\nX-Request-Id: ${f.requestId}\r\nConnection: close\r\nContent-Length: 3\r\n\r\n`,
+    );
+  });
+
+  it('believes a trusted proxy', () => {
+    const f = requestFacts(req(['Host', 'a.localhost', 'X-Forwarded-For', '198.51.100.1, 10.0.0.2', 'X-Forwarded-Proto', 'HTTPS', 'X-Forwarded-Host', 'a.example.org', 'X-Request-Id', 'abc-123'], '::ffff:10.1.1.1'), trusted);
+    expect(f).toMatchObject({ trusted: true, proto: 'https', clientIp: '10.0.0.2', forwardedFor: '198.51.100.1, 10.0.0.2, 10.1.1.1', forwardedHost: 'a.example.org', requestId: 'abc-123' });
+  });
+
+  it('validates trusted proxy entries', () => {
+    expect(['10.0.0.0/8', '::1', '2001:db8::/32', '127.0.0.1'].every(isAddressOrCidr)).toBe(true);
+    expect(['10.0.0.0/33', 'example.org', '10.0.0/8', ''].some(isAddressOrCidr)).toBe(false);
+    expect(() => loadConfig({ PYHOST_TRUSTED_PROXIES: 'proxy.local' })).toThrow(/PYHOST_TRUSTED_PROXIES/);
+  });
+
+  it('reads the router settings and the api socket', () => {
+    const c = loadConfig({ PYHOST_DATA: '/d', PYHOST_APP_WAIT_SECONDS: '3', PYHOST_ROUTER_WORKERS: '2' });
+    expect(c.apiSocket).toBe('/d/api.sock');
+    expect(c.router).toMatchObject({ workers: 2, appWaitMs: 3000, appTimeoutMs: 300_000, headersTimeoutMs: 20_000 });
+    expect(loadConfig({ PYHOST_API_SOCKET: '/run/api.sock' }).apiSocket).toBe('/run/api.sock');
+    expect(() => loadConfig({ PYHOST_HEADERS_TIMEOUT_SECONDS: '0' })).toThrow(/PYHOST_HEADERS_TIMEOUT_SECONDS/);
+  });
+});
+
+describe('basic auth', () => {
+  const header = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
+
+  it('checks a password once, then remembers it; wrong ones are always checked', async () => {
+    let checks = 0;
+    const auth = new BasicAuth({ verify: async (p) => (checks++, p === 'right') });
+    const creds = { username: 'u', hash: 'h' };
+    const results = await Promise.all(Array.from({ length: 20 }, () => auth.check(creds, header('u', 'right'))));
+    expect(results.every((r) => r === 'ok')).toBe(true);
+    expect(checks).toBe(1);
+    expect(await auth.check(creds, header('u', 'wrong'))).toBe('denied');
+    expect(await auth.check(creds, header('other', 'right'))).toBe('denied');
+    expect(await auth.check(creds, 'Bearer x')).toBe('denied');
+    expect(await auth.check(null, header('u', 'right'))).toBe('denied');
+    expect(checks).toBe(2);
+    expect(BasicAuth.username(header('u', 'p:w'))).toBe('u');
+  });
+
+  it('answers busy instead of queueing without limit', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const auth = new BasicAuth({ verify: async () => (await gate, false), maxConcurrent: 1, maxWaiting: 1 });
+    const creds = { username: 'u', hash: 'h' };
+    const first = auth.check(creds, header('u', 'a'));
+    const second = auth.check(creds, header('u', 'b'));
+    expect(await auth.check(creds, header('u', 'c'))).toBe('busy');
+    release();
+    expect(await Promise.all([first, second])).toEqual(['denied', 'denied']);
+  });
+});
+
+describe('access log', () => {
+  const entry: AccessEntry = { ip: '1.2.3.4', user: undefined, time: Date.UTC(2026, 10, 25, 9, 40, 0, 123), method: 'GET', url: '/a "b"\u00e9', httpVersion: '1.1', status: 200, bytes: 512, referer: undefined, userAgent: 'curl/8', durationMs: 4.2, requestId: 'abc-1' };
+  let dir: string;
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('writes combined format plus response time and request id', () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyhost-al-'));
+    expect(formatAccessLine(entry)).toBe('1.2.3.4 - - [25/Nov/2026:09:40:00 +0000] "GET /a \\x22b\\x22\\xE9 HTTP/1.1" 200 512 "-" "curl/8" response-time=0.004 request-id=abc-1\n');
+  });
+
+  it('rotates by size like the gateway (.1, then .2.gz …) and never follows a symlink', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyhost-al-'));
+    const file = path.join(dir, 'a.localhost.access.log');
+    const logs = new AccessLogs({ maxBytes: 300, keep: 3, flushMs: 5, log: silentLog });
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < 2; i++) logs.write(file, null, { ...entry, requestId: `r${round}-${i}` });
+      await logs.flush();
+    }
+    expect(fs.readdirSync(dir).sort()).toEqual(['a.localhost.access.log', 'a.localhost.access.log.1', 'a.localhost.access.log.2.gz', 'a.localhost.access.log.3.gz']);
+    expect(fs.readFileSync(file, 'utf8')).toMatch(/request-id=r3-0\n.*request-id=r3-1\n$/);
+    expect(zlib.gunzipSync(fs.readFileSync(`${file}.2.gz`)).toString()).toMatch(/request-id=r1-1/);
+
+    const secret = path.join(dir, 'secret');
+    fs.writeFileSync(secret, 'top secret\n');
+    fs.rmSync(file);
+    fs.symlinkSync(secret, file);
+    logs.write(file, null, entry);
+    await logs.flush();
+    expect(fs.readFileSync(secret, 'utf8')).toBe('top secret\n');
+    await logs.close();
+  });
+});
