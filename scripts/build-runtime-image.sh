@@ -7,7 +7,6 @@ set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CONTEXT="$REPO_ROOT/runtime-image"
-BASE_TAG="debian:bookworm-slim"
 IMAGE_TAG="${PYHOST_RUNTIME_IMAGE:-pyhost-runtime:latest}"
 LABEL="io.pyhost.inputs"
 
@@ -18,39 +17,8 @@ command -v docker >/dev/null 2>&1 || die "docker CLI not found; run scripts/ensu
 docker info >/dev/null 2>&1 || die "Docker Engine not reachable; run scripts/ensure-docker.sh first."
 [ -f "$CONTEXT/Dockerfile" ] || die "no Dockerfile in $CONTEXT"
 
-image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
-
-build_base_with_debootstrap() {
-  [ "$(id -u)" -eq 0 ] || die "$BASE_TAG is missing, cannot be pulled, and building it with debootstrap needs root."
-  if ! command -v debootstrap >/dev/null 2>&1; then
-    log "installing debootstrap"
-    DEBIAN_FRONTEND=noninteractive apt-get update
-    DEBIAN_FRONTEND=noninteractive apt-get install -y debootstrap
-  fi
-  # /var/tmp rather than /tmp: /tmp may be a small or noexec tmpfs.
-  rootfs="$(mktemp -d "${TMPDIR:-/var/tmp}/pyhost-rootfs.XXXXXX")"
-  trap 'rm -rf "$rootfs"' EXIT
-  log "building $BASE_TAG with debootstrap in $rootfs (about a minute)"
-  # No mirror argument on purpose: debootstrap's default is right everywhere.
-  debootstrap --variant=minbase --include=python3,ca-certificates bookworm "$rootfs"
-  tar -C "$rootfs" -c . | docker import - "$BASE_TAG"
-  rm -rf "$rootfs"
-  trap - EXIT
-  log "imported $BASE_TAG"
-}
-
-ensure_base() {
-  if image_exists "$BASE_TAG"; then
-    log "base $BASE_TAG present"
-    return
-  fi
-  log "base $BASE_TAG missing; trying docker pull (60 s at most)"
-  if timeout 60 docker pull "$BASE_TAG"; then
-    return
-  fi
-  log "pull failed; falling back to debootstrap"
-  build_base_with_debootstrap
-}
+# shellcheck source=lib/base-images.sh
+. "$REPO_ROOT/scripts/lib/base-images.sh"
 
 # sha256 over every build input: relative names and contents, sorted so the
 # hash does not depend on the filesystem's order. Python caches are not inputs
@@ -64,7 +32,7 @@ inputs_hash() {
   ) | sha256sum | cut -d' ' -f1
 }
 
-ensure_base
+ensure_debian_base
 
 hash="$(inputs_hash)"
 current=""
@@ -76,14 +44,7 @@ if [ "$current" = "$hash" ]; then
   exit 0
 fi
 
-# The docker CLI uses BuildKit only through the buildx plugin; Debian's
-# docker.io 20.10 (and a bare CLI) may not have it, and then the classic
-# builder is the one that works.
-if docker buildx version >/dev/null 2>&1; then
-  export DOCKER_BUILDKIT=1
-else
-  export DOCKER_BUILDKIT=0
-fi
+choose_builder
 previous="$(docker image inspect --format '{{.Id}}' "$IMAGE_TAG" 2>/dev/null || true)"
 log "building $IMAGE_TAG (inputs $hash, DOCKER_BUILDKIT=$DOCKER_BUILDKIT)"
 start=$(date +%s)

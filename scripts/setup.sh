@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Brings a machine to the point where Pyhost can run and be tested: Node
-# packages, a running Docker Engine, the runtime image. Idempotent: each step
-# checks first and skips what is already there. Called by `npm start` and
-# `npm test`; safe to run by hand.
+# packages, a running Docker Engine, a Compose, the runtime image.
+# Idempotent: each step checks first and skips what is already there.
+# Called by `npm start` and `npm test`; safe to run by hand.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,4 +25,5 @@ else
 fi
 
 bash scripts/ensure-docker.sh
+bash scripts/ensure-compose.sh
 bash scripts/build-runtime-image.sh

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: set up what is missing, then run every check: lint, types, the
 # gateway's Python unit tests and the control plane's tests (unit, API on
-# real SQLite files, integration against the real Docker Engine).
+# real SQLite files, integration against the real Docker Engine) and, last,
+# the self-hosting test: the platform image and docker-compose.yml for real.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,3 +18,6 @@ echo "test: gateway unit tests"
 python3 -m unittest discover -s runtime-image/gateway/tests -t runtime-image/gateway
 echo "test: control plane"
 npm test --workspace control-plane
+echo "test: self-hosting (docker compose)"
+npm run build --silent
+(cd control-plane && npx vitest run --config vitest.compose.config.ts)

@@ -3,6 +3,8 @@ import { loadConfig, ConfigError } from './config.js';
 import { prepareUnixSocket } from './unix-socket.js';
 import { buildApp } from './app.js';
 import { createDockerRuntime } from './runtime/index.js';
+import { ownContainerMounts } from './runtime/own-mounts.js';
+import { dataDirMountProblem } from './domain/host-paths.js';
 
 // The api process: reads the configuration, builds the app, listens, and
 // closes gracefully on SIGTERM/SIGINT.
@@ -28,6 +30,14 @@ async function main(): Promise<void> {
     await runtime.ping();
   } catch (err) {
     console.error(`pyhost: the Docker Engine at ${config.dockerSocket} is not answering (${(err as Error).message}). Run scripts/setup.sh, or set PYHOST_DOCKER_SOCKET.`);
+    process.exit(2);
+  }
+  // In a container (compose), web-app containers get their folders from the
+  // host's engine: refuse to start on a data folder the host sees elsewhere.
+  const mounts = await ownContainerMounts(config.dockerSocket);
+  const mountProblem = mounts && dataDirMountProblem(config.dataDir, mounts);
+  if (mountProblem) {
+    console.error(`pyhost: ${mountProblem}`);
     process.exit(2);
   }
   if (!(await runtime.imageExists(config.runtimeImage))) {

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { createBackup, defaultBackupDir } from '../backup/backup.js';
-import { BackupError } from '../backup/manifest.js';
-import { runCli, say } from './run-cli.js';
+import { CliError, runCli, say } from './run-cli.js';
 
 // node control-plane/dist/cli/backup.js [folder]
 // An online backup of the database (SQLite's backup API) and the users'
@@ -9,7 +8,7 @@ import { runCli, say } from './run-cli.js';
 
 runCli('backup', async (config, args) => {
   if (args.length > 1 || args[0]?.startsWith('-')) {
-    throw new BackupError('usage: backup.js [folder]   (default: $PYHOST_DATA/backups/<time>)');
+    throw new CliError('usage: backup.js [folder]   (default: $PYHOST_DATA/backups/<time>)');
   }
   const target = args[0] ? path.resolve(args[0]) : defaultBackupDir(config.dataDir);
   const started = Date.now();

@@ -5,6 +5,8 @@ import { responses } from '../schemas/common.js';
 const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/health', {
     config: { access: 'public' },
+    // Compose asks every few seconds: only problems belong in the log.
+    logLevel: 'warn',
     schema: {
       tags: ['instance'],
       summary: 'Is the control plane up and its database readable',
