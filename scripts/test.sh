@@ -18,6 +18,8 @@ echo "test: gateway unit tests"
 python3 -m unittest discover -s runtime-image/gateway/tests -t runtime-image/gateway
 echo "test: control plane"
 npm test --workspace control-plane
-echo "test: self-hosting (docker compose)"
 npm run build --silent
+echo "test: the API with nothing but curl, through the router"
+bash e2e/run-curl-smoke.sh
+echo "test: self-hosting (docker compose)"
 (cd control-plane && npx vitest run --config vitest.compose.config.ts)
