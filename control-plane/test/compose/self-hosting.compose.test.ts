@@ -140,6 +140,19 @@ describe('self-hosting with docker compose', () => {
     expect(mounts.stdout).toContain(`${dataDir}:${dataDir}`);
   });
 
+  it('refuses to start the api on a data folder that the host sees at another path (the sibling-container trap)', async () => {
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'pyhost-compose-trap-'));
+    try {
+      const res = await run('docker', ['run', '--rm', '--network', 'none', '--volume', `${elsewhere}:/var/lib/pyhost`,
+        '--volume', '/var/run/docker.sock:/var/run/docker.sock', '--env', 'PYHOST_DATA=/var/lib/pyhost', IMAGE], { timeoutMs: 60_000 });
+      expect(res.code).toBe(2);
+      expect(res.stderr).toContain(`PYHOST_DATA is /var/lib/pyhost in this container but ${elsewhere} on the host`);
+      expect(fs.readdirSync(elsewhere)).toEqual([]);
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('lets the admin create a user, whose web app is served through the router on PYHOST_PORT', async () => {
     const admin = await tokenFor(ADMIN.username, ADMIN.password);
     const signup = await api('POST', '/api/auth/signup', { token: admin, body: { username: user, password } });
