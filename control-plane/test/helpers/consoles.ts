@@ -85,6 +85,8 @@ export interface ConnectOptions {
   cookie?: string;
   token?: string;
   origin?: string;
+  /** The Host header, when it differs from the URL's (the router routes by it). */
+  host?: string;
 }
 
 /** Resolves once the upgrade succeeded; rejects with the HTTP status when it was refused. */
@@ -93,6 +95,7 @@ export function openTerminal(baseUrl: string, user: TestUser, id: number, option
   if (options.cookie) headers.cookie = options.cookie;
   if (options.token) headers.authorization = `Token ${options.token}`;
   if (options.origin) headers.origin = options.origin;
+  if (options.host) headers.host = options.host;
   const url = `${baseUrl.replace(/^http/, 'ws')}/api/v0/user/${user.username}/consoles/${id}/ws/`;
   const socket = new WebSocket(url, { headers });
   const chunks: Buffer[] = [];
