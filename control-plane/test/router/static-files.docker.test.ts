@@ -34,7 +34,14 @@ describe('static files through the router', () => {
       const res = await f.api('POST', `${domain}/static_files/`, { url, path: dir });
       expect(res.statusCode, res.body).toBe(201);
     }
-    await eventually(async () => expect((await f.request(domain, '/static/style.css')).status).toBe(200), { timeoutMs: 2000, intervalMs: 20 });
+    // Both mappings: the router may pick up the first change before the second.
+    await eventually(
+      async () => {
+        expect((await f.request(domain, '/static/style.css')).status).toBe(200);
+        expect((await f.request(domain, '/robots.txt')).body).toBe('from www\n');
+      },
+      { timeoutMs: 2000, intervalMs: 20 },
+    );
   });
   afterAll(async () => {
     await f?.close();
