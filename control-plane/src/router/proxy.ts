@@ -59,6 +59,8 @@ class Exchange implements ResponseSink {
   private finished = false;
   private status = 0;
   private bytes = 0;
+  /** A body chunk not yet written (see onBody). */
+  private held: Buffer | null = null;
 
   constructor(
     private readonly req: IncomingMessage,
@@ -136,6 +138,12 @@ class Exchange implements ResponseSink {
       this.parser.feed(chunk);
     } catch {
       this.broken();
+      return;
+    }
+    if (this.held !== null) {
+      const chunk = this.held;
+      this.held = null;
+      this.write(chunk);
     }
   }
 
@@ -200,16 +208,26 @@ class Exchange implements ResponseSink {
 
   onBody(chunk: Buffer): void {
     this.bytes += chunk.length;
+    // Held back until the end of this read: most responses end in the same
+    // read, and then head and body leave in one res.end() (one write).
+    if (this.held !== null) this.write(this.held);
+    this.held = chunk;
+  }
+
+  onMessageEnd(): void {
+    const last = this.held;
+    this.held = null;
+    this.dropUpstream();
+    if (last !== null) this.res.end(last);
+    else this.res.end();
+    this.finish(this.status);
+  }
+
+  private write(chunk: Buffer): void {
     if (!this.res.write(chunk)) {
       this.upstream!.pause();
       this.res.once('drain', onClientDrain);
     }
-  }
-
-  onMessageEnd(): void {
-    this.dropUpstream();
-    this.res.end();
-    this.finish(this.status);
   }
 
   resumeUpstream(): void {

@@ -1,0 +1,200 @@
+// Router benchmark, run by hand (root, the Docker Engine and the runtime
+// image: `bash scripts/setup.sh` first; installs Debian's nginx and wrk when
+// missing):
+//
+//   npx tsx bench/router.ts
+//   DURATION=10 ROUNDS=3 ROUTER_WORKERS=1,2 npx tsx bench/router.ts
+//   PROFILE=1 npx tsx bench/router.ts      # also writes a CPU profile of the router
+//
+// Real web-app containers (production settings, but PYHOST_APP_CPUS=2 so the
+// app is not capped below what the machine has), the router as its own
+// process, and Debian's nginx configured here with upstream keep-alive to the
+// very same app.sock. Load only ever goes to 127.0.0.1 (wrk). Each scenario
+// alternates nginx and router runs ROUNDS times and reports the median run
+// (short alternating runs, because a shared machine's background load comes
+// in bursts), and the proxy's own CPU time per request (user + system, all
+// its processes), which background load disturbs less than throughput.
+// Note: app.sock serves one request per connection (uWSGI and gunicorn close
+// it), so nginx's upstream keep-alive cannot apply; both connect per request.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { asToken } from '../control-plane/test/helpers/test-app.js';
+import { activeSocket, createDockerTestApp, newUser, waitForState, type DockerTestApp } from '../control-plane/test/helpers/docker-app.js';
+import { copyFixture, writeWsgiFile } from '../control-plane/test/helpers/fixtures.js';
+import { runAsUser } from '../control-plane/test/helpers/one-off.js';
+import { freePort } from '../control-plane/test/helpers/server-process.js';
+import { userDirs } from '../control-plane/src/domain/layout.js';
+import { nginxConfig, parseWrk, summarizeProfile, type WrkResult } from './router-tools.js';
+
+const DURATION = Number(process.env.DURATION ?? 5);
+const ROUNDS = Number(process.env.ROUNDS ?? 6);
+const WORKER_COUNTS = (process.env.ROUTER_WORKERS ?? '1').split(',').map(Number);
+const PROFILE = process.env.PROFILE === '1';
+const CONTROL_PLANE = fileURLToPath(new URL('../control-plane/', import.meta.url));
+
+interface Scenario {
+  app: 'blog' | 'hello';
+  label: string;
+  connections: number;
+}
+
+const SCENARIOS: Scenario[] = [
+  { app: 'blog', label: 'Django blog, 1 worker', connections: 1 },
+  { app: 'blog', label: 'Django blog, 1 worker', connections: 10 },
+  { app: 'blog', label: 'Django blog, 1 worker', connections: 20 },
+  { app: 'hello', label: 'hello, 4 workers (ceiling)', connections: 20 },
+  { app: 'hello', label: 'hello, 4 workers (ceiling)', connections: 50 },
+];
+
+function ensureTools(): void {
+  const missing = ['nginx', 'wrk'].filter((tool) => {
+    try {
+      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length === 0) return;
+  console.log(`bench: installing ${missing.join(', ')} (Debian packages)`);
+  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing.map((m) => (m === 'nginx' ? 'nginx-light' : m))], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+/** CPU ticks (user + system) used so far by these processes and their children. */
+function cpuTicks(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    const children = execFileSync('sh', ['-c', `pgrep -P ${pid} || true`], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    for (const p of [pid, ...children]) {
+      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(stat[11]) + Number(stat[12]); // utime, stime (fields 14 and 15)
+    }
+  }
+  return ticks;
+}
+
+const TICKS_PER_SECOND = 100;
+
+interface Run extends WrkResult {
+  /** The proxy's CPU time per request, µs. */
+  cpuUs: number;
+}
+
+function wrk(port: number, host: string, connections: number, seconds: number, proxyPids: number[]): Run {
+  const before = cpuTicks(proxyPids);
+  const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-H', `Host: ${host}`, `http://127.0.0.1:${port}/`], { encoding: 'utf8' });
+  const result = parseWrk(out);
+  const ticks = cpuTicks(proxyPids) - before;
+  return { ...result, cpuUs: ((ticks / TICKS_PER_SECOND) * 1e6) / (result.rps * seconds) };
+}
+
+async function startRouter(t: DockerTestApp, port: number, workers: number, profileDir: string | null): Promise<ChildProcess> {
+  const args = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'src/router-main.ts'];
+  const child = spawn(process.execPath, args, {
+    cwd: CONTROL_PLANE,
+    env: { ...process.env, PYHOST_DATA: t.dataDir, PYHOST_PORT: String(port), PYHOST_HOST: '127.0.0.1', PYHOST_ROUTER_WORKERS: String(workers), PYHOST_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  for (let i = 0; i < 100; i++) {
+    try {
+      execFileSync('curl', ['-s', '-o', '/dev/null', `http://127.0.0.1:${port}/`], { stdio: 'ignore' });
+      return child;
+    } catch {
+      await sleep(100);
+    }
+  }
+  throw new Error('the router did not start');
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGINT');
+  await Promise.race([exited, sleep(15_000)]);
+}
+
+const fmtMs = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
+
+async function main(): Promise<void> {
+  ensureTools();
+  const t = await createDockerTestApp({ PYHOST_LOG_LEVEL: 'warn', PYHOST_APP_CPUS: '2' });
+  const work = fs.mkdtempSync('/tmp/pyhost-bench-router-');
+  let nginxConf: string | null = null;
+  try {
+    const { user, uid } = await newUser(t.app);
+    const api = (p: string) => `/api/v0/user/${user.username}/webapps/${p}`;
+    const home = userDirs(t.dataDir, user.username).home;
+    const hosts = { blog: `blog.${user.username}.localhost`, hello: `hello.${user.username}.localhost` };
+
+    await copyFixture('django-blog', path.join(home, 'blog'), { uid, gid: uid });
+    await runAsUser({ uid, username: user.username, home, workdir: `/home/${user.username}/blog`, cmd: ['python3', 'manage.py', 'migrate', '--noinput'] });
+    await writeWsgiFile(path.join(userDirs(t.dataDir, user.username).www, `${hosts.blog.replace(/\./g, '_')}_wsgi.py`), `/home/${user.username}/blog`, { uid, gid: uid });
+    for (const [app, patch] of [['blog', { source_directory: `/home/${user.username}/blog` }], ['hello', { workers: 4 }]] as const) {
+      const domain = hosts[app];
+      await t.app.inject({ method: 'POST', url: api(''), headers: asToken(user.token), payload: { domain_name: domain } });
+      const res = await t.app.inject({ method: 'PATCH', url: api(`${domain}/`), headers: asToken(user.token), payload: patch });
+      if (res.statusCode !== 200) throw new Error(`${domain}: ${res.body}`);
+      await waitForState(t.app, user, domain, 'running');
+    }
+
+    const nginxPort = await freePort();
+    nginxConf = path.join(work, 'nginx.conf');
+    fs.writeFileSync(nginxConf, nginxConfig({ dir: work, port: nginxPort, servers: Object.entries(hosts).map(([app, host]) => ({ host, socket: activeSocket(t, host), accessLog: path.join(work, `${app}.access.log`) })) }));
+    execFileSync('nginx', ['-c', nginxConf]);
+    const nginxPids = [Number(fs.readFileSync(path.join(work, 'nginx.pid'), 'utf8'))];
+    console.log(`load average at start: ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+
+    const results: string[] = [];
+    const ratios: number[] = [];
+    for (const workers of WORKER_COUNTS) {
+      const routerPort = await freePort();
+      const profileDir = PROFILE ? path.join(work, `profile-${workers}`) : null;
+      const router = await startRouter(t, routerPort, workers, profileDir);
+      try {
+        for (const s of SCENARIOS) {
+          const host = hosts[s.app];
+          const runs: Record<'nginx' | 'router', Run[]> = { nginx: [], router: [] };
+          const target = { nginx: { port: nginxPort, pids: nginxPids }, router: { port: routerPort, pids: [router.pid!] } };
+          for (const name of ['nginx', 'router'] as const) wrk(target[name].port, host, s.connections, 2, target[name].pids); // warm up
+          for (let round = 0; round < ROUNDS; round++) {
+            const order = round % 2 === 0 ? (['nginx', 'router'] as const) : (['router', 'nginx'] as const);
+            for (const name of order) runs[name].push(wrk(target[name].port, host, s.connections, DURATION, target[name].pids));
+          }
+          const median = (xs: Run[]) => [...xs].sort((a, b) => a.rps - b.rps)[Math.floor(xs.length / 2)]!;
+          const medianCpu = (xs: Run[]) => [...xs].map((x) => x.cpuUs).sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+          const n = median(runs.nginx);
+          const r = median(runs.router);
+          const errors = [...runs.nginx, ...runs.router].reduce((sum, x) => sum + x.errors, 0);
+          const ratio = r.rps / n.rps;
+          ratios.push(ratio);
+          results.push(
+            `| ${s.label} | ${s.connections} | ${workers} | ${n.rps.toFixed(0)} | ${r.rps.toFixed(0)} | **${(ratio * 100).toFixed(0)}%** | ${fmtMs(n.p50)} / ${fmtMs(n.p99)} | ${fmtMs(r.p50)} / ${fmtMs(r.p99)} | ${medianCpu(runs.nginx).toFixed(0)} / ${medianCpu(runs.router).toFixed(0)} |${errors ? ` ${errors} errors` : ''}`,
+          );
+          console.log(results[results.length - 1]);
+        }
+      } finally {
+        await stopProcess(router);
+      }
+      if (profileDir) {
+        for (const file of fs.readdirSync(profileDir)) console.log(`\nrouter profile (${workers} worker(s)), ${file}:\n${summarizeProfile(path.join(profileDir, file), 25)}`);
+      }
+    }
+    const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    console.log(`\n${DURATION} s per run, median of ${ROUNDS} alternating runs; wrk -t1 on 127.0.0.1; the proxy, wrk and the app share the machine's cores (load average at the end: ${load}).\n`);
+    console.log('| app | connections | router processes | nginx req/s | router req/s | router / nginx | nginx p50 / p99 | router p50 / p99 | proxy CPU µs/request, nginx / router |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const row of results) console.log(row);
+  } finally {
+    if (nginxConf) execFileSync('nginx', ['-c', nginxConf, '-s', 'quit']);
+    await t.close();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
