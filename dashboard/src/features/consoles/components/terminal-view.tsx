@@ -40,6 +40,8 @@ export function TerminalView({ socketPath, label, onEnded }: TerminalViewProps) 
       cursorBlink: true,
       fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
       fontSize: 14,
+      // At 1.0 the DOM renderer clips underscores in common monospace fonts: invisible in Python code.
+      lineHeight: 1.2,
       scrollback: 5000,
       theme: { background: '#000000', foreground: '#e6e6e6' },
     });
