@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings a machine to the point where Pyhost can run and be tested: Node
-# packages, a running Docker Engine, a Compose, the runtime image.
+# packages, a running Docker Engine, a Compose, the runtime image, and
+# Debian's Chromium for the browser tests.
 # Idempotent: each step checks first and skips what is already there.
 # Called by `npm start` and `npm test`; safe to run by hand.
 set -euo pipefail
@@ -27,3 +28,4 @@ fi
 bash scripts/ensure-docker.sh
 bash scripts/ensure-compose.sh
 bash scripts/build-runtime-image.sh
+bash scripts/ensure-chromium.sh

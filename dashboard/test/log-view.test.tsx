@@ -1,7 +1,7 @@
 import { render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { LogView } from '@/features/logs/components/log-view';
-import { MAX_DISPLAY_CHARS, displayLine, inert } from '@/features/logs/components/log-text';
+import { MAX_DISPLAY_CHARS, displayLine, inert } from '@/lib/inert-text';
 
 describe('log rendering', () => {
   it('shows HTML from an app as text: no element is created, no handler can run', () => {
@@ -16,9 +16,10 @@ describe('log rendering', () => {
     const line = '\u001b[31mred\u001b[0m \u001b]0;title\u0007 bell\u0007 \u009b2J done';
     render(<LogView lines={[line]} label="server log" follow={false} />);
     const log = screen.getByRole('log', { name: 'server log' });
-    expect(log.textContent).toContain('␛[31mred␛[0m');
-    expect(log.textContent).toContain('␛]0;title␇');
+    expect(log.textContent).toContain('^[[31mred^[[0m');
+    expect(log.textContent).toContain('^[]0;title^G');
     expect(log.textContent).toContain('<9B>2J');
+    expect(log.querySelectorAll('.ctl')).toHaveLength(6);
     // eslint-disable-next-line no-control-regex -- asserting no control character survives
     expect(log.textContent).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
     expect(log.querySelectorAll('[style*="color"]')).toHaveLength(0);

@@ -22,6 +22,13 @@ interface CodeEditorProps {
   onSave(): void;
 }
 
+// Size and font, as a CodeMirror theme: the editor lives in a shadow root
+// (below), where the dashboard's stylesheet does not reach.
+const layout = EditorView.theme({
+  '&': { height: 'min(70vh, 760px)', fontSize: '0.9rem', backgroundColor: '#fff' },
+  '.cm-scroller': { fontFamily: "ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace" },
+});
+
 /**
  * CodeMirror 6 with Python highlighting. Ctrl+S / Cmd+S saves. Tab indents;
  * Escape then Tab moves focus on (CodeMirror's way out for keyboard users).
@@ -38,16 +45,25 @@ export function CodeEditor({ initial, language, label, viewRef, onChange, onSave
     const extensions: Extension[] = [
       keymap.of([{ key: 'Mod-s', preventDefault: true, run: () => (handlers.current.onSave(), true) }, indentWithTab]),
       basicSetup,
+      layout,
       language === 'python' ? python() : [],
       EditorView.contentAttributes.of({ 'aria-label': label }),
       EditorView.updateListener.of((u) => {
         if (u.docChanged) handlers.current.onChange();
       }),
     ];
-    const view = new EditorView({ state: EditorState.create({ doc: initial, extensions }), parent: host.current! });
+    // In a shadow root CodeMirror styles itself with constructed stylesheets
+    // (adoptedStyleSheets); in the document it would add <style> elements,
+    // which the dashboard's CSP (style-src 'self', no 'unsafe-inline') refuses.
+    const el = host.current!;
+    const shadow = el.shadowRoot ?? el.attachShadow({ mode: 'open' });
+    const mount = document.createElement('div');
+    shadow.append(mount);
+    const view = new EditorView({ state: EditorState.create({ doc: initial, extensions }), parent: mount, root: shadow });
     viewRef.current = view;
     return () => {
       view.destroy();
+      mount.remove();
       viewRef.current = null;
     };
   }, [initial, language, label, viewRef]);

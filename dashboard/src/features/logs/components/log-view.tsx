@@ -1,5 +1,5 @@
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { displayLine } from './log-text';
+import { displayLine } from '@/lib/inert-text';
 
 /** Every line is one row of this height (no wrapping), so only the rows in view are rendered. */
 export const ROW_HEIGHT = 20;
@@ -8,10 +8,18 @@ const OVERSCAN = 20;
 const FALLBACK_HEIGHT = 480;
 
 const LogLine = memo(function LogLine({ line }: { line: string }) {
-  const { text, hidden } = displayLine(line);
+  const { segments, hidden } = displayLine(line);
   return (
     <div className="log-line">
-      {text}
+      {segments.map((s, i) =>
+        typeof s === 'string' ? (
+          s
+        ) : (
+          <span key={i} className="ctl" title={`control character U+${s.code.toString(16).toUpperCase().padStart(4, '0')}`}>
+            {s.shown}
+          </span>
+        ),
+      )}
       {hidden > 0 ? <span className="log-cut"> … {hidden.toLocaleString()} more characters (download the log to see them)</span> : null}
     </div>
   );

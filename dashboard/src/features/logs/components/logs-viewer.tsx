@@ -60,7 +60,7 @@ function LogPane({ username, domain, kind, rotation }: PaneProps) {
         <a className="button" href={logDownloadUrl(username, domain, kind, rotation)} download={fileName}>
           Download
         </a>
-        <span role="status" className="muted stream-state">
+        <span role="status" className={`muted stream-state ${live && !paused ? `stream-${stream}` : ''}`}>
           {live ? (paused ? `Paused — ${all.length - shown.length > 0 ? `${all.length - shown.length} new lines` : 'no new lines'}` : STREAM_TEXT[stream]) : 'Rotated file (not live)'}
           {needle ? ` · ${visible.length} of ${shown.length} lines match` : ''}
         </span>

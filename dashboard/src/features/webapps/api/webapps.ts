@@ -15,7 +15,12 @@ export const webappAction = (username: string, domain: string, action: 'reload' 
 export const webappsKey = (username: string) => ['webapps', username] as const;
 export const webappKey = (username: string, domain: string) => ['webapps', username, domain] as const;
 
-export const webappsQueryOptions = (username: string) => queryOptions({ queryKey: webappsKey(username), queryFn: () => getWebapps(username) });
+export const webappsQueryOptions = (username: string) =>
+  queryOptions({
+    queryKey: webappsKey(username),
+    queryFn: () => getWebapps(username),
+    refetchInterval: (q) => (q.state.data?.some((w) => w.state === 'starting') ? 1500 : false),
+  });
 
 export const webappQueryOptions = (username: string, domain: string) =>
   queryOptions({

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { ApiError } from '@/lib/api-client';
 import { errorText } from '@/components/error-message';
 import { formatDuration } from '@/lib/format';
+import { inert } from '@/lib/inert-text';
 import { paths } from '@/lib/paths';
 import { useWebappAction } from '../api/webapps';
 
@@ -65,11 +66,11 @@ export function ReloadResult({ domain, state }: { domain: string; state: ReturnT
       {failure ? (
         <div role="alert" className="reload-error">
           <p>
-            <strong>Reload failed:</strong> {errorText(failure)}
+            <strong>Reload failed:</strong> {errorText(failure).replace(/^reload failed:\s*/i, '')}
           </p>
           {logTail ? (
             <pre className="log-tail" aria-label="End of the error log" tabIndex={0}>
-              {logTail}
+              {inert(logTail)}
             </pre>
           ) : null}
           <p>

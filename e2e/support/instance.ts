@@ -1,0 +1,112 @@
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+// A throwaway Pyhost for one test run: the api and the router as the real
+// start script runs them, on a free port, with its own data directory.
+
+const run = promisify(execFile);
+export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+export interface Instance {
+  port: number;
+  dataDir: string;
+  /** The instance id on every container it starts (io.pyhost.instance). */
+  instanceId: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function startProcess(script: string, env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
+  const out = fs.openSync(logFile, 'a');
+  return spawn(process.execPath, [path.join(REPO_ROOT, 'control-plane/dist', script)], { env, stdio: ['ignore', out, out], cwd: REPO_ROOT });
+}
+
+/** GET /api/health on the dashboard host (fetch() cannot set Host, so node:http). */
+function health(port: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/api/health', headers: { host: `localhost:${port}` }, timeout: 5000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+  });
+}
+
+async function waitForHealth(port: number, deadlineMs: number): Promise<string> {
+  const until = Date.now() + deadlineMs;
+  let last: unknown;
+  while (Date.now() < until) {
+    try {
+      const res = await health(port);
+      if (res.status === 200) return (JSON.parse(res.body) as { instance: string }).instance;
+      last = new Error(`health answered ${res.status}`);
+    } catch (err) {
+      last = err;
+    }
+    await sleep(200);
+  }
+  throw new Error(`Pyhost did not come up on port ${port}: ${String(last)}`);
+}
+
+/** Removes every container this instance started (found by its label, never by name). */
+export async function removeContainers(instanceId: string): Promise<void> {
+  const { stdout } = await run('docker', ['ps', '-aq', '--filter', `label=io.pyhost.instance=${instanceId}`]);
+  const ids = stdout.split('\n').filter(Boolean);
+  if (ids.length > 0) await run('docker', ['rm', '-f', ...ids]);
+}
+
+export async function startInstance(): Promise<Instance> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyhost-e2e-'));
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PYHOST_DATA: dataDir,
+    PYHOST_PORT: String(port),
+    PYHOST_HOST: '127.0.0.1',
+    PYHOST_SIGNUP: 'open',
+    PYHOST_LOG_LEVEL: 'warn',
+  };
+  const api = startProcess('server.js', env, path.join(dataDir, 'api.out'));
+  const router = startProcess('router-main.js', env, path.join(dataDir, 'router.out'));
+  const stopAll = async () => {
+    for (const child of [router, api]) if (child.exitCode === null) child.kill('SIGTERM');
+    await Promise.all([api, router].map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+  };
+  let instanceId: string;
+  try {
+    instanceId = await waitForHealth(port, 60_000);
+  } catch (err) {
+    await stopAll();
+    const logs = ['api.out', 'router.out'].map((f) => fs.readFileSync(path.join(dataDir, f), 'utf8')).join('\n');
+    throw new Error(`${(err as Error).message}\n${logs}`, { cause: err });
+  }
+  return {
+    port,
+    dataDir,
+    instanceId,
+    async stop() {
+      await stopAll();
+      await removeContainers(instanceId).catch((err: unknown) => console.error('e2e: could not remove containers:', err));
+      if (!process.env.PYHOST_E2E_KEEP_DATA) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
