@@ -25,6 +25,10 @@ if image_exists "$TAG"; then
 elif try_pull "$TAG" >&2; then
   log "pulled $TAG"
 else
+  case "$TAG" in
+    *:"$major"-*|*:"$major") ;;
+    *) die "$TAG cannot be pulled, and this machine's Node.js is $major: set PYHOST_NODE_IMAGE=node:${major}-bookworm-slim (native modules are built for the host's Node.js)" ;;
+  esac
   log "pull failed; building $TAG from $DEBIAN_BASE_TAG and this machine's node ($("$node_bin" --version))"
   ensure_debian_base >&2
   npm_dir="$(readlink -f "$(dirname "$(readlink -f "$(command -v npm)")")/..")"
