@@ -38,6 +38,7 @@ test('sign up, add a web app, edit its WSGI file, break it, read the traceback, 
   await test.step('add a web app with manual configuration', async () => {
     await expect(page.getByLabel('Domain name')).toHaveValue(domain);
     await page.getByRole('radio', { name: /Manual configuration/ }).check();
+    await saveScreenshot(page, 'new-webapp-wizard');
     await page.getByRole('button', { name: 'Create web app' }).click();
     await expect(page.getByRole('heading', { name: `Configuration for ${domain}` })).toBeVisible({ timeout: 60_000 });
     await expect(page.getByText('Running', { exact: true }).first()).toBeVisible({ timeout: 60_000 });

@@ -37,9 +37,9 @@ export function FileRow({ username, dir, entry, busy, onRename, onDelete }: File
             <button type="button" onClick={() => { setName(entry.name); setRenaming(false); }}>Cancel</button>
           </form>
         ) : isDir ? (
-          <Link to={paths.files(full)} className="entry dir"><span aria-hidden="true">📁 </span>{entry.name}/</Link>
+          <Link to={paths.files(full)} className="entry dir">{entry.name}/</Link>
         ) : (
-          <Link to={paths.edit(full)} className="entry file"><span aria-hidden="true">📄 </span>{entry.name}</Link>
+          <Link to={paths.edit(full)} className="entry file">{entry.name}</Link>
         )}
       </td>
       <td className="num">{isDir ? '' : formatBytes(entry.size)}</td>
