@@ -97,6 +97,8 @@ export async function startInstance(): Promise<Instance> {
   } catch (err) {
     await stopAll();
     const logs = ['api.out', 'router.out'].map((f) => fs.readFileSync(path.join(dataDir, f), 'utf8')).join('\n');
+    // The logs go into the error; nothing else there is worth keeping.
+    fs.rmSync(dataDir, { recursive: true, force: true });
     throw new Error(`${(err as Error).message}\n${logs}`, { cause: err });
   }
   return {
