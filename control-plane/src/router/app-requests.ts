@@ -101,6 +101,7 @@ function afterAuth(
   log: LogAccess,
   user: string | undefined,
 ): void {
+  if (res.destroyed) return log(499, 0, user); // left while its password was being checked
   const hit = findStaticMapping(route, req.url ?? '/');
   if (hit === 'bad-path') return log(404, sendPage(res, 404, pages.notFound()), user);
   if (hit !== null) {

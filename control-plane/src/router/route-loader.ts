@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import {
   buildRouteTable,
@@ -109,6 +110,11 @@ export class RouteLoader {
   private problem(err: Error): void {
     if (err.message === this.lastProblem) return; // once per distinct problem, not ten times a second
     this.lastProblem = err.message;
+    if (this.table.version < 0 && !fs.existsSync(this.dbFile)) {
+      // A first start: the api creates the database in a moment.
+      this.log.info({ db: this.dbFile }, 'no database yet; serving the dashboard only until the api creates it');
+      return;
+    }
     this.log.warn({ err, db: this.dbFile, routes: this.table.size }, 'cannot read the route table; serving the last one');
   }
 
