@@ -1,11 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Agent, fetch as undiciFetch, type RequestInit, type Response } from 'undici';
-import { eventually } from './eventually.js';
-
-const CONTROL_PLANE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { EntryProcess } from './entry-process.js';
 
 /** A free loopback port. */
 export function freePort(): Promise<number> {
@@ -25,12 +21,11 @@ export function freePort(): Promise<number> {
  * on its unix socket (PYHOST_API_SOCKET, by default <data>/api.sock);
  * `fetch` talks to it there, as the router does.
  */
-export class ServerProcess {
-  private child: ChildProcess | null = null;
+export class ServerProcess extends EntryProcess {
   private readonly agent: Agent;
-  output = '';
 
-  constructor(readonly env: Record<string, string>, readonly port: number) {
+  constructor(env: Record<string, string>, port: number) {
+    super({ entry: 'src/server.ts', name: 'api' }, env, port);
     this.agent = new Agent({ connect: { socketPath: this.socketPath } });
   }
 
@@ -43,40 +38,14 @@ export class ServerProcess {
     return undiciFetch(`http://localhost${url}`, { ...init, dispatcher: this.agent });
   }
 
-  async start(): Promise<void> {
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      cwd: CONTROL_PLANE,
-      env: { ...process.env, ...this.env, PYHOST_PORT: String(this.port), PYHOST_HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
-    this.child.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
-    await eventually(
-      async () => {
-        if (this.child?.exitCode !== null) throw new Error(`server exited: ${this.output.slice(-2000)}`);
-        const res = await this.fetch('/api/health');
-        if (res.status !== 200) throw new Error(`health ${res.status}`);
-      },
-      { timeoutMs: 30_000, what: 'the api to answer' },
-    );
+  protected async probe(): Promise<void> {
+    const res = await this.fetch('/api/health');
+    if (res.status !== 200) throw new Error(`health ${res.status}`);
   }
 
   /** SIGKILL: no chance to clean anything up. */
   async kill9(): Promise<void> {
     await this.signal('SIGKILL');
-  }
-
-  async stop(): Promise<void> {
-    await this.signal('SIGTERM');
-  }
-
-  private async signal(sig: NodeJS.Signals): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill(sig);
-    await exited;
-    this.child = null;
   }
 
   async request(method: string, url: string, token: string | null, body?: object): Promise<{ status: number; json: () => unknown; text: string }> {
