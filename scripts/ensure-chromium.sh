@@ -4,17 +4,16 @@
 # Playwright (`npx playwright install` cannot work here; docs/environment.md).
 set -euo pipefail
 
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 log() { echo "ensure-chromium: $*"; }
+# shellcheck source=lib/apt-install.sh
+. "$REPO_ROOT/scripts/lib/apt-install.sh"
 
 if [ -x /usr/bin/chromium ]; then
   log "Chromium present ($(/usr/bin/chromium --version 2>/dev/null || echo '?'))"
   exit 0
 fi
-if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+if ! apt_install chromium; then
   echo "ensure-chromium: WARNING: /usr/bin/chromium is missing; install Debian's chromium package to run the browser tests." >&2
   exit 0
 fi
-log "installing chromium with apt-get"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update
-apt-get install -y chromium

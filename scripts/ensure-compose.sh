@@ -5,7 +5,10 @@
 # Idempotent: does nothing when either one answers.
 set -euo pipefail
 
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 log() { echo "ensure-compose: $*"; }
+# shellcheck source=lib/apt-install.sh
+. "$REPO_ROOT/scripts/lib/apt-install.sh"
 
 if docker compose version >/dev/null 2>&1; then
   log "docker compose (v2) present"
@@ -15,12 +18,8 @@ if command -v docker-compose >/dev/null 2>&1; then
   log "docker-compose present ($(docker-compose version --short 2>/dev/null || echo '?'))"
   exit 0
 fi
-if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+if ! apt_install docker-compose; then
   echo "ensure-compose: ERROR: neither 'docker compose' nor 'docker-compose' is installed; install one (as root on Debian: apt-get install docker-compose)." >&2
   exit 1
 fi
-log "installing docker-compose with apt-get"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update
-apt-get install -y docker-compose
 log "installed $(docker-compose version --short 2>/dev/null || echo docker-compose)"

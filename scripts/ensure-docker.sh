@@ -7,8 +7,11 @@ set -euo pipefail
 WAIT_SECONDS="${PYHOST_DOCKER_WAIT_SECONDS:-60}"
 DOCKERD_LOG="${PYHOST_DOCKERD_LOG:-/var/log/dockerd.log}"
 
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 log() { echo "ensure-docker: $*"; }
 die() { echo "ensure-docker: ERROR: $*" >&2; exit 1; }
+# shellcheck source=lib/apt-install.sh
+. "$REPO_ROOT/scripts/lib/apt-install.sh"
 
 docker_ok() { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }
 
@@ -33,11 +36,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 if ! command -v dockerd >/dev/null 2>&1; then
-  command -v apt-get >/dev/null 2>&1 || die "dockerd is missing and apt-get is not available; install Docker Engine by hand."
-  log "dockerd not found; installing docker.io with apt-get."
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update
-  apt-get install -y docker.io
+  log "dockerd not found."
+  apt_install docker.io || die "dockerd is missing and apt-get is not available; install Docker Engine by hand."
 fi
 
 if dockerd_running; then
