@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { ErrorMessage } from '@/components/error-message';
+import { ResourceTable, type Column } from '@/components/resource-table';
 import { Spinner } from '@/components/spinner';
 import { formatDate } from '@/lib/format';
 import { useConsoles, useKillConsole, type ConsoleInfo } from '../api/consoles';
@@ -11,6 +12,13 @@ export function stateText(c: ConsoleInfo): string {
   if (c.state === 'exited') return c.exit_code === null ? 'ended' : `ended (status ${c.exit_code})`;
   return 'not running';
 }
+
+const columns = (username: string): Column<ConsoleInfo>[] => [
+  { header: 'Console', cell: (c) => <Link to={`/consoles/${c.id}`}>{c.name}</Link> },
+  { header: 'State', cell: (c) => <span className={`badge state-${c.state === 'running' ? 'running' : 'stopped'}`}>{stateText(c)}</span> },
+  { header: 'Folder', cell: (c) => c.working_directory ?? `/home/${username}`, className: 'mono' },
+  { header: 'Started', cell: (c) => formatDate(c.created_at) },
+];
 
 /** The user's consoles: open one, or kill it. */
 export function ConsoleList({ username }: { username: string }) {
@@ -23,29 +31,17 @@ export function ConsoleList({ username }: { username: string }) {
       <h2 id="your-consoles-heading">Your consoles</h2>
       {consoles.isPending ? <Spinner label="Loading consoles" /> : null}
       <ErrorMessage error={consoles.error} />
-      {consoles.data && consoles.data.length === 0 ? <p>No consoles yet: start one above.</p> : null}
-      {consoles.data && consoles.data.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Your consoles</caption>
-            <thead>
-              <tr><th scope="col">Console</th><th scope="col">State</th><th scope="col">Folder</th><th scope="col">Started</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr>
-            </thead>
-            <tbody>
-              {consoles.data.map((c) => (
-                <tr key={c.id}>
-                  <td><Link to={`/consoles/${c.id}`}>{c.name}</Link></td>
-                  <td><span className={`badge state-${c.state === 'running' ? 'running' : 'stopped'}`}>{stateText(c)}</span></td>
-                  <td className="mono">{c.working_directory ?? `/home/${username}`}</td>
-                  <td>{formatDate(c.created_at)}</td>
-                  <td className="actions">
-                    <button type="button" className="danger-link" aria-label={`Kill ${c.name}`} onClick={() => setKilling(c)}>Kill</button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+      {consoles.data ? (
+        <ResourceTable
+          caption="Your consoles"
+          columns={columns(username)}
+          rows={consoles.data}
+          rowKey={(c) => c.id}
+          empty="No consoles yet: start one above."
+          deleteText="Kill"
+          deleteLabel={(c) => `Kill ${c.name}`}
+          onDelete={setKilling}
+        />
       ) : null}
       <ErrorMessage error={kill.error} />
       {killing ? (

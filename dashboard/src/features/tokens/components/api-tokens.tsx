@@ -2,10 +2,16 @@ import { useState, type FormEvent } from 'react';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { ErrorMessage } from '@/components/error-message';
 import { Field } from '@/components/field';
+import { ResourceTable, type Column } from '@/components/resource-table';
 import { Spinner } from '@/components/spinner';
 import { formatDate as when } from '@/lib/format';
 import { useCreateToken, useDeleteToken, useTokens, type NewToken, type TokenInfo } from '../api/tokens';
 
+const columns: Column<TokenInfo>[] = [
+  { header: 'Name', cell: (t) => t.name },
+  { header: 'Created', cell: (t) => when(t.created_at) },
+  { header: 'Last used', cell: (t) => when(t.last_used_at) },
+];
 
 function CreatedToken({ token }: { token: NewToken }) {
   const [copied, setCopied] = useState(false);
@@ -57,28 +63,17 @@ export function ApiTokens({ username }: { username: string }) {
 
       {tokens.isPending ? <Spinner label="Loading tokens" /> : null}
       <ErrorMessage error={tokens.error} />
-      {tokens.data && tokens.data.length === 0 ? <p>No API tokens yet.</p> : null}
-      {tokens.data && tokens.data.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">Your API tokens</caption>
-            <thead>
-              <tr><th scope="col">Name</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr>
-            </thead>
-            <tbody>
-              {tokens.data.map((t) => (
-                <tr key={t.id}>
-                  <td>{t.name}</td>
-                  <td>{when(t.created_at)}</td>
-                  <td>{when(t.last_used_at)}</td>
-                  <td className="actions">
-                    <button type="button" className="danger-link" aria-label={`Revoke token ${t.name}`} onClick={() => setRevoking(t)}>Revoke</button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+      {tokens.data ? (
+        <ResourceTable
+          caption="Your API tokens"
+          columns={columns}
+          rows={tokens.data}
+          rowKey={(t) => t.id}
+          empty="No API tokens yet."
+          deleteText="Revoke"
+          deleteLabel={(t) => `Revoke token ${t.name}`}
+          onDelete={setRevoking}
+        />
       ) : null}
       <ErrorMessage error={remove.error} />
       {revoking ? (
