@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import type { Webapp } from '../schemas/webapps.js';
 import type { WebappRow } from '../store/webapps-store.js';
 import type { WebappStatus } from '../domain/webapp-status.js';
 
@@ -8,7 +9,7 @@ export function webappUrl(config: Config, domain: string): string {
 }
 
 /** A web app as the API shows it: PythonAnywhere's fields first, then Pyhost's own. */
-export function webappView(config: Config, row: WebappRow, username: string, status: WebappStatus) {
+export function webappView(config: Config, row: WebappRow, username: string, status: WebappStatus): Webapp {
   return {
     id: row.id,
     user: username,

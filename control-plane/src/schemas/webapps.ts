@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { MAX_WORKERS } from '../domain/webapp-rules.js';
 
 const NullableString = Type.Union([Type.String({ maxLength: 4096 }), Type.Null()]);
@@ -89,3 +89,16 @@ export const PatchStaticFile = Type.Object(
   { url: Type.Optional(Type.String({ maxLength: 512 })), path: Type.Optional(Type.String({ maxLength: 4096 })) },
   { additionalProperties: false },
 );
+
+// The TypeScript types of the bodies above. The service takes its input types
+// from here and the dashboard imports these (types only), so the API's fields
+// are written once, in the schemas.
+export type ServerKind = Static<typeof Server>;
+export type LastReload = Static<typeof LastReload>;
+export type Webapp = Static<typeof Webapp>;
+export type WebappState = Webapp['state'];
+export type WebappCreate = Static<typeof CreateWebapp>;
+export type WebappPatch = Static<typeof PatchWebapp>;
+export type StaticFile = Static<typeof StaticFile>;
+export type StaticFileCreate = Static<typeof CreateStaticFile>;
+export type StaticFilePatch = Static<typeof PatchStaticFile>;

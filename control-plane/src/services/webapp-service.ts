@@ -13,26 +13,12 @@ import {
   helloWorldWsgi,
   parsePythonVersion,
 } from '../domain/webapp-rules.js';
+import type { StaticFileCreate, StaticFilePatch, WebappCreate, WebappPatch } from '../schemas/webapps.js';
 import type { UserRow } from '../store/users-store.js';
-import { WebappsStore, type ServerKind, type StaticFileRow, type WebappChanges, type WebappRow } from '../store/webapps-store.js';
+import { WebappsStore, type StaticFileRow, type WebappChanges, type WebappRow } from '../store/webapps-store.js';
 import { mapVisiblePath } from './path-confinement.js';
 import { hashPassword } from './secrets.js';
 import { canChown } from './user-dirs.js';
-
-export interface WebappPatch {
-  python_version?: string;
-  source_directory?: string | null;
-  working_directory?: string | null;
-  virtualenv_path?: string | null;
-  force_https?: boolean;
-  password_protection_enabled?: boolean;
-  password_protection_username?: string | null;
-  password_protection_password?: string | null;
-  server?: ServerKind;
-  workers?: number;
-  env?: Record<string, string>;
-  auto_reload?: boolean;
-}
 
 /** Settings that need a new container when they change (see docs/architecture.md). */
 export const CONTAINER_SETTINGS = ['server', 'workers', 'virtualenv_path', 'env_json', 'source_directory', 'working_directory', 'auto_reload', 'python_version'] as const;
@@ -61,7 +47,7 @@ export class WebappService {
    * Creates a web app and, unless one is there already, a hello-world WSGI
    * file for it, as PythonAnywhere does.
    */
-  async create(owner: UserRow, input: { domain_name?: string; python_version?: string }): Promise<WebappRow> {
+  async create(owner: UserRow, input: WebappCreate): Promise<WebappRow> {
     const domain = checkDomain(input.domain_name ?? `${owner.username}.${this.config.domain}`, owner.username, this.config.domain);
     const python = parsePythonVersion(input.python_version ?? '3.11');
     if (this.store.byDomain(domain)) throw new ConflictError(`the domain ${domain} is already in use`);
@@ -176,14 +162,14 @@ export class WebappService {
     return row;
   }
 
-  addStaticFile(owner: UserRow, app: WebappRow, input: { url: string; path: string }): StaticFileRow {
+  addStaticFile(owner: UserRow, app: WebappRow, input: StaticFileCreate): StaticFileRow {
     const url = checkStaticUrl(input.url);
     const target = this.staticPath(owner, input.path);
     if (this.store.staticFileByUrl(app.id, url)) throw new ConflictError(`a static file mapping for ${url} exists already`);
     return this.store.insertStaticFile(app.id, url, target);
   }
 
-  updateStaticFile(owner: UserRow, app: WebappRow, id: number, input: { url?: string; path?: string }): StaticFileRow {
+  updateStaticFile(owner: UserRow, app: WebappRow, id: number, input: StaticFilePatch): StaticFileRow {
     const current = this.staticFile(app, id);
     const url = input.url === undefined ? current.url : checkStaticUrl(input.url);
     const target = input.path === undefined ? current.path : this.staticPath(owner, input.path);

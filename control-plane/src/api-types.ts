@@ -1,0 +1,14 @@
+// What the dashboard may know about the API: types only, taken from the
+// route schemas. package.json exports this file under the "types" condition
+// alone, so `import type` works and a value import fails the dashboard build.
+export type {
+  LastReload,
+  ServerKind,
+  StaticFile,
+  StaticFileCreate,
+  StaticFilePatch,
+  Webapp,
+  WebappCreate,
+  WebappPatch,
+  WebappState,
+} from './schemas/webapps.js';
