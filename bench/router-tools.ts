@@ -9,12 +9,17 @@ export interface NginxServer {
 }
 
 /**
- * nginx as it would sit in front of Pyhost: keep-alive to clients and (as far
- * as the app allows) to the upstream socket, forwarding headers, and an
- * access log per app, buffered like the router's.
+ * nginx as it would sit in front of Pyhost: keep-alive to clients, forwarding
+ * headers, and an access log per app, buffered like the router's. Upstream,
+ * one connection per request: app.sock keeps connections alive, but a uWSGI
+ * worker then waits on its connection for the next request, and open-source
+ * nginx can neither cap its connections to the worker count and queue the
+ * rest (`max_conns` answers 502 instead) nor avoid opening more; with
+ * `keepalive` (upstreamKeepalive) requests stall in the accept queue until
+ * uWSGI's socket-timeout.
  */
-export function nginxConfig(o: { dir: string; port: number; servers: NginxServer[] }): string {
-  const upstreams = o.servers.map((s, i) => `  upstream app${i} { server unix:${s.socket}; keepalive 32; }`).join('\n');
+export function nginxConfig(o: { dir: string; port: number; servers: NginxServer[]; upstreamKeepalive?: boolean }): string {
+  const upstreams = o.servers.map((s, i) => `  upstream app${i} { server unix:${s.socket};${o.upstreamKeepalive ? ' keepalive 32;' : ''} }`).join('\n');
   const servers = o.servers
     .map(
       (s, i) => `  server {
@@ -24,7 +29,7 @@ export function nginxConfig(o: { dir: string; port: number; servers: NginxServer
     location / {
       proxy_pass http://app${i};
       proxy_http_version 1.1;
-      proxy_set_header Connection "";
+      proxy_set_header Connection ${o.upstreamKeepalive ? '""' : 'close'};
       proxy_set_header Host $host;
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto $scheme;

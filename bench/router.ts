@@ -5,17 +5,18 @@
 //   npx tsx bench/router.ts
 //   DURATION=10 ROUNDS=3 ROUTER_WORKERS=1,2 npx tsx bench/router.ts
 //   PROFILE=1 npx tsx bench/router.ts      # also writes a CPU profile of the router
+//   NGINX_UPSTREAM_KEEPALIVE=1 npx tsx bench/router.ts   # nginx with `keepalive` upstream (stalls; see router-tools.ts)
 //
 // Real web-app containers (production settings, but PYHOST_APP_CPUS=2 so the
 // app is not capped below what the machine has), the router as its own
-// process, and Debian's nginx configured here with upstream keep-alive to the
-// very same app.sock. Load only ever goes to 127.0.0.1 (wrk). Each scenario
+// process, and Debian's nginx configured here in front of the very same
+// app.sock. Load only ever goes to 127.0.0.1 (wrk). Each scenario
 // alternates nginx and router runs ROUNDS times and reports the median run
 // (short alternating runs, because a shared machine's background load comes
 // in bursts), and the proxy's own CPU time per request (user + system, all
 // its processes), which background load disturbs less than throughput.
-// Note: app.sock serves one request per connection (uWSGI and gunicorn close
-// it), so nginx's upstream keep-alive cannot apply; both connect per request.
+// app.sock (uWSGI) keeps connections alive: the router keeps one per worker
+// and queues the rest; nginx connects per request (see nginxConfig).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,6 +34,7 @@ const DURATION = Number(process.env.DURATION ?? 5);
 const ROUNDS = Number(process.env.ROUNDS ?? 6);
 const WORKER_COUNTS = (process.env.ROUTER_WORKERS ?? '1').split(',').map(Number);
 const PROFILE = process.env.PROFILE === '1';
+const NGINX_UPSTREAM_KEEPALIVE = process.env.NGINX_UPSTREAM_KEEPALIVE === '1';
 const CONTROL_PLANE = fileURLToPath(new URL('../control-plane/', import.meta.url));
 
 interface Scenario {
@@ -142,7 +144,7 @@ async function main(): Promise<void> {
 
     const nginxPort = await freePort();
     nginxConf = path.join(work, 'nginx.conf');
-    fs.writeFileSync(nginxConf, nginxConfig({ dir: work, port: nginxPort, servers: Object.entries(hosts).map(([app, host]) => ({ host, socket: activeSocket(t, host), accessLog: path.join(work, `${app}.access.log`) })) }));
+    fs.writeFileSync(nginxConf, nginxConfig({ dir: work, port: nginxPort, upstreamKeepalive: NGINX_UPSTREAM_KEEPALIVE, servers: Object.entries(hosts).map(([app, host]) => ({ host, socket: activeSocket(t, host), accessLog: path.join(work, `${app}.access.log`) })) }));
     execFileSync('nginx', ['-c', nginxConf]);
     const nginxPids = [Number(fs.readFileSync(path.join(work, 'nginx.pid'), 'utf8'))];
     console.log(`load average at start: ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);

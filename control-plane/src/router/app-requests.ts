@@ -126,7 +126,7 @@ export function serveAppUpgrade(deps: AppRequestDeps, req: IncomingMessage, sock
   };
   if (!route.enabled) return refuseRaw(503, 'Service Unavailable', pages.disabled());
   const go = (user: string | undefined) =>
-    tunnel(req, socket, head, facts, { socket: () => new AppTarget(deps, facts.host, route).socket(), waitMs: deps.proxy.waitMs, refreshRoutes: () => deps.proxy.refreshRoutes() },
+    tunnel(req, socket, head, facts, { socket: () => new AppTarget(deps, facts.host, route).socket(), closeIdle: (path) => deps.proxy.pools.closeIdle(path), waitMs: deps.proxy.waitMs, refreshRoutes: () => deps.proxy.refreshRoutes() },
       () => socket.end(rawResponse(502, 'Bad Gateway', pages.badGateway(route.domain))),
       ({ status, bytes }) => log(status, bytes, user));
   if (!route.protected) return go(undefined);

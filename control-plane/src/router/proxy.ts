@@ -1,18 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import net from 'node:net';
 import { pages, sendPage } from './pages.js';
 import { upstreamHead, type RequestFacts } from './request-facts.js';
 import { MalformedResponse, ResponseParser, type ResponseHead, type ResponseSink } from './upstream-response.js';
+import { closeIdleBeside, discard, keepsAlive, release, type UpstreamPool, type UpstreamPools, type UpstreamSocket, type UpstreamUser } from './upstream-pool.js';
 import { isCutOff, isNotThere, MAX_RESENDS, retryDelay } from './upstream-retry.js';
 
 // Forwards one request to an app's (or the api's) unix socket and its
 // response back. Built for the hot path: one object per request, no
-// closures (socket listeners are shared functions that find their exchange
-// through a symbol), the request head written as one latin1 string before
-// the connection is even established, and responses re-framed through
-// Node's ServerResponse so an app can never desync a client connection.
+// closures (the pool's shared socket listeners call the exchange that holds
+// the connection), a kept-alive connection reused when the app's server
+// keeps them (upstream-pool.ts), the request head written as one latin1
+// string, and responses re-framed through Node's ServerResponse so an app
+// can never desync a client connection.
 
 export interface ProxyContext {
+  readonly pools: UpstreamPools;
   readonly waitMs: number;
   readonly timeoutMs: number;
   /** Asks the route loader to look at the store now (a socket went missing). */
@@ -33,11 +35,7 @@ export type ProxyDone = (status: number, bytes: number) => void;
 const MAX_CHUNKED_BODY = 16 * 1024 * 1024;
 
 const EXCHANGE = Symbol('exchange');
-interface Tagged {
-  [EXCHANGE]?: Exchange;
-}
-type UpstreamSocket = net.Socket & Tagged;
-type ClientResponse = ServerResponse & Tagged;
+type ClientResponse = ServerResponse & { [EXCHANGE]?: Exchange };
 
 export function proxyRequest(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, target: ProxyTarget, ctx: ProxyContext, done: ProxyDone): void {
   const exchange = new Exchange(req, res as ClientResponse, facts, target, ctx, done);
@@ -45,10 +43,12 @@ export function proxyRequest(req: IncomingMessage, res: ServerResponse, facts: R
   else exchange.begin(facts.contentLength !== undefined && facts.contentLength !== '0');
 }
 
-class Exchange implements ResponseSink {
+class Exchange implements ResponseSink, UpstreamUser {
+  waitingIn: UpstreamPool | null = null;
   private upstream: UpstreamSocket | null = null;
   private parser: ResponseParser;
-  private head = '';
+  /** The body's framing header line for the app ('' without a body). */
+  private framing = '';
   private body: Buffer | null = null;
   /** The request body is streamed from the client, so it cannot be sent twice. */
   private streamed = false;
@@ -92,7 +92,7 @@ class Exchange implements ResponseSink {
     this.req.once('end', () => {
       if (this.finished) return;
       this.body = Buffer.concat(chunks);
-      this.head = upstreamHead(this.req, this.facts, `Content-Length: ${this.body.length}\r\n`);
+      this.framing = `Content-Length: ${this.body.length}\r\n`;
       this.deadline = Date.now() + this.ctx.waitMs;
       this.attempt();
     });
@@ -100,7 +100,7 @@ class Exchange implements ResponseSink {
 
   begin(hasBody: boolean): void {
     this.streamed = hasBody;
-    this.head = upstreamHead(this.req, this.facts, this.facts.contentLength !== undefined ? `Content-Length: ${this.facts.contentLength}\r\n` : '');
+    if (this.facts.contentLength !== undefined) this.framing = `Content-Length: ${this.facts.contentLength}\r\n`;
     this.deadline = Date.now() + this.ctx.waitMs;
     this.attempt();
   }
@@ -115,23 +115,27 @@ class Exchange implements ResponseSink {
     this.connected = false;
     this.parser = this.attempts === 0 ? this.parser : new ResponseParser(this, this.req.method === 'HEAD');
     this.attempts++;
-    // Measured (CPU per request): reading into one shared buffer, writing
-    // once connected (not queued before) and no timer per socket make the
-    // per-request upstream socket about a fifth cheaper.
-    const sock = net.createConnection({ path, onread: SHARED_READ }) as UpstreamSocket;
-    sock[EXCHANGE] = this;
-    sock.on('connect', onUpstreamConnect);
-    sock.on('end', onUpstreamEnd);
-    sock.on('error', onUpstreamError);
-    this.upstream = sock;
     this.lastActivity = Date.now();
+    // Watched while waiting for a connection too: a queue behind a stuck app is the app's silence.
     silenceWatch.add(this);
+    if (!this.ctx.pools.acquire(path, this)) {
+      silenceWatch.delete(this);
+      this.ctx.refreshRoutes();
+      this.retryLater(); // no socket there (between generations, or the app went down)
+    }
+  }
+
+  // ---- UpstreamUser ---------------------------------------------------------
+
+  upstreamAssigned(sock: UpstreamSocket): void {
+    this.upstream = sock;
   }
 
   upstreamConnected(): void {
     this.connected = true;
+    this.lastActivity = Date.now();
     const sock = this.upstream!;
-    sock.write(this.head, 'latin1');
+    sock.write(upstreamHead(this.req, this.facts, this.framing, keepsAlive(sock) ? 'keep-alive' : 'close'), 'latin1');
     if (this.body !== null && this.body.length > 0) sock.write(this.body);
     if (this.streamed) {
       this.req.pipe(sock, { end: false });
@@ -158,33 +162,47 @@ class Exchange implements ResponseSink {
       this.held = null;
       this.write(chunk);
     }
+    if (this.parser.done) this.releaseUpstream();
   }
 
   upstreamEnded(): void {
-    if (this.finished) return;
+    if (this.finished) {
+      this.dropUpstream();
+      return;
+    }
+    if (this.mayResend()) {
+      this.resend(); // a kept connection the server closed just as it was reused
+      return;
+    }
     try {
-      this.parser.finish();
+      this.parser.finish(); // a body that runs until close ends here
     } catch {
       this.broken();
+      return;
     }
+    this.dropUpstream();
   }
 
   upstreamFailed(err: Error): void {
-    if (this.finished) return;
-    this.dropUpstream();
+    if (this.finished) {
+      this.dropUpstream();
+      return;
+    }
     if (!this.connected && isNotThere(err)) {
+      this.dropUpstream();
       this.ctx.refreshRoutes();
       this.retryLater();
-    } else if (!this.parser.headReceived && !this.streamed && isCutOff(err) && this.resends < MAX_RESENDS && Date.now() < this.deadline) {
+    } else if (this.mayResend() || (isCutOff(err) && !this.parser.headReceived && !this.streamed && this.resends < MAX_RESENDS && Date.now() < this.deadline)) {
       // Accepted, then dropped before answering (an old server going away): nothing reached the app's code twice.
-      this.resends++;
-      this.ctx.refreshRoutes();
-      this.attempt();
-    } else if (!this.parser.headReceived) {
+      this.resend();
+    } else {
+      this.dropUpstream();
+      if (this.parser.headReceived) {
+        this.abort(this.status);
+        return;
+      }
       const page = this.target.failurePage('unreachable');
       this.fail(page.status, page.html);
-    } else {
-      this.abort(this.status);
     }
   }
 
@@ -205,6 +223,21 @@ class Exchange implements ResponseSink {
     // router refused the rest of its request (the clientError handler set the status).
     this.dropUpstream();
     this.finish(this.res.headersSent ? this.status : this.res.statusCode !== 200 ? this.res.statusCode : 499);
+  }
+
+  /** A reused connection that ended or failed before any answer: the request never reached the app. */
+  private mayResend(): boolean {
+    const sock = this.upstream;
+    return sock !== null && sock.uses > 1 && !this.parser.headReceived && !this.streamed && this.resends < MAX_RESENDS && Date.now() < this.deadline;
+  }
+
+  private resend(): void {
+    this.resends++;
+    // The others kept beside it are likely just as stale (the server is going away).
+    if (this.upstream !== null) closeIdleBeside(this.upstream);
+    this.dropUpstream();
+    this.ctx.refreshRoutes();
+    this.attempt();
   }
 
   // ---- ResponseSink ---------------------------------------------------------
@@ -231,7 +264,6 @@ class Exchange implements ResponseSink {
   onMessageEnd(): void {
     const last = this.held;
     this.held = null;
-    this.dropUpstream();
     if (last !== null) this.res.end(last);
     else this.res.end();
     this.finish(this.status);
@@ -262,7 +294,10 @@ class Exchange implements ResponseSink {
   }
 
   private broken(): void {
-    if (this.finished) return;
+    if (this.finished) {
+      this.dropUpstream();
+      return;
+    }
     this.dropUpstream();
     if (this.res.headersSent) {
       this.abort(this.status);
@@ -295,33 +330,30 @@ class Exchange implements ResponseSink {
     this.done(status, bytes);
   }
 
-  private dropUpstream(): void {
+  /** The app's response ended: the connection goes back to its pool (or is closed). */
+  private releaseUpstream(): void {
     const sock = this.upstream;
-    if (!sock) return;
+    if (sock === null) return;
     silenceWatch.delete(this);
     this.upstream = null;
-    sock[EXCHANGE] = undefined;
-    sock.destroy();
+    // A body the app answered before it was all sent would run into the next request.
+    const bodySent = !this.streamed || this.req.complete;
+    if (this.streamed) this.req.unpipe(sock);
+    sock.resume(); // paused for a slow client in this very read
+    release(sock, this.parser.reusable && bodySent);
+  }
+
+  /** Gives up the connection (or the place in its queue) for good. */
+  private dropUpstream(): void {
+    silenceWatch.delete(this);
+    this.waitingIn?.cancel(this);
+    const sock = this.upstream;
+    if (sock === null) return;
+    this.upstream = null;
+    if (this.streamed) this.req.unpipe(sock);
+    discard(sock);
   }
 }
-
-// Shared listeners: `this` is the socket or response; the exchange hangs off it.
-function onUpstreamConnect(this: UpstreamSocket): void {
-  this[EXCHANGE]?.upstreamConnected();
-}
-function onUpstreamRead(this: UpstreamSocket, nread: number, buffer: Buffer): boolean {
-  this[EXCHANGE]?.upstreamData(buffer.subarray(0, nread));
-  return true; // backpressure pauses the socket explicitly (see write)
-}
-function onUpstreamEnd(this: UpstreamSocket): void {
-  this[EXCHANGE]?.upstreamEnded();
-}
-function onUpstreamError(this: UpstreamSocket, err: Error): void {
-  this[EXCHANGE]?.upstreamFailed(err);
-}
-
-/** Every upstream socket reads into this one buffer: each read is handled before the next can happen. */
-const SHARED_READ = { buffer: Buffer.allocUnsafe(64 * 1024), callback: onUpstreamRead };
 
 /**
  * Apps that go silent (PYHOST_APP_TIMEOUT_SECONDS) are found by one sweep a

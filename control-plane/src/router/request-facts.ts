@@ -97,13 +97,18 @@ export function requestFacts(req: IncomingMessage, isTrusted: TrustCheck): Reque
   };
 }
 
-/** The request line and headers for the app; `framing` is the body's own header line (or ''). */
-export function upstreamHead(req: IncomingMessage, facts: RequestFacts, framing: string, upgrade = false): string {
+/**
+ * The request line and headers for the app; `framing` is the body's own
+ * header line (or ''). `connection`: whether the connection is kept for
+ * the next request (HTTP/1.1's default, so no header), closed after this
+ * one, or upgraded.
+ */
+export function upstreamHead(req: IncomingMessage, facts: RequestFacts, framing: string, connection: 'keep-alive' | 'close' | 'upgrade'): string {
   return (
     `${req.method} ${req.url} HTTP/1.1\r\n${facts.passOn}` +
     `X-Forwarded-For: ${facts.forwardedFor}\r\nX-Forwarded-Proto: ${facts.proto}\r\n` +
     `X-Forwarded-Host: ${facts.forwardedHost}\r\nX-Real-IP: ${facts.clientIp}\r\nX-Request-Id: ${facts.requestId}\r\n` +
-    (upgrade ? `Connection: Upgrade\r\nUpgrade: ${facts.upgrade}\r\n` : 'Connection: close\r\n') +
+    (connection === 'upgrade' ? `Connection: Upgrade\r\nUpgrade: ${facts.upgrade}\r\n` : connection === 'close' ? 'Connection: close\r\n' : '') +
     `${framing}\r\n`
   );
 }

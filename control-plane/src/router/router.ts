@@ -11,6 +11,7 @@ import { requestFacts } from './request-facts.js';
 import type { RouteTable } from './route-table.js';
 import type { RouterLog } from './router-log.js';
 import { tunnel } from './upgrade.js';
+import { UpstreamPools } from './upstream-pool.js';
 
 // The ingress: one plain node:http server (Fastify would only add cost on
 // this path). Host decides: the dashboard hosts go to the api's socket, a
@@ -36,7 +37,8 @@ const MAX_HEADER_BYTES = 32 * 1024;
 export function createRouterServer({ config, routes, accessLogs, auth, log }: RouterDeps): http.Server {
   const settings = config.router;
   const isTrusted = trustedProxyCheck(config.trustedProxies);
-  const proxy = { waitMs: settings.appWaitMs, timeoutMs: settings.appTimeoutMs, refreshRoutes: () => routes.checkSoon() };
+  const pools = new UpstreamPools();
+  const proxy = { pools, waitMs: settings.appWaitMs, timeoutMs: settings.appTimeoutMs, refreshRoutes: () => routes.checkSoon() };
   const deps: AppRequestDeps = { dataDir: config.dataDir, proxy, auth, accessLogs, table: () => routes.table };
   const api: ProxyTarget = {
     socket: () => config.apiSocket,
@@ -71,7 +73,7 @@ export function createRouterServer({ config, routes, accessLogs, auth, log }: Ro
     const route = routes.table.lookup(facts.host);
     if (route === undefined) socket.end(rawResponse(404, 'Not Found', pages.unknownHost()));
     else if (route.kind === 'api') {
-      tunnel(req, socket, head, facts, { socket: () => config.apiSocket, waitMs: settings.appWaitMs, refreshRoutes: noLog },
+      tunnel(req, socket, head, facts, { socket: () => config.apiSocket, closeIdle: noLog, waitMs: settings.appWaitMs, refreshRoutes: noLog },
         () => socket.end(rawResponse(503, 'Service Unavailable', pages.dashboardDown())), noLog);
     } else serveAppUpgrade(deps, req, socket, head, route, facts);
   });

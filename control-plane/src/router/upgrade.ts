@@ -11,6 +11,8 @@ import { isNotThere, retryDelay } from './upstream-retry.js';
 
 export interface TunnelTarget {
   socket(): string | null;
+  /** Closes idle kept-alive connections to the socket: a worker holding one could not take the tunnel. */
+  closeIdle(socketPath: string): void;
   readonly waitMs: number;
   refreshRoutes(): void;
 }
@@ -23,7 +25,7 @@ export interface TunnelResult {
 }
 
 export function tunnel(req: IncomingMessage, client: Duplex, head: Buffer, facts: RequestFacts, target: TunnelTarget, onUnreachable: () => void, done: (result: TunnelResult) => void): void {
-  const requestHead = upstreamHead(req, facts, '', true);
+  const requestHead = upstreamHead(req, facts, '', 'upgrade');
   const deadline = Date.now() + target.waitMs;
   let attempts = 0;
   let clientGone = false;
@@ -34,6 +36,7 @@ export function tunnel(req: IncomingMessage, client: Duplex, head: Buffer, facts
     if (clientGone) return done({ status: 499, bytes: 0 });
     const path = target.socket();
     if (path === null) return later();
+    target.closeIdle(path);
     const upstream = net.createConnection(path);
     let connected = false;
     upstream.once('error', (err) => {

@@ -13,6 +13,8 @@ export interface ResponseHead {
   /** Flat [name, value, …] as received, hop-by-hop headers removed. */
   readonly headers: string[];
   readonly framing: Framing;
+  /** HTTP/1.1 without `Connection: close`: the app keeps the connection after this response. */
+  readonly persistent: boolean;
 }
 
 export interface ResponseSink {
@@ -28,7 +30,8 @@ const MAX_CHUNK_LINE = 4096;
 const MAX_TRAILER_BYTES = 16 * 1024;
 const CRLF2 = Buffer.from('\r\n\r\n');
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const STATUS_LINE = /^HTTP\/1\.[01] (\d{3})(?: ([^\0]*))?$/;
+const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: ([^\0]*))?$/;
+const CLOSE_TOKEN = /(?:^|,)[ \t]*close[ \t]*(?:,|$)/i;
 const OWS_EDGES = /^[ \t]+|[ \t]+$/g;
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade', 'transfer-encoding']);
 
@@ -40,6 +43,10 @@ export class ResponseParser {
   private remaining = 0;
   private line = '';
   private trailerBytes = 0;
+  private persistent = false;
+  private framing: Framing = 'none';
+  /** Bytes came after the end of the message. */
+  private overrun = false;
 
   /** `bodyless`: the request was HEAD, so no body follows whatever the headers say. */
   constructor(private readonly sink: ResponseSink, private readonly bodyless: boolean) {}
@@ -52,10 +59,21 @@ export class ResponseParser {
     return this.state !== State.Head;
   }
 
+  /**
+   * The message ended where its framing says, on a connection the app
+   * keeps, and nothing followed it: the connection can carry another
+   * request. Responses without a body by rule (HEAD, 204, 304) do not
+   * count: a server that sends a body anyway would desync the next one.
+   */
+  get reusable(): boolean {
+    return this.state === State.Done && this.persistent && !this.overrun && (this.framing === 'length' || this.framing === 'chunked');
+  }
+
   /** Throws MalformedResponse; after that, or once done, further input is ignored. */
   feed(chunk: Buffer): void {
     let data = chunk;
     while (data.length > 0 && this.state !== State.Done) data = this.step(data);
+    if (data.length > 0) this.overrun = true;
   }
 
   /** The app closed its side: ends a body that runs until close, or reports a cut-off message. */
@@ -118,6 +136,8 @@ export class ResponseParser {
       if (head.status === 101) throw new MalformedResponse('the app switched protocols on a plain request');
       return rest;
     }
+    this.persistent = head.persistent;
+    this.framing = head.framing;
     this.sink.onHead(head);
     if (head.framing === 'none') this.end();
     else if (head.framing === 'close') this.state = State.UntilClose;
@@ -183,8 +203,9 @@ function parseHead(text: string, bodyless: boolean): ResponseHead {
   const lines = text.split('\r\n');
   const m = STATUS_LINE.exec(lines[0]!);
   if (!m || /[\r\n]/.test(lines[0]!)) throw new MalformedResponse('the status line is malformed');
-  const status = Number(m[1]);
+  const status = Number(m[2]);
   const headers: string[] = [];
+  let connection = '';
   let length: string | null = null;
   let transferEncoding: string | null = null;
   for (let i = 1; i < lines.length; i++) {
@@ -203,6 +224,9 @@ function parseHead(text: string, bodyless: boolean): ResponseHead {
     } else if (lower === 'transfer-encoding') {
       transferEncoding = transferEncoding === null ? value : `${transferEncoding}, ${value}`;
       continue;
+    } else if (lower === 'connection') {
+      connection += `,${value}`;
+      continue;
     } else if (HOP_BY_HOP.has(lower)) {
       continue;
     }
@@ -215,7 +239,7 @@ function parseHead(text: string, bodyless: boolean): ResponseHead {
     if (transferEncoding.toLowerCase() !== 'chunked' || length !== null) throw new MalformedResponse('unsupported Transfer-Encoding');
     framing = 'chunked';
   } else framing = length !== null ? 'length' : 'close';
-  return { status, reason: m[2] ?? '', headers, framing };
+  return { status, reason: m[3] ?? '', headers, framing, persistent: m[1] === '1' && !CLOSE_TOKEN.test(connection) };
 }
 
 function contentLength(headers: readonly string[]): number {

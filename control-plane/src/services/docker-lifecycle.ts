@@ -248,7 +248,7 @@ export class DockerLifecycle implements WebappLifecycle {
     const t0 = Date.now();
     const old = await this.containersOf(app.id);
     const oldRunDir = this.activeRunDir(app);
-    const oldServes = !options.force && oldRunDir !== null && (await gateway.probe(oldRunDir, 1000));
+    const oldServes = !options.force && oldRunDir !== null && (await this.serves(oldRunDir));
     const started = await this.startGeneration(owner, app);
     const answers = await this.waitForStart(started.runDir);
     const duration = Date.now() - t0;
@@ -269,6 +269,16 @@ export class DockerLifecycle implements WebappLifecycle {
     this.routesChanged();
     this.store.recordReload(app.id, { ok: true, durationMs: duration, error: null });
     await this.retire(old);
+  }
+
+  /**
+   * Whether an app's server is serving. The gateway's word first: a probe of
+   * app.sock waits behind the router's kept-alive connections while the
+   * router holds every worker (docs/runtime-contract.md).
+   */
+  private async serves(runDir: string): Promise<boolean> {
+    const s = await gateway.status(runDir, 1000).catch(() => null);
+    return s?.state === 'running' || (await gateway.probe(runDir, 1000));
   }
 
   /**

@@ -79,7 +79,10 @@ export function startLoad(options: LoadOptions): LoadRun {
   const pool = options.socketPath
     ? new Pool('http://localhost', { socketPath: options.socketPath, connections: options.concurrency })
     : new Pool(target.origin, { connections: options.concurrency });
-  const headers = { host: options.host ?? target.host };
+  // Straight to an app's socket, a connection per request: app.sock's kept
+  // connections are for a client that opens one per worker and queues the
+  // rest (the router; docs/runtime-contract.md), not for 20 at once.
+  const headers = options.socketPath ? { host: options.host ?? target.host, connection: 'close' } : { host: options.host ?? target.host };
   const path = options.path ?? `${target.pathname}${target.search}`;
 
   const started = performance.now();

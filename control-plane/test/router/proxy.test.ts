@@ -1,16 +1,7 @@
-import fs from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { AccessLogs } from '../../src/router/access-log.js';
-import { BasicAuth } from '../../src/router/basic-auth.js';
-import { buildRouteTable } from '../../src/router/route-table.js';
-import { createRouterServer } from '../../src/router/router.js';
-import { silentLog } from '../../src/router/router-log.js';
 import { routerRequest } from './router-fixture.js';
+import { startStandInRouter, type StandInRouter } from './stand-in-router.js';
 
 // The proxy against stand-in apps on unix sockets (no Docker): response
 // framings, slow and broken apps, sockets that appear late.
@@ -18,14 +9,13 @@ import { routerRequest } from './router-fixture.js';
 type Handler = (socket: net.Socket, request: string) => void;
 
 describe('the proxy to app sockets', () => {
-  let dir: string;
-  let server: http.Server;
+  let router: StandInRouter;
   let port: number;
   const apps = new Map<string, net.Server>();
 
   /** An app speaking raw HTTP on its socket: `handler` writes whatever response it likes. */
   async function app(name: string, handler: Handler): Promise<void> {
-    const sock = path.join(dir, `${name}.sock`);
+    const sock = router.socketOf(name);
     const s = net.createServer((c) => {
       let buf = '';
       c.on('data', (d) => {
@@ -39,22 +29,8 @@ describe('the proxy to app sockets', () => {
   }
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyhost-proxy-'));
-    const config = loadConfig({ PYHOST_DATA: dir, PYHOST_APP_WAIT_SECONDS: '2', PYHOST_APP_TIMEOUT_SECONDS: '1' });
-    const rows = ['cl', 'chunked', 'close', 'big', 'bad', 'silent', 'late', 'head', 'rude'].map((name, i) => ({
-      id: i + 1, user_id: 1, username: 'u', domain_name: `${name}.localhost`, enabled: 1, active_generation: 1, force_https: 0,
-      password_protection_enabled: 0, password_protection_username: null, password_protection_hash: null,
-    }));
-    const table = buildRouteTable({ dataDir: dir, domain: 'localhost', apiSocket: path.join(dir, 'api.sock'), uidBase: 10000 }, 1, rows, []);
-    // Point every app at <dir>/<name>.sock instead of its generation folder.
-    for (const row of rows) {
-      const runDir = path.join(dir, 'run', String(row.id), 'g1');
-      fs.mkdirSync(runDir, { recursive: true });
-      fs.symlinkSync(path.join(dir, `${row.domain_name.split('.')[0]}.sock`), path.join(runDir, 'app.sock'));
-    }
-    server = createRouterServer({ config, routes: { table, checkSoon() {} }, accessLogs: new AccessLogs({ maxBytes: 1e6, keep: 1, flushMs: 50, log: silentLog }), auth: new BasicAuth(), log: silentLog });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as net.AddressInfo).port;
+    router = await startStandInRouter(['cl', 'chunked', 'close', 'big', 'bad', 'silent', 'late', 'head', 'rude'], { PYHOST_APP_WAIT_SECONDS: '2', PYHOST_APP_TIMEOUT_SECONDS: '1' });
+    port = router.port;
 
     await app('cl', (c) => c.end('HTTP/1.1 200 OK\r\nContent-Length: 5\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\nhello'));
     await app('chunked', (c) => c.end('HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\nGARBAGE'));
@@ -82,9 +58,8 @@ describe('the proxy to app sockets', () => {
   });
 
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
     for (const s of apps.values()) s.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await router.close();
   });
 
   it('passes Content-Length, chunked and close-delimited bodies through, re-framed', async () => {

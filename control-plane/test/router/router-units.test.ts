@@ -55,10 +55,12 @@ describe('request facts', () => {
     expect(f).toMatchObject({ host: 'a.localhost', proto: 'http', clientIp: '203.0.113.9', forwardedFor: '203.0.113.9', forwardedHost: 'a.localhost', chunked: true });
     expect(f.requestId).not.toBe('forged');
     expect(f.passOn).toBe('Host: a.localhost\r\nCookie: c=1\r\n');
-    const head = upstreamHead(req([]), f, 'Content-Length: 3\r\n');
-    expect(head).toBe(
-      `POST /x?y=1 HTTP/1.1\r\nHost: a.localhost\r\nCookie: c=1\r\nX-Forwarded-For: 203.0.113.9\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Host: a.localhost\r\nX-Real-IP: 203.0.113.9\r\nX-Request-Id: ${f.requestId}\r\nConnection: close\r\nContent-Length: 3\r\n\r\n`,
+    const forwarded = `X-Forwarded-For: 203.0.113.9\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Host: a.localhost\r\nX-Real-IP: 203.0.113.9\r\nX-Request-Id: ${f.requestId}\r\n`;
+    expect(upstreamHead(req([]), f, 'Content-Length: 3\r\n', 'close')).toBe(
+      `POST /x?y=1 HTTP/1.1\r\nHost: a.localhost\r\nCookie: c=1\r\n${forwarded}Connection: close\r\nContent-Length: 3\r\n\r\n`,
     );
+    // A kept connection says nothing: keep-alive is HTTP/1.1's default.
+    expect(upstreamHead(req([]), f, '', 'keep-alive')).toBe(`POST /x?y=1 HTTP/1.1\r\nHost: a.localhost\r\nCookie: c=1\r\n${forwarded}\r\n`);
   });
 
   it('believes a trusted proxy', () => {

@@ -8,7 +8,7 @@ function parse(chunks: (string | Buffer)[], options: { head?: boolean; close?: b
   const p = new ResponseParser({ onHead: (h) => (head = h), onBody: (b) => body.push(Buffer.from(b)), onMessageEnd: () => ended++ }, options.head ?? false);
   for (const c of chunks) p.feed(Buffer.isBuffer(c) ? c : Buffer.from(c, 'latin1'));
   if (options.close) p.finish();
-  return { head: head as ResponseHead | null, body: Buffer.concat(body).toString('latin1'), ended, done: p.done };
+  return { head: head as ResponseHead | null, body: Buffer.concat(body).toString('latin1'), ended, done: p.done, reusable: p.reusable };
 }
 
 /** Every way of cutting the input into two reads must give the same result. */
@@ -21,7 +21,7 @@ function everySplit(text: string, options: { head?: boolean; close?: boolean } =
 describe('the upstream response parser', () => {
   it('reads a Content-Length response and drops hop-by-hop headers', () => {
     const r = everySplit('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\nKeep-Alive: x\r\nContent-Length: 5\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\nhello');
-    expect(r.head).toEqual({ status: 200, reason: 'OK', framing: 'length', headers: ['Content-Type', 'text/plain', 'Content-Length', '5', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2'] });
+    expect(r.head).toEqual({ status: 200, reason: 'OK', framing: 'length', persistent: false, headers: ['Content-Type', 'text/plain', 'Content-Length', '5', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2'] });
     expect(r.body).toBe('hello');
     expect(r.ended).toBe(1);
   });
@@ -32,6 +32,23 @@ describe('the upstream response parser', () => {
     expect(r.head!.headers).toEqual([]);
     expect(r.body).toBe('hello world');
     expect(r.ended).toBe(1);
+    expect(r.reusable).toBe(false); // bytes after the message: the connection is not trusted again
+  });
+
+  it('says when the connection can carry another request', () => {
+    const ok = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
+    expect(everySplit(ok).reusable).toBe(true);
+    expect(everySplit('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n').reusable).toBe(true);
+    expect(everySplit('HTTP/1.1 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\nok').reusable).toBe(true);
+    // Not: the app says it closes, speaks HTTP/1.0, ends the body by closing, or
+    // answered without a body by rule (it might send one anyway).
+    expect(everySplit('HTTP/1.1 200 OK\r\nConnection: x, close\r\nContent-Length: 2\r\n\r\nok').reusable).toBe(false);
+    expect(everySplit('HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok').reusable).toBe(false);
+    expect(parse(['HTTP/1.1 200 OK\r\n\r\nok'], { close: true }).reusable).toBe(false);
+    expect(everySplit('HTTP/1.1 304 Not Modified\r\n\r\n').reusable).toBe(false);
+    expect(everySplit('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n', { head: true }).reusable).toBe(false);
+    // Not before the message has ended.
+    expect(parse(['HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\no']).reusable).toBe(false);
   });
 
   it('reads a body that runs until the app closes', () => {

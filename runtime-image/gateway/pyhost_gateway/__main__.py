@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
 import threading
 
 from . import config
+from .argv import upstream_info
 from .autoreload import AutoReloader
 from .control import ControlServer
 from .inbox import Inbox
@@ -41,6 +43,7 @@ def main() -> int:
     server_log = RotatingLog(cfg.server_log, cfg.log_max_bytes, cfg.log_keep)
     error_log = RotatingLog(cfg.error_log, cfg.log_max_bytes, cfg.log_keep)
     _remove_stale_sockets(cfg.run_dir)
+    write_upstream_info(cfg.run_dir, upstream_info(cfg))
     inbox = Inbox(os.path.join(cfg.tmp_dir, "inbox.sock"), error_log)
     inbox.start()
     supervisor = Supervisor(cfg, dict(os.environ), server_log, error_log, inbox, listen_backlog())
@@ -68,6 +71,15 @@ def main() -> int:
     control.close()
     supervisor.shutdown()
     return 0
+
+
+def write_upstream_info(run_dir: str, info: dict) -> None:
+    # Before app.sock exists, and atomically: whoever finds app.sock can
+    # read the whole file.
+    path = os.path.join(run_dir, "upstream.json")
+    with open(path + ".new", "w") as f:
+        json.dump(info, f)
+    os.replace(path + ".new", path)
 
 
 def _remove_stale_sockets(run_dir: str) -> None:

@@ -18,6 +18,9 @@ SHIM = "pyhost_gateway.wsgi_shim:application"
 REQUEST_TIMEOUT_S = 300
 # How long a stopping server may take to finish the requests it has.
 GRACEFUL_TIMEOUT_S = 10
+# How long a uWSGI worker waits for the next request on a kept-alive
+# connection (also its limit for any one read or write on a socket).
+KEEPALIVE_TIMEOUT_S = 4
 
 Option = Tuple[str, Optional[object]]  # (name, value); value None = flag
 
@@ -26,7 +29,14 @@ def uwsgi_options(cfg: Config, socket_path: str, master_fifo: str, backlog: int)
     opts: List[Option] = [
         ("plugins", "python3"),
         ("strict", None),                  # an unknown option is an error, not a no-op
-        ("http-socket", socket_path),      # plain --http is ambiguous in Debian's build
+        # HTTP/1.1 with keep-alive (plain --http is ambiguous in Debian's
+        # build). A sync worker serves one connection at a time and, after a
+        # response, waits on that same connection for the next request (up
+        # to socket-timeout) instead of accepting others: so a client must
+        # keep at most one connection per worker open (upstream.json says how
+        # many) and close idle ones well within socket-timeout.
+        ("http11-socket", socket_path),
+        ("socket-timeout", KEEPALIVE_TIMEOUT_S),
         ("chmod-socket", "660"),
         ("listen", backlog),
         ("master", None),
@@ -49,12 +59,6 @@ def uwsgi_options(cfg: Config, socket_path: str, master_fifo: str, backlog: int)
         ("buffer-size", 65535),            # big cookies must not fail with 'invalid request block size'
         ("harakiri", REQUEST_TIMEOUT_S),
         ("post-buffering", 65536),         # bodies are read before the app runs (harakiri-safe)
-        # http-socket speaks HTTP/1.1 but closes every connection after one
-        # response without saying so; a client that believes the connection
-        # persists (undici, any keep-alive pool) sends its next request into
-        # a socket being closed and gets EPIPE or ECONNRESET. gunicorn's sync
-        # workers send this header themselves.
-        ("add-header", "Connection: close"),
         ("disable-logging", None),         # the router writes the access log
         ("ignore-sigpipe", None),          # clients that go away are not app errors
         ("ignore-write-errors", None),
@@ -87,6 +91,19 @@ def gunicorn_options(cfg: Config, socket_path: str, backlog: int) -> List[Option
     # gunicorn runs on the system python; the shim puts the virtualenv's
     # site-packages first on sys.path, so gunicorn needs no option for it.
     return opts
+
+
+def upstream_info(cfg: Config) -> Dict[str, object]:
+    """What a client of app.sock needs to know, written to upstream.json
+    beside it (docs/runtime-contract.md). uWSGI keeps connections alive and
+    has `workers` of them served at once; gunicorn's sync workers close
+    every connection after one response."""
+    return {
+        "server": cfg.server,
+        "keep_alive": cfg.server == "uwsgi",
+        "max_connections": cfg.workers,
+        "idle_timeout_s": KEEPALIVE_TIMEOUT_S if cfg.server == "uwsgi" else 0,
+    }
 
 
 def render(options: Sequence[Option]) -> List[str]:

@@ -1,12 +1,11 @@
 import unittest
 
-from pyhost_gateway.argv import GATEWAY_PATH, SHIM, build_argv, build_env, render
+from pyhost_gateway.argv import GATEWAY_PATH, KEEPALIVE_TIMEOUT_S, SHIM, build_argv, build_env, render, upstream_info
 from pyhost_gateway.config import from_env
 
 BASE = {"PYHOST_DOMAIN_NAME": "alice.localhost", "PYHOST_USERNAME": "alice",
         "PYHOST_SOURCE_DIR": "/home/alice/proj", "PYHOST_WORKING_DIR": "/home/alice/work"}
 SOCK, FIFO = "/run/pyhost/.app-3.sock", "/tmp/pyhost/uwsgi-3.fifo"
-CONNECTION_CLOSE = "--add-header=Connection: close"
 
 
 def argv_for(**env):
@@ -18,10 +17,10 @@ class ArgvTableTest(unittest.TestCase):
     # (name, env, must contain, must not contain)
     CASES = [
         ("uwsgi defaults", {},
-         ["--plugins=python3", f"--http-socket={SOCK}", "--processes=1", "--master",
+         ["--plugins=python3", f"--http11-socket={SOCK}", f"--socket-timeout={KEEPALIVE_TIMEOUT_S}", "--processes=1", "--master",
           f"--master-fifo={FIFO}", "--need-app", "--chdir=/home/alice/work",
           f"--pythonpath={GATEWAY_PATH}", f"--module={SHIM}", "--listen=512", "--die-on-term"],
-         ["--lazy-apps", "--http", "--vacuum"]),
+         ["--lazy-apps", "--http", "--http-socket", "--vacuum", "--add-header"]),
         ("uwsgi workers", {"workers": 4}, ["--processes=4"], ["--processes=1"]),
         ("uwsgi virtualenv", {"virtualenv": "/home/alice/.virtualenvs/v"},
          ["--virtualenv=/home/alice/.virtualenvs/v"], []),
@@ -56,16 +55,17 @@ class ArgvTableTest(unittest.TestCase):
             for arg in argv_for(**env)[1:]:
                 if arg != SHIM:
                     self.assertTrue(arg.startswith("--"), arg)
-                if arg != CONNECTION_CLOSE:  # a header line, one argument as it is
-                    self.assertNotIn(" ", arg)
+                self.assertNotIn(" ", arg)
 
-    def test_uwsgi_says_it_closes_the_connection(self):
-        # uWSGI's http-socket closes after each response; without the header
-        # an HTTP/1.1 client reuses the connection and races the close.
-        self.assertIn(CONNECTION_CLOSE, argv_for())
-        self.assertIn(CONNECTION_CLOSE, argv_for(workers=4, virtualenv="/v"))
-        # gunicorn's sync workers send it themselves; an option would be unknown.
-        self.assertFalse(any(a.startswith("--add-header") for a in argv_for(server="gunicorn")))
+    def test_upstream_info(self):
+        # The router keeps at most one connection per uWSGI worker (a worker
+        # waits on its kept-alive connection and accepts nothing else).
+        def info(**env):
+            return upstream_info(from_env({**BASE, **{f"PYHOST_{k.upper()}": str(v) for k, v in env.items()}}))
+        self.assertEqual(info(workers=3), {"server": "uwsgi", "keep_alive": True, "max_connections": 3,
+                                           "idle_timeout_s": KEEPALIVE_TIMEOUT_S})
+        self.assertEqual(info(server="gunicorn", workers=2),
+                         {"server": "gunicorn", "keep_alive": False, "max_connections": 2, "idle_timeout_s": 0})
 
     def test_each_option_once(self):
         for env in ({}, {"server": "gunicorn"}):

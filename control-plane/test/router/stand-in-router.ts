@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import type http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config.js';
+import { AccessLogs } from '../../src/router/access-log.js';
+import { BasicAuth } from '../../src/router/basic-auth.js';
+import { buildRouteTable } from '../../src/router/route-table.js';
+import { createRouterServer } from '../../src/router/router.js';
+import { silentLog } from '../../src/router/router-log.js';
+
+// The router in this process in front of stand-in apps (no Docker): every
+// app `<name>.localhost` is served from `<dir>/<name>.sock`, which its
+// generation's app.sock links to, so a test can listen there, rename
+// another socket over it (as a reload does), or write upstream.json into
+// the app's run directory.
+
+export interface StandInRouter {
+  readonly dir: string;
+  readonly port: number;
+  /** Where the app `name` must listen. */
+  socketOf(name: string): string;
+  /** The app's generation folder (its app.sock and upstream.json). */
+  runDirOf(name: string): string;
+  close(): Promise<void>;
+}
+
+export async function startStandInRouter(names: readonly string[], env: Record<string, string> = {}): Promise<StandInRouter> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyhost-proxy-'));
+  const config = loadConfig({ PYHOST_DATA: dir, ...env });
+  const rows = names.map((name, i) => ({
+    id: i + 1, user_id: 1, username: 'u', domain_name: `${name}.localhost`, enabled: 1, active_generation: 1, force_https: 0,
+    password_protection_enabled: 0, password_protection_username: null, password_protection_hash: null,
+  }));
+  const table = buildRouteTable({ dataDir: dir, domain: 'localhost', apiSocket: path.join(dir, 'api.sock'), uidBase: 10000 }, 1, rows, []);
+  const runDirOf = (name: string) => path.join(dir, 'run', String(names.indexOf(name) + 1), 'g1');
+  const socketOf = (name: string) => path.join(dir, `${name}.sock`);
+  for (const name of names) {
+    fs.mkdirSync(runDirOf(name), { recursive: true });
+    fs.symlinkSync(socketOf(name), path.join(runDirOf(name), 'app.sock'));
+  }
+  const server: http.Server = createRouterServer({
+    config, routes: { table, checkSoon() {} }, accessLogs: new AccessLogs({ maxBytes: 1e6, keep: 1, flushMs: 50, log: silentLog }), auth: new BasicAuth(), log: silentLog,
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    dir,
+    port: (server.address() as net.AddressInfo).port,
+    socketOf,
+    runDirOf,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
