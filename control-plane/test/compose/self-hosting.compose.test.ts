@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ComposeProject, REPO_ROOT, httpTo, run } from '../helpers/compose.js';
+import { BuiltImages, ComposeProject, REPO_ROOT, httpTo, run } from '../helpers/compose.js';
 import { eventually } from '../helpers/eventually.js';
 import { startLoad } from '../helpers/load.js';
 import { freePort } from '../helpers/server-process.js';
@@ -32,6 +32,8 @@ describe('self-hosting with docker compose', () => {
   let port: number;
   let instance = '';
   let userToken = '';
+  /** Removed at the end: this test's images are all of its own making. */
+  const images = new BuiltImages();
   const user = uniqueName('u');
   const password = 'user-password-1';
   const domain = `${user}.localhost`;
@@ -91,6 +93,7 @@ describe('self-hosting with docker compose', () => {
     if (!fs.existsSync(path.join(REPO_ROOT, 'control-plane/dist/server.js'))) throw new Error('run `npm run build` first: the image is made from dist/');
     const base = await run('bash', [path.join(REPO_ROOT, 'scripts/build-node-base.sh')]);
     if (base.code !== 0) throw new Error(`build-node-base.sh failed: ${base.stderr}`);
+    const nodeImage = base.stdout.trim().split('\n').pop()!;
     project = new ComposeProject(`pyhostct${uniqueName('').slice(0, 8)}`, {
       PYHOST_DATA: dataDir,
       PYHOST_PORT: String(port),
@@ -99,11 +102,11 @@ describe('self-hosting with docker compose', () => {
       PYHOST_ADMIN_USER: ADMIN.username,
       PYHOST_ADMIN_PASSWORD: ADMIN.password,
       PYHOST_IMAGE: IMAGE,
-      PYHOST_NODE_IMAGE: base.stdout.trim().split('\n').pop()!,
+      PYHOST_NODE_IMAGE: nodeImage,
       PYHOST_HEALTHCHECK_INTERVAL: '1s',
     });
     step(`building ${IMAGE} with ${project.tool} build (project ${project.name}, port ${port}, data ${dataDir})`);
-    await project.run(['build', 'api']);
+    await images.build(IMAGE, nodeImage, () => project.run(['build', 'api']));
     step('built');
   }, 900_000);
 
@@ -111,9 +114,9 @@ describe('self-hosting with docker compose', () => {
     const leftovers = await instanceContainers().catch(() => []);
     await project?.destroy();
     if (leftovers.length > 0) await run('docker', ['rm', '--force', '--volumes', ...leftovers]);
-    await run('docker', ['image', 'rm', UPGRADED]);
+    const removed = await images.remove();
     for (const dir of [dataDir, backupRoot]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
-    step('cleaned up');
+    step(`cleaned up (${removed} images removed)`);
   }, 120_000);
 
   it('comes up from a clean state with both health checks green and no open setup', async () => {
@@ -175,8 +178,10 @@ describe('self-hosting with docker compose', () => {
     const context = fs.mkdtempSync(path.join(os.tmpdir(), 'pyhost-upgrade-'));
     try {
       fs.writeFileSync(path.join(context, 'Dockerfile'), `FROM ${IMAGE}\nLABEL io.pyhost.upgraded="${Date.now()}"\n`);
-      const built = await run('docker', ['build', '--tag', UPGRADED, context], { env: { ...process.env, DOCKER_BUILDKIT: '0' } });
-      expect(built.code, built.stderr).toBe(0);
+      await images.build(UPGRADED, IMAGE, async () => {
+        const built = await run('docker', ['build', '--tag', UPGRADED, context], { env: { ...process.env, DOCKER_BUILDKIT: '0' } });
+        expect(built.code, built.stderr).toBe(0);
+      });
     } finally {
       fs.rmSync(context, { recursive: true, force: true });
     }

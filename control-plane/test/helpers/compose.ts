@@ -95,6 +95,66 @@ export class ComposeProject {
   }
 }
 
+/** The id of the image `ref` names, or '' when there is none. */
+export async function imageId(ref: string): Promise<string> {
+  const out = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
+  return out.code === 0 ? out.stdout.trim() : '';
+}
+
+/** Untagged images that no other image builds on: `<none>` in `docker images`. */
+async function danglingImages(): Promise<Set<string>> {
+  const out = await run('docker', ['images', '--quiet', '--no-trunc', '--filter', 'dangling=true']);
+  return new Set(out.stdout.split('\n').filter(Boolean));
+}
+
+/** True when `image` was built here on top of the image `baseId`. */
+async function builtOn(image: string, baseId: string): Promise<boolean> {
+  const out = await run('docker', ['history', '--quiet', '--no-trunc', image]);
+  return out.stdout.split('\n').includes(baseId);
+}
+
+/**
+ * The images a test's builds made or made obsolete, so that it can remove
+ * exactly those at its end and nothing else on an engine that other work
+ * shares. For each build, compared before and after it:
+ * - the image the tag pointed at before, when the build moved the tag away;
+ * - the image built, when it is new (not a layer-cache hit);
+ * - new `<none>` images on top of `base`: the classic builder (docker-compose
+ *   1.29, DOCKER_BUILDKIT=0) keeps each stage of a multi-stage Dockerfile but
+ *   the last as an untagged image.
+ */
+export class BuiltImages {
+  private readonly ids: string[] = [];
+
+  /** Runs `build`, which tags `tag` with an image made from `base`; records what it left even when it fails. */
+  async build(tag: string, base: string, build: () => Promise<unknown>): Promise<void> {
+    const [previous, baseId, danglingBefore] = await Promise.all([imageId(tag), imageId(base), danglingImages()]);
+    try {
+      await build();
+    } finally {
+      const current = await imageId(tag);
+      if (previous && previous !== current) this.ids.push(previous);
+      for (const id of await danglingImages()) {
+        if (!danglingBefore.has(id) && id !== previous && baseId && (await builtOn(id, baseId))) this.ids.push(id);
+      }
+      if (current && current !== previous) this.ids.push(current);
+    }
+  }
+
+  /**
+   * Removes them, newest first (an image before the one it was built on).
+   * Never forced: an image that a container uses or that got another tag
+   * meanwhile is someone else's now and stays. Returns how many went.
+   */
+  async remove(): Promise<number> {
+    let removed = 0;
+    for (const id of this.ids.splice(0).reverse()) {
+      if ((await run('docker', ['image', 'rm', id])).code === 0) removed++;
+    }
+    return removed;
+  }
+}
+
 export interface HttpAnswer {
   status: number;
   body: string;
