@@ -5,6 +5,7 @@
 //   npx tsx bench/router.ts
 //   DURATION=10 ROUNDS=3 ROUTER_WORKERS=1,2 npx tsx bench/router.ts
 //   PROFILE=1 npx tsx bench/router.ts      # also writes a CPU profile of the router
+//   ONLY=blog:1,blog:20 ROUNDS=10 npx tsx bench/router.ts   # some scenarios only
 //   NGINX_UPSTREAM_KEEPALIVE=1 npx tsx bench/router.ts   # nginx with `keepalive` upstream (stalls; see router-tools.ts)
 //
 // Real web-app containers (production settings, but PYHOST_APP_CPUS=2 so the
@@ -43,13 +44,15 @@ interface Scenario {
   connections: number;
 }
 
-const SCENARIOS: Scenario[] = [
+const ALL_SCENARIOS: Scenario[] = [
   { app: 'blog', label: 'Django blog, 1 worker', connections: 1 },
   { app: 'blog', label: 'Django blog, 1 worker', connections: 10 },
   { app: 'blog', label: 'Django blog, 1 worker', connections: 20 },
   { app: 'hello', label: 'hello, 4 workers (ceiling)', connections: 20 },
   { app: 'hello', label: 'hello, 4 workers (ceiling)', connections: 50 },
 ];
+/** ONLY=blog:1,hello:20 runs just those. */
+const SCENARIOS = process.env.ONLY ? ALL_SCENARIOS.filter((s) => process.env.ONLY!.split(',').includes(`${s.app}:${s.connections}`)) : ALL_SCENARIOS;
 
 function ensureTools(): void {
   const missing = ['nginx', 'wrk'].filter((tool) => {
@@ -79,6 +82,7 @@ function cpuTicks(pids: number[]): number {
 }
 
 const TICKS_PER_SECOND = 100;
+const IDLE_SETTLE_MS = 1600;
 
 interface Run extends WrkResult {
   /** The proxy's CPU time per request, µs. */
@@ -160,10 +164,19 @@ async function main(): Promise<void> {
           const host = hosts[s.app];
           const runs: Record<'nginx' | 'router', Run[]> = { nginx: [], router: [] };
           const target = { nginx: { port: nginxPort, pids: nginxPids }, router: { port: routerPort, pids: [router.pid!] } };
-          for (const name of ['nginx', 'router'] as const) wrk(target[name].port, host, s.connections, 2, target[name].pids); // warm up
+          // After the router's turn its idle connections hold the app's workers
+          // for up to a second (upstream-pool.ts): each run starts after that.
+          const settle = () => sleep(IDLE_SETTLE_MS);
+          for (const name of ['nginx', 'router'] as const) {
+            wrk(target[name].port, host, s.connections, 2, target[name].pids); // warm up
+            await settle();
+          }
           for (let round = 0; round < ROUNDS; round++) {
             const order = round % 2 === 0 ? (['nginx', 'router'] as const) : (['router', 'nginx'] as const);
-            for (const name of order) runs[name].push(wrk(target[name].port, host, s.connections, DURATION, target[name].pids));
+            for (const name of order) {
+              runs[name].push(wrk(target[name].port, host, s.connections, DURATION, target[name].pids));
+              await settle();
+            }
           }
           const median = (xs: Run[]) => [...xs].sort((a, b) => a.rps - b.rps)[Math.floor(xs.length / 2)]!;
           const medianCpu = (xs: Run[]) => [...xs].map((x) => x.cpuUs).sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

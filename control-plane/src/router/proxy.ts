@@ -49,6 +49,9 @@ class Exchange implements ResponseSink, UpstreamUser {
   private parser: ResponseParser;
   /** The body's framing header line for the app ('' without a body). */
   private framing = '';
+  /** The request head for the app, made once per connection kind. */
+  private head = '';
+  private headKeepsAlive = false;
   private body: Buffer | null = null;
   /** The request body is streamed from the client, so it cannot be sent twice. */
   private streamed = false;
@@ -122,7 +125,17 @@ class Exchange implements ResponseSink, UpstreamUser {
       silenceWatch.delete(this);
       this.ctx.refreshRoutes();
       this.retryLater(); // no socket there (between generations, or the app went down)
+    } else if (this.waitingIn !== null) {
+      this.requestHead(this.waitingIn.keepAlive); // made while waiting, so it leaves at once
     }
+  }
+
+  private requestHead(keepAlive: boolean): string {
+    if (this.head === '' || this.headKeepsAlive !== keepAlive) {
+      this.head = upstreamHead(this.req, this.facts, this.framing, keepAlive ? 'keep-alive' : 'close');
+      this.headKeepsAlive = keepAlive;
+    }
+    return this.head;
   }
 
   // ---- UpstreamUser ---------------------------------------------------------
@@ -135,7 +148,7 @@ class Exchange implements ResponseSink, UpstreamUser {
     this.connected = true;
     this.lastActivity = Date.now();
     const sock = this.upstream!;
-    sock.write(upstreamHead(this.req, this.facts, this.framing, keepsAlive(sock) ? 'keep-alive' : 'close'), 'latin1');
+    sock.write(this.requestHead(keepsAlive(sock)), 'latin1');
     if (this.body !== null && this.body.length > 0) sock.write(this.body);
     if (this.streamed) {
       this.req.pipe(sock, { end: false });
@@ -162,7 +175,6 @@ class Exchange implements ResponseSink, UpstreamUser {
       this.held = null;
       this.write(chunk);
     }
-    if (this.parser.done) this.releaseUpstream();
   }
 
   upstreamEnded(): void {
@@ -264,6 +276,9 @@ class Exchange implements ResponseSink, UpstreamUser {
   onMessageEnd(): void {
     const last = this.held;
     this.held = null;
+    // The connection first: the app's worker idles until the next request in
+    // line is written to it, so that is done before the client gets its answer.
+    this.releaseUpstream();
     if (last !== null) this.res.end(last);
     else this.res.end();
     this.finish(this.status);

@@ -37,7 +37,7 @@ const MAX_HEADER_BYTES = 32 * 1024;
 export function createRouterServer({ config, routes, accessLogs, auth, log }: RouterDeps): http.Server {
   const settings = config.router;
   const isTrusted = trustedProxyCheck(config.trustedProxies);
-  const pools = new UpstreamPools();
+  const pools = new UpstreamPools(settings.workers);
   const proxy = { pools, waitMs: settings.appWaitMs, timeoutMs: settings.appTimeoutMs, refreshRoutes: () => routes.checkSoon() };
   const deps: AppRequestDeps = { dataDir: config.dataDir, proxy, auth, accessLogs, table: () => routes.table };
   const api: ProxyTarget = {

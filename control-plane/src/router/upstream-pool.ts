@@ -10,8 +10,10 @@ import path from 'node:path';
 // the pool never opens more than that (requests beyond it wait here, in
 // order, as they would in the socket's accept queue), reuses idle
 // connections before anything else, and closes them long before the server
-// would. A socket without upstream.json (gunicorn, the api, a container from
-// an older runtime image) gets a new connection per request, as before.
+// would. With several router processes each keeps its share of the
+// connections; when a share would be less than one, and for a socket without
+// upstream.json (gunicorn, the api, a container from an older runtime
+// image), every request gets a new connection.
 //
 // app.sock is renamed over by every in-place reload: a connection is only
 // reused while app.sock is still the same file (inode) it was opened to, so
@@ -83,11 +85,11 @@ export class UpstreamPool {
   /** Gives `user` a connection now, or queues it until one is free. */
   acquire(user: UpstreamUser): void {
     const sock = this.idle.pop();
-    if (sock !== undefined) {
+    if (sock !== undefined && !sock.destroyed) {
       this.assign(sock, user);
       user.upstreamConnected();
-    } else if (this.open < this.info.maxConnections) {
-      this.connect(user);
+    } else if (this.open < this.info.maxConnections || sock !== undefined) {
+      this.connect(user); // (a destroyed idle socket is counted until its 'close')
     } else {
       user.waitingIn = this;
       this.waiting.push(user);
@@ -136,6 +138,13 @@ export class UpstreamPool {
     return waiting;
   }
 
+  /** An idle connection the server closed, or wrote to: it is not used again. */
+  dropIdle(sock: UpstreamSocket): void {
+    const i = this.idle.indexOf(sock);
+    if (i >= 0) this.idle.splice(i, 1);
+    sock.destroy();
+  }
+
   /** Closes connections unused for longer than the idle limit. */
   sweep(now: number): void {
     while (this.idle.length > 0 && now - this.idle[0]!.idleSince > this.info.idleMs) this.idle.shift()!.destroy();
@@ -176,7 +185,8 @@ export class UpstreamPool {
 export class UpstreamPools {
   private readonly pools = new Map<string, UpstreamPool>();
 
-  constructor() {
+  /** `routerProcesses`: how many router processes share every app's connections. */
+  constructor(private readonly routerProcesses = 1) {
     setInterval(() => this.sweep(), MAX_IDLE_MS / 4).unref();
   }
 
@@ -190,7 +200,7 @@ export class UpstreamPools {
     let pool = this.pools.get(socketPath);
     if (pool === undefined || pool.inode !== st.ino) {
       const old = pool;
-      pool = new UpstreamPool(socketPath, st.ino, readUpstreamInfo(socketPath));
+      pool = new UpstreamPool(socketPath, st.ino, readUpstreamInfo(socketPath, this.routerProcesses));
       this.pools.set(socketPath, pool);
       if (old !== undefined) for (const waiting of old.retire()) pool.acquire(waiting);
     }
@@ -213,7 +223,7 @@ export class UpstreamPools {
 }
 
 /** upstream.json beside the socket; anything missing or odd means one connection per request. */
-export function readUpstreamInfo(socketPath: string): UpstreamInfo {
+export function readUpstreamInfo(socketPath: string, routerProcesses = 1): UpstreamInfo {
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(path.join(path.dirname(socketPath), 'upstream.json'), 'utf8'));
@@ -225,7 +235,9 @@ export function readUpstreamInfo(socketPath: string): UpstreamInfo {
   const idle = info.idle_timeout_s;
   if (info.keep_alive !== true || typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > MAX_CONNECTIONS) return CONNECTION_PER_REQUEST;
   if (typeof idle !== 'number' || !(idle >= 1)) return CONNECTION_PER_REQUEST;
-  return { keepAlive: true, maxConnections: max, idleMs: Math.min(MAX_IDLE_MS, (idle * 1000) / 4) };
+  const share = Math.floor(max / routerProcesses);
+  if (share < 1) return CONNECTION_PER_REQUEST;
+  return { keepAlive: true, maxConnections: share, idleMs: Math.min(MAX_IDLE_MS, (idle * 1000) / 4) };
 }
 
 // Shared listeners (no closures per connection): `this` is the socket.
@@ -235,18 +247,18 @@ function onConnect(this: UpstreamSocket): void {
 function onRead(this: UpstreamSocket, nread: number, buffer: Buffer): boolean {
   const user = this[USER];
   if (user !== null) user.upstreamData(buffer.subarray(0, nread));
-  else this.destroy(); // bytes on an idle connection: whatever it is, it is not reusable
+  else this[POOL].dropIdle(this); // bytes on an idle connection: whatever it is, it is not reusable
   return true; // backpressure pauses the socket explicitly
 }
 function onEnd(this: UpstreamSocket): void {
   const user = this[USER];
   if (user !== null) user.upstreamEnded();
-  else this.destroy();
+  else this[POOL].dropIdle(this);
 }
 function onError(this: UpstreamSocket, err: Error): void {
   const user = this[USER];
   if (user !== null) user.upstreamFailed(err);
-  else this.destroy();
+  else this[POOL].dropIdle(this);
 }
 function onClose(this: UpstreamSocket): void {
   this[POOL].closed(this);

@@ -72,8 +72,11 @@ export class ResponseParser {
   /** Throws MalformedResponse; after that, or once done, further input is ignored. */
   feed(chunk: Buffer): void {
     let data = chunk;
+    const wasDone = this.state === State.Done;
     while (data.length > 0 && this.state !== State.Done) data = this.step(data);
     if (data.length > 0) this.overrun = true;
+    // The end is told once the whole read is looked at, so that `reusable` is already known then.
+    if (!wasDone && this.state === State.Done) this.sink.onMessageEnd();
   }
 
   /** The app closed its side: ends a body that runs until close, or reports a cut-off message. */
@@ -195,7 +198,6 @@ export class ResponseParser {
 
   private end(): void {
     this.state = State.Done;
-    this.sink.onMessageEnd();
   }
 }
 

@@ -185,6 +185,11 @@ describe('upstream.json', () => {
       expect(readUpstreamInfo(sock)).toEqual({ keepAlive: true, maxConnections: 3, idleMs: 1000 });
       write({ keep_alive: true, max_connections: 3, idle_timeout_s: 2 });
       expect(readUpstreamInfo(sock).idleMs).toBe(500);
+      // Several router processes share the workers; less than one each means a connection per request.
+      write({ keep_alive: true, max_connections: 4, idle_timeout_s: 4 });
+      expect(readUpstreamInfo(sock, 2)).toMatchObject({ keepAlive: true, maxConnections: 2 });
+      expect(readUpstreamInfo(sock, 3)).toMatchObject({ keepAlive: true, maxConnections: 1 });
+      expect(readUpstreamInfo(sock, 5)).toMatchObject({ keepAlive: false });
       for (const bad of ['{', { keep_alive: 'yes', max_connections: 1, idle_timeout_s: 4 }, { keep_alive: true, max_connections: 0, idle_timeout_s: 4 },
         { keep_alive: true, max_connections: 1.5, idle_timeout_s: 4 }, { keep_alive: true, max_connections: 1000, idle_timeout_s: 4 }, { keep_alive: true, max_connections: 1 },
         { keep_alive: false, max_connections: 1, idle_timeout_s: 4 }]) {
