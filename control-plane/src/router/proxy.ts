@@ -124,7 +124,7 @@ class Exchange implements ResponseSink, UpstreamUser {
     if (!this.ctx.pools.acquire(path, this)) {
       silenceWatch.delete(this);
       this.ctx.refreshRoutes();
-      this.retryLater(); // no socket there (between generations, or the app went down)
+      this.retryLater(); // no socket there (between generations, or the app went down), or a full queue
     } else if (this.waitingIn !== null) {
       this.requestHead(this.waitingIn.keepAlive); // made while waiting, so it leaves at once
     }

@@ -57,6 +57,12 @@ const MAX_IDLE_MS = 1000;
  * api's health probe) are never starved by a busy router.
  */
 export const MAX_USES = 100;
+/**
+ * Requests waiting for one app's connections, at most: as many as its
+ * socket's accept queue holds. Beyond that a request is held and retried
+ * like one that finds no socket, and answered 502 when the wait runs out.
+ */
+export const MAX_WAITING = 1024;
 /** upstream.json cannot ask for more than this (the api allows 1–16 workers). */
 const MAX_CONNECTIONS = 64;
 
@@ -71,6 +77,7 @@ export class UpstreamPool {
     /** app.sock's inode when this pool was made. */
     readonly inode: number,
     readonly info: UpstreamInfo,
+    private readonly maxWaiting = MAX_WAITING,
   ) {}
 
   get keepAlive(): boolean {
@@ -82,18 +89,21 @@ export class UpstreamPool {
     return this.open === 0 && this.waiting.length === 0;
   }
 
-  /** Gives `user` a connection now, or queues it until one is free. */
-  acquire(user: UpstreamUser): void {
+  /** Gives `user` a connection now, or queues it until one is free; false when the queue is full. */
+  acquire(user: UpstreamUser): boolean {
     const sock = this.idle.pop();
     if (sock !== undefined && !sock.destroyed) {
       this.assign(sock, user);
       user.upstreamConnected();
     } else if (this.open < this.info.maxConnections || sock !== undefined) {
       this.connect(user); // (a destroyed idle socket is counted until its 'close')
-    } else {
+    } else if (this.waiting.length < this.maxWaiting) {
       user.waitingIn = this;
       this.waiting.push(user);
+    } else {
+      return false;
     }
+    return true;
   }
 
   /** A waiting user gave up (its client left, or it timed out). */
@@ -192,7 +202,8 @@ export class UpstreamPools {
 
   /**
    * Gives `user` a connection to `socketPath` (now or when one is free).
-   * False when there is no socket there (not started yet, or gone).
+   * False when there is no socket there (not started yet, or gone), or when
+   * too many requests wait for it already.
    */
   acquire(socketPath: string, user: UpstreamUser): boolean {
     const st = fs.statSync(socketPath, { throwIfNoEntry: false });
@@ -204,8 +215,7 @@ export class UpstreamPools {
       this.pools.set(socketPath, pool);
       if (old !== undefined) for (const waiting of old.retire()) pool.acquire(waiting);
     }
-    pool.acquire(user);
-    return true;
+    return pool.acquire(user);
   }
 
   /** Before a tunnel (WebSocket) to an app: its workers should not be held by idle connections. */

@@ -3,7 +3,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_USES, readUpstreamInfo } from '../../src/router/upstream-pool.js';
+import { MAX_USES, readUpstreamInfo, UpstreamPool, type UpstreamSocket, type UpstreamUser } from '../../src/router/upstream-pool.js';
 import { eventually } from '../helpers/eventually.js';
 import { routerRequest } from './router-fixture.js';
 import { startStandInRouter, type StandInRouter } from './stand-in-router.js';
@@ -171,6 +171,39 @@ describe('kept-alive connections to app sockets', () => {
     const t0 = Date.now();
     await eventually(() => expect(app.open).toBe(0), { timeoutMs: 3000, what: 'the idle connection to be closed' });
     expect(Date.now() - t0).toBeLessThan(2000); // uWSGI's own limit (socket-timeout) is 4 s
+  });
+});
+
+describe('the queue for an app\'s connections', () => {
+  it('is bounded: beyond it a request is told to wait and retry', async () => {
+    const dir = fs.mkdtempSync(path.join('/tmp', 'pyhost-queue-'));
+    const sock = path.join(dir, 'app.sock');
+    const server = net.createServer(() => undefined); // accepts, never answers
+    await new Promise<void>((resolve) => server.listen(sock, resolve));
+    const assigned: UpstreamSocket[] = [];
+    const user = (): UpstreamUser => ({
+      waitingIn: null,
+      upstreamAssigned: (s) => assigned.push(s),
+      upstreamConnected: () => undefined,
+      upstreamData: () => undefined,
+      upstreamEnded: () => undefined,
+      upstreamFailed: () => undefined,
+    });
+    try {
+      const pool = new UpstreamPool(sock, fs.statSync(sock).ino, { keepAlive: true, maxConnections: 1, idleMs: 1000 }, 2);
+      const users = [user(), user(), user(), user()];
+      expect(users.map((u) => pool.acquire(u))).toEqual([true, true, true, false]);
+      expect(assigned).toHaveLength(1);
+      expect(users.map((u) => u.waitingIn === pool)).toEqual([false, true, true, false]);
+      // The first one is done: the next in line gets the same connection, and there is room again.
+      pool.release(assigned[0]!, true);
+      expect(assigned).toEqual([assigned[0], assigned[0]]);
+      expect(pool.acquire(user())).toBe(true);
+      for (const s of assigned) s.destroy();
+    } finally {
+      server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
