@@ -1,4 +1,3 @@
-import type { FormEvent } from 'react';
 import { Link } from 'react-router';
 import { Field } from '@/components/field';
 import { paths, wsgiFilePath } from '@/lib/paths';
@@ -28,15 +27,10 @@ export function CodeSection({ username, webapp }: { username: string; webapp: We
     ['source_directory', 'working_directory', 'virtualenv_path'],
   );
   const wsgi = wsgiFilePath(webapp.domain_name);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    form.save();
-  };
-
   return (
     <section className="card" aria-labelledby="code-heading">
       <h2 id="code-heading">Code</h2>
-      <form onSubmit={submit} className="stack" noValidate>
+      <form onSubmit={form.submit} className="stack" noValidate>
         <Field
           label="Source code"
           value={form.draft.source_directory}

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { Webapp } from '../api/types';
 import { SaveRow } from './save-row';
 import { useSectionForm } from './use-section-form';
@@ -30,15 +30,10 @@ export function EnvVarsForm({ username, webapp }: { username: string; webapp: We
     form.set('rows', [...rows, row]);
     setFocusId(row.id);
   };
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    form.save();
-  };
-
   return (
     <section className="card" aria-labelledby="env-heading">
       <h2 id="env-heading">Environment variables</h2>
-      <form onSubmit={submit} className="stack" noValidate>
+      <form onSubmit={form.submit} className="stack" noValidate>
         {rows.length === 0 ? <p className="muted">None set. Your app reads them with os.environ.</p> : null}
         {rows.map((r, i) => (
           <div key={r.id} className="row wrap env-row">

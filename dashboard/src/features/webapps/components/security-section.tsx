@@ -1,4 +1,3 @@
-import type { FormEvent } from 'react';
 import { Field } from '@/components/field';
 import type { Webapp } from '../api/types';
 import { SaveRow } from './save-row';
@@ -24,15 +23,11 @@ export function SecuritySection({ username, webapp }: { username: string; webapp
     }),
     ['password_protection_username', 'password_protection_password'],
   );
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    form.save();
-  };
   const on = form.draft.password_protection_enabled;
   return (
     <section className="card" aria-labelledby="security-heading">
       <h2 id="security-heading">Security</h2>
-      <form onSubmit={submit} className="stack" noValidate>
+      <form onSubmit={form.submit} className="stack" noValidate>
         <label className="check">
           <input type="checkbox" checked={form.draft.force_https} onChange={(e) => form.set('force_https', e.target.checked)} />
           Force HTTPS (visitors on http:// are redirected)

@@ -1,4 +1,3 @@
-import type { FormEvent } from 'react';
 import { Field } from '@/components/field';
 import type { ServerKind, Webapp } from '../api/types';
 import { SaveRow } from './save-row';
@@ -15,14 +14,10 @@ export function ServerSection({ username, webapp }: { username: string; webapp: 
     (d) => ({ server: d.server, workers: Number(d.workers), auto_reload: d.auto_reload }),
     ['workers'],
   );
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    form.save();
-  };
   return (
     <section className="card" aria-labelledby="server-heading">
       <h2 id="server-heading">Server</h2>
-      <form onSubmit={submit} className="stack" noValidate>
+      <form onSubmit={form.submit} className="stack" noValidate>
         <div className="field">
           <label htmlFor="server-kind">WSGI server</label>
           <select id="server-kind" value={form.draft.server} onChange={(e) => form.set('server', e.target.value as ServerKind)}>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import { ApiError } from '@/lib/api-client';
 import type { Webapp, WebappPatch } from '../api/types';
 import { useUpdateWebapp } from '../api/webapps';
@@ -24,7 +24,9 @@ export function useSectionForm<T extends object>(
     setSaved(false);
     setDraft((d) => ({ ...d, [key]: value }));
   };
-  const save = () => {
+  /** The section's form onSubmit: saves instead of navigating. */
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
     update.mutate(toPatch(draft), {
       onSuccess: (after) => {
         setDraft(initial(after));
@@ -35,7 +37,7 @@ export function useSectionForm<T extends object>(
   const error = update.error;
   const fieldError = (field: string) => (error instanceof ApiError && error.field === field ? error.detail : null);
   const generalError = error instanceof ApiError && error.field && inline.includes(error.field) ? null : error;
-  return { draft, set, save, saving: update.isPending, saved, fieldError, generalError, reset: () => setDraft(initial(webapp)) };
+  return { draft, set, submit, saving: update.isPending, saved, fieldError, generalError, reset: () => setDraft(initial(webapp)) };
 }
 
 /** "" in a path field means "not set". */
