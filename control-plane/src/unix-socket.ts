@@ -12,11 +12,12 @@ export async function prepareUnixSocket(socketPath: string): Promise<void> {
   const stat = await fs.lstat(socketPath).catch(() => null);
   if (!stat) return;
   if (!stat.isSocket()) throw new Error(`${socketPath} exists and is not a socket; remove it or choose another path`);
-  if (await answers(socketPath)) throw new Error(`another server is already listening on ${socketPath}`);
+  if (await socketAnswers(socketPath)) throw new Error(`another server is already listening on ${socketPath}`);
   await fs.rm(socketPath, { force: true });
 }
 
-function answers(socketPath: string): Promise<boolean> {
+/** Whether a server accepts connections on a unix socket (a stale socket file does not count). */
+export function socketAnswers(socketPath: string, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(socketPath);
     const done = (alive: boolean) => {
@@ -25,6 +26,6 @@ function answers(socketPath: string): Promise<boolean> {
     };
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
-    socket.setTimeout(1000, () => done(false));
+    socket.setTimeout(timeoutMs, () => done(false));
   });
 }

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { databaseFile } from '../domain/layout.js';
+import { socketAnswers } from '../unix-socket.js';
 import { BACKUP_DB, BACKUP_USERS, BackupError, inspectDatabase, readManifest, verifyChecksums, type Manifest } from './manifest.js';
 import { unpack } from './tar.js';
 
@@ -19,21 +19,6 @@ export interface RestoreResult {
   readonly manifest: Manifest;
   /** Where the data that was there before went (null when there was none). */
   readonly setAside: string | null;
-}
-
-/** Whether a server accepts connections on a unix socket (a stale socket file does not count). */
-export function socketAnswers(socketPath: string, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (!fs.existsSync(socketPath)) return resolve(false);
-    const socket = net.connect(socketPath);
-    const done = (alive: boolean) => {
-      socket.destroy();
-      resolve(alive);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-    socket.setTimeout(timeoutMs, () => done(false));
-  });
 }
 
 /**
