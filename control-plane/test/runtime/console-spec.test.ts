@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildConsoleCreateOptions, type ConsoleContainerSpec } from '../../src/runtime/console-spec.js';
 import { InvalidSpecError, buildWebappCreateOptions } from '../../src/runtime/container-spec.js';
 import { parseLabels } from '../../src/runtime/labels.js';
+import { webappSpec } from '../helpers/container-specs.js';
 
 const MiB = 1024 * 1024;
 
@@ -34,18 +35,7 @@ describe('buildConsoleCreateOptions', () => {
   });
 
   it('hardens exactly like a web app (same function, same values)', () => {
-    const webapp = buildWebappCreateOptions({
-      instance: 'dev',
-      image: 'pyhost-runtime:latest',
-      username: 'alice',
-      uid: 10001,
-      webappId: 1,
-      domain: 'alice.localhost',
-      generation: 1,
-      env: {},
-      hostPaths: { home: '/h', www: '/w', log: '/l', run: '/r' },
-      limits: spec().limits,
-    });
+    const webapp = buildWebappCreateOptions(webappSpec({ limits: spec().limits }));
     const { Mounts: _a, ...consoleHardening } = host;
     const { Mounts: _b, ...webappHardening } = webapp.HostConfig ?? {};
     expect(consoleHardening).toEqual(webappHardening);

@@ -2,22 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { WebappContainerSpec } from '../../src/runtime/container-spec.js';
 import { RuntimeError, type RuntimeEvent } from '../../src/runtime/container-runtime.js';
 import { FakeRuntime } from '../../src/runtime/fake-runtime.js';
+import { webappSpec } from '../helpers/container-specs.js';
 
-function spec(overrides: Partial<WebappContainerSpec> = {}): WebappContainerSpec {
-  return {
-    instance: 'unit',
-    image: 'pyhost-runtime:latest',
-    username: 'alice',
-    uid: 10001,
-    webappId: 1,
-    domain: 'alice.localhost',
-    generation: 1,
-    env: {},
-    hostPaths: { home: '/d/home', www: '/d/www', log: '/d/log', run: '/d/run/1/1' },
-    limits: { memoryBytes: 64 * 1024 * 1024, nanoCpus: 1e9, pids: 64, logMaxBytes: 1e6 },
-    ...overrides,
-  };
-}
+const spec = (overrides: Partial<WebappContainerSpec> = {}) => webappSpec({ instance: 'unit', webappId: 1, generation: 1, ...overrides });
 
 describe('FakeRuntime', () => {
   it('starts, lists by instance, records specs and emits events', async () => {
