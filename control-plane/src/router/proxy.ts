@@ -204,29 +204,15 @@ class Exchange implements ResponseSink, UpstreamUser {
       this.dropUpstream();
       this.ctx.refreshRoutes();
       this.retryLater();
-    } else if (this.mayResend() || (isCutOff(err) && !this.parser.headReceived && !this.streamed && this.resends < MAX_RESENDS && Date.now() < this.deadline)) {
-      // Accepted, then dropped before answering (an old server going away): nothing reached the app's code twice.
+    } else if (this.mayResend(err)) {
       this.resend();
     } else {
-      this.dropUpstream();
-      if (this.parser.headReceived) {
-        this.abort(this.status);
-        return;
-      }
-      const page = this.target.failurePage('unreachable');
-      this.fail(page.status, page.html);
+      this.giveUp('unreachable');
     }
   }
 
   upstreamTimedOut(): void {
-    if (this.finished) return;
-    this.dropUpstream();
-    if (this.parser.headReceived) {
-      this.abort(this.status);
-      return;
-    }
-    const page = this.target.failurePage('timeout');
-    this.fail(page.status, page.html);
+    if (!this.finished) this.giveUp('timeout');
   }
 
   clientClosed(): void {
@@ -237,10 +223,17 @@ class Exchange implements ResponseSink, UpstreamUser {
     this.finish(this.res.headersSent ? this.status : this.res.statusCode !== 200 ? this.res.statusCode : 499);
   }
 
-  /** A reused connection that ended or failed before any answer: the request never reached the app. */
-  private mayResend(): boolean {
-    const sock = this.upstream;
-    return sock !== null && sock.uses > 1 && !this.parser.headReceived && !this.streamed && this.resends < MAX_RESENDS && Date.now() < this.deadline;
+  /**
+   * Whether the request may be sent again after its connection ended or
+   * failed before any answer: nothing streamed (it can be sent whole), and
+   * either the connection was a reused one the server had closed, or it was
+   * accepted and then dropped (an old server going away) — either way the
+   * app's code never saw the request.
+   */
+  private mayResend(err?: Error): boolean {
+    if (this.parser.headReceived || this.streamed || this.resends >= MAX_RESENDS || Date.now() >= this.deadline) return false;
+    const reused = this.upstream !== null && this.upstream.uses > 1;
+    return reused || (err !== undefined && isCutOff(err));
   }
 
   private resend(): void {
@@ -309,16 +302,18 @@ class Exchange implements ResponseSink, UpstreamUser {
   }
 
   private broken(): void {
-    if (this.finished) {
-      this.dropUpstream();
-      return;
-    }
+    if (this.finished) this.dropUpstream();
+    else this.giveUp('unreachable');
+  }
+
+  /** No (more of an) answer from the app: a failure page while none of it went out, otherwise the client connection is cut. */
+  private giveUp(kind: 'unreachable' | 'timeout'): void {
     this.dropUpstream();
     if (this.res.headersSent) {
       this.abort(this.status);
       return;
     }
-    const page = this.target.failurePage('unreachable');
+    const page = this.target.failurePage(kind);
     this.fail(page.status, page.html);
   }
 
