@@ -18,9 +18,11 @@ import sys
 import traceback
 import types
 
+from . import framing
 from . import inbox_protocol as proto
 
 _LOGGED = "__pyhost_logged__"  # set on exceptions already in the error log
+_SHIM_FILES = (__file__, framing.__file__)  # frames left out of request tracebacks
 
 
 class _InboxWriter(io.RawIOBase):
@@ -187,7 +189,7 @@ def _log_request_error(exc: BaseException, environ) -> None:
     if getattr(exc, _LOGGED, False):
         return
     tb = exc.__traceback__
-    while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+    while tb is not None and tb.tb_frame.f_code.co_filename in _SHIM_FILES:
         tb = tb.tb_next  # the user's frames are the interesting ones
     _log(f"Error running WSGI application ({environ.get('REQUEST_METHOD', '?')} "
          f"{environ.get('PATH_INFO', '')})", traceback.format_exception(type(exc), exc, tb))
@@ -198,6 +200,8 @@ def wrap(app):
     def application(environ, start_response):
         # Flask's default log handler writes to wsgi.errors.
         environ["wsgi.errors"] = sys.stderr
+        if framing.applies(environ):
+            return _call_framed(app, environ, start_response)
         started = False
 
         def tracking_start_response(*args):
@@ -211,10 +215,7 @@ def wrap(app):
             _log_request_error(exc, environ)
             if started:
                 raise  # rare; the server answers (re-starting needs exc_info, which uWSGI mishandles)
-            # Answer 500 here: uWSGI would close the connection without a
-            # response, gunicorn would answer 500; now both do the same.
-            start_response("500 Internal Server Error", [("Content-Type", "text/plain; charset=utf-8")])
-            return [b"Internal Server Error\n"]
+            return _internal_server_error(start_response)
         if isinstance(result, (list, tuple)):
             return result
         wrapper = environ.get("wsgi.file_wrapper")
@@ -222,6 +223,51 @@ def wrap(app):
             return result  # keep the server's sendfile path
         return _LoggedIterable(result, environ)
     return application
+
+
+def _call_framed(app, environ, start_response):
+    """uWSGI on a kept-alive connection: the response gets a length (framing.py)."""
+    response = framing.Response(start_response, lambda exc: _log_request_error(exc, environ),
+                                abort=_shut_down_uwsgi_connection)
+    file_wrapper = environ.get("wsgi.file_wrapper")
+    if file_wrapper is not None:
+        environ["wsgi.file_wrapper"] = response.wrap_file_wrapper(file_wrapper)
+    try:
+        result = app(environ, response.start_response)
+    except Exception as exc:
+        _log_request_error(exc, environ)
+        if response.committed:
+            response.abort()  # write() already sent part of it
+            raise
+        return response.error_response()
+    return response.body(result)
+
+
+def _shut_down_uwsgi_connection() -> None:
+    """uWSGI keeps a connection after a response that broke off (it closes
+    only on write errors), so the client would wait for the rest until
+    socket-timeout. Shutting the socket down (through a duplicate: uWSGI
+    still owns and closes the descriptor) tells the client at once."""
+    try:
+        import uwsgi  # the server's embedded module
+        dup = socket.socket(fileno=os.dup(uwsgi.connection_fd()))
+    except Exception:
+        return
+    try:
+        dup.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    finally:
+        dup.close()
+
+
+def _internal_server_error(start_response):
+    # Answer 500 here: uWSGI would close the connection without a
+    # response, gunicorn would answer 500; now both do the same.
+    body = b"Internal Server Error\n"
+    start_response("500 Internal Server Error", [("Content-Type", "text/plain; charset=utf-8"),
+                                                 ("Content-Length", str(len(body)))])
+    return [body]
 
 
 def load_from_env(env=os.environ):
