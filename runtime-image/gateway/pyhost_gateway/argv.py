@@ -22,6 +22,33 @@ GRACEFUL_TIMEOUT_S = 10
 # connection (also its limit for any one read or write on a socket).
 KEEPALIVE_TIMEOUT_S = 4
 
+# Request heads: the servers accept whatever the router lets through, so
+# that nothing it forwards stalls a worker (uWSGI answers nothing and holds
+# the worker until socket-timeout when its request variables overflow, and
+# logs `max vec size reached` or `unable to add ... to uwsgi packet`).
+# The router (control-plane/src/router) answers 431 beyond
+# ROUTER_MAX_HEADER_FIELDS header fields or ROUTER_MAX_HEAD_BYTES of
+# request line and headers, and writes up to ROUTER_OWN_HEADER_FIELDS of its
+# own: X-Forwarded-For/-Proto/-Host, X-Real-IP, X-Request-Id, and Connection,
+# Upgrade and the body's framing in place of the client's.
+ROUTER_MAX_HEADER_FIELDS = 100
+ROUTER_OWN_HEADER_FIELDS = 8
+ROUTER_MAX_HEAD_BYTES = 32 * 1024
+MAX_HEADER_FIELDS = ROUTER_MAX_HEADER_FIELDS + ROUTER_OWN_HEADER_FIELDS
+# The whole head as forwarded, and so any one header line: the router's
+# 32 KiB plus what it adds, with room to spare. 65535 is also the most
+# uWSGI can hold (its request variables are one block with a 16-bit size).
+MAX_HEAD_BYTES = 65535
+# uWSGI keeps the URL twice in that block (REQUEST_URI, and PATH_INFO or
+# QUERY_STRING), so within a 32 KiB head the URL can be at most about
+# 31 KiB; the router must refuse a longer one (414). 30 KiB leaves room for
+# the variables below and the router's own headers.
+MAX_TARGET_BYTES = 30 * 1024
+# uWSGI's own request variables besides the header fields (REQUEST_METHOD,
+# REQUEST_URI, PATH_INFO, QUERY_STRING, SERVER_PROTOCOL, SCRIPT_NAME,
+# SERVER_NAME, SERVER_PORT, REMOTE_ADDR ...), with room to spare.
+UWSGI_OWN_VARS = 16
+
 Option = Tuple[str, Optional[object]]  # (name, value); value None = flag
 
 
@@ -56,7 +83,8 @@ def uwsgi_options(cfg: Config, socket_path: str, master_fifo: str, backlog: int)
         ("chdir", cfg.working_dir),
         ("pythonpath", GATEWAY_PATH),      # the shim, even inside an isolated virtualenv
         ("module", SHIM),
-        ("buffer-size", 65535),            # big cookies must not fail with 'invalid request block size'
+        ("buffer-size", MAX_HEAD_BYTES),   # big cookies must not fail with 'invalid request block size'
+        ("max-vars", MAX_HEADER_FIELDS + UWSGI_OWN_VARS),  # each header field is one variable
         ("harakiri", REQUEST_TIMEOUT_S),
         ("post-buffering", 65536),         # bodies are read before the app runs (harakiri-safe)
         ("disable-logging", None),         # the router writes the access log
@@ -85,6 +113,11 @@ def gunicorn_options(cfg: Config, socket_path: str, backlog: int) -> List[Option
         ("graceful-timeout", GRACEFUL_TIMEOUT_S),
         ("worker-tmp-dir", cfg.tmp_dir),   # the root fs is read-only
         ("forwarded-allow-ips", "*"),      # only the router can reach the socket
+        # As much as uWSGI accepts (see MAX_HEAD_BYTES). The request line
+        # has no limit: gunicorn 20.1 caps any other value at 8190.
+        ("limit-request-line", 0),
+        ("limit-request-fields", MAX_HEADER_FIELDS),
+        ("limit-request-field_size", MAX_HEAD_BYTES),
         ("error-logfile", "-"),            # stderr, which the gateway puts in server.log
         ("log-level", "info"),
     ]

@@ -1,5 +1,6 @@
 import unittest
 
+from pyhost_gateway import argv as argv_module
 from pyhost_gateway.argv import GATEWAY_PATH, KEEPALIVE_TIMEOUT_S, SHIM, build_argv, build_env, render, upstream_info
 from pyhost_gateway.config import from_env
 
@@ -79,6 +80,61 @@ class ArgvTableTest(unittest.TestCase):
     def test_paths_with_spaces_stay_one_argument(self):
         cfg = from_env({**BASE, "PYHOST_WORKING_DIR": "/home/alice/my project"})
         self.assertIn("--chdir=/home/alice/my project", build_argv(cfg, SOCK, FIFO))
+
+
+class RequestHeadLimitsTest(unittest.TestCase):
+    """Both servers take every head the router lets through (431 beyond
+    100 fields or 32 KiB): uWSGI would otherwise hold the worker until
+    socket-timeout, gunicorn answer 400."""
+
+    def option(self, argv, name):
+        values = [a.split("=", 1)[1] for a in argv if a.startswith(f"--{name}=")]
+        self.assertEqual(len(values), 1, name)
+        return int(values[0])
+
+    def test_the_numbers_cover_the_router(self):
+        self.assertEqual(argv_module.ROUTER_MAX_HEADER_FIELDS, 100)
+        self.assertEqual(argv_module.ROUTER_MAX_HEAD_BYTES, 32 * 1024)
+        # 100 from the client, and the 5 forwarding headers at least.
+        self.assertGreaterEqual(argv_module.MAX_HEADER_FIELDS, 105)
+        self.assertGreater(argv_module.MAX_HEAD_BYTES, argv_module.ROUTER_MAX_HEAD_BYTES + 2048)
+
+    def test_uwsgi(self):
+        argv = argv_for()
+        self.assertEqual(self.option(argv, "buffer-size"), 65535)  # uWSGI's largest
+        self.assertGreaterEqual(self.option(argv, "max-vars"), argv_module.MAX_HEADER_FIELDS + 9)
+
+    def test_gunicorn(self):
+        argv = argv_for(server="gunicorn")
+        self.assertEqual(self.option(argv, "limit-request-line"), 0)  # unlimited; any other value is capped at 8190
+        self.assertEqual(self.option(argv, "limit-request-fields"), argv_module.MAX_HEADER_FIELDS)
+        self.assertGreaterEqual(self.option(argv, "limit-request-field_size"), argv_module.ROUTER_MAX_HEAD_BYTES + 2048)
+
+    def test_the_worst_head_fits_uwsgis_variables(self):
+        # uWSGI's request variables are one block of at most buffer-size
+        # bytes, 4 + name + value each: the URL is in it twice, every
+        # header field with HTTP_ before its name.
+        own_headers = [("X-Forwarded-For", "203.0.113.7, 10.0.0.1"), ("X-Forwarded-Proto", "https"),
+                       ("X-Forwarded-Host", "a" * 253), ("X-Real-IP", "203.0.113.7"),
+                       ("X-Request-Id", "r" * 64), ("Connection", "close")]
+        target = "/" + "u" * (argv_module.MAX_TARGET_BYTES - 1)
+        line = f"GET {target} HTTP/1.1\r\n"
+        fields = argv_module.ROUTER_MAX_HEADER_FIELDS - 1
+        host = ("Host", "a" * 253)
+        room = (argv_module.ROUTER_MAX_HEAD_BYTES - len(line) - len("Host: \r\n") - len(host[1]) - 2
+                - fields * len("X-0000: \r\n"))
+        client_headers = [host] + [(f"X-{i:04}", "v" * (room // fields)) for i in range(fields)]
+        head = line + "".join(f"{k}: {v}\r\n" for k, v in client_headers) + "\r\n"
+        self.assertGreater(len(head), argv_module.ROUTER_MAX_HEAD_BYTES - fields)
+        self.assertLessEqual(len(head), argv_module.ROUTER_MAX_HEAD_BYTES)
+        cgi = {"REQUEST_METHOD": "GET", "REQUEST_URI": target, "PATH_INFO": target, "QUERY_STRING": "",
+               "SERVER_PROTOCOL": "HTTP/1.1", "SCRIPT_NAME": "", "SERVER_NAME": "0123456789ab",
+               "SERVER_PORT": "80", "REMOTE_ADDR": "0.0.0.0"}
+        size = sum(4 + len(k) + len(v) for k, v in cgi.items())
+        size += sum(4 + len("HTTP_") + len(k) + len(v) for k, v in client_headers + own_headers)
+        self.assertLess(size, self.option(argv_for(), "buffer-size"))
+        self.assertLessEqual(len(cgi) + len(client_headers) + len(own_headers),
+                             9 + argv_module.MAX_HEADER_FIELDS)
 
 
 class EnvTest(unittest.TestCase):
