@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ForbiddenError, UnauthenticatedError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import type { NewSession } from '../services/auth-service.js';
+import type { DeviceCookie } from '../services/login-throttle.js';
 
 /**
  * Who may call a route:
@@ -24,10 +25,13 @@ declare module 'fastify' {
   interface FastifyInstance {
     setSessionCookie(reply: FastifyReply, session: NewSession): void;
     clearSessionCookie(reply: FastifyReply): void;
+    setDeviceCookie(reply: FastifyReply, cookie: DeviceCookie): void;
   }
 }
 
 export const SESSION_COOKIE = 'pyhost_session';
+/** Read only by login, and kept through logout on purpose: the browser stays trusted (see LoginThrottle). */
+export const DEVICE_COOKIE = 'pyhost_device';
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -80,6 +84,15 @@ export default fp(
     });
     app.decorate('clearSessionCookie', (reply: FastifyReply) => {
       void reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: reply.request.protocol === 'https' });
+    });
+    app.decorate('setDeviceCookie', (reply: FastifyReply, cookie: DeviceCookie) => {
+      void reply.setCookie(DEVICE_COOKIE, cookie.value, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: reply.request.protocol === 'https',
+        expires: cookie.expiresAt,
+      });
     });
 
     app.addHook('onRequest', async (request) => {

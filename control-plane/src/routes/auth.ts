@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { uidFor } from '../domain/layout.js';
 import { UnauthenticatedError } from '../domain/errors.js';
 import type { TokenRow } from '../store/tokens-store.js';
-import { SESSION_COOKIE } from '../plugins/authentication.js';
+import { DEVICE_COOKIE, SESSION_COOKIE } from '../plugins/authentication.js';
 import { Credentials, Me, NewToken, SignupResult, TokenInfo, TokenParams, TokenRequest } from '../schemas/auth.js';
 import { StatusOk, responses } from '../schemas/common.js';
 
@@ -36,8 +36,9 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: 'public' },
     schema: { tags: ['accounts'], summary: 'Log in and receive a session cookie', body: Credentials, response: responses({ 200: Me }) },
   }, async (request, reply) => {
-    const session = await auth.login(request.body.username, request.body.password, request.ip);
+    const session = await auth.login(request.body.username, request.body.password, request.ip, request.cookies[DEVICE_COOKIE]);
     app.setSessionCookie(reply, session);
+    app.setDeviceCookie(reply, session.deviceCookie);
     return {
       username: session.user.username,
       is_admin: session.user.is_admin === 1,

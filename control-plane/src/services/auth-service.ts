@@ -9,12 +9,14 @@ import { SessionsStore } from '../store/sessions-store.js';
 import { TokensStore, type TokenRow } from '../store/tokens-store.js';
 import { MetaStore } from '../store/meta-store.js';
 import { dummyPasswordHash, hashPassword, randomToken, sameHash, sha256, verifyPassword } from './secrets.js';
-import { LoginThrottle } from './login-throttle.js';
+import { DeviceCookies, LoginThrottle, type DeviceCookie } from './login-throttle.js';
 import { createUserDirs } from './user-dirs.js';
 
 const SESSION_DAYS = 14;
 /** meta key of the first-run setup token's SHA-256 (the token itself is only ever in the api's log). */
 const SETUP_TOKEN_KEY = 'setup_token_sha256';
+/** meta key of the secret that signs device cookies (made on first use, kept across restarts). */
+const DEVICE_SECRET_KEY = 'device_cookie_secret';
 
 export interface NewSession {
   readonly user: UserRow;
@@ -22,6 +24,11 @@ export interface NewSession {
   readonly sessionToken: string;
   readonly csrfToken: string;
   readonly expiresAt: Date;
+}
+
+export interface LoginSession extends NewSession {
+  /** Lets this browser past the throttle that others' wrong guesses for this username run up. */
+  readonly deviceCookie: DeviceCookie;
 }
 
 export interface CreatedToken {
@@ -41,6 +48,7 @@ export class AuthService {
   private readonly tokens: TokensStore;
   private readonly meta: MetaStore;
   private readonly throttle = new LoginThrottle();
+  private devices: DeviceCookies | undefined;
 
   constructor(
     private readonly db: Db,
@@ -126,17 +134,31 @@ export class AuthService {
     })();
   }
 
-  async login(username: string, password: string, address: string): Promise<NewSession> {
-    this.throttle.check(username, address);
+  /**
+   * `deviceCookie` is what the browser kept from an earlier login: one valid
+   * for this username is throttled only by its own failures (see LoginThrottle).
+   */
+  async login(username: string, password: string, address: string, deviceCookie?: string): Promise<LoginSession> {
+    const devices = this.deviceCookies();
+    const attempt = this.throttle.begin({ username, address, device: devices.deviceOf(deviceCookie, username) });
     const user = this.users.byUsername(username);
     // Spend the same time on unknown names, so timing does not tell which exist.
     const ok = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash()));
-    if (!user || !ok) {
-      this.throttle.recordFailure(username, address);
-      throw new UnauthenticatedError('wrong username or password');
+    if (!user || !ok) throw new UnauthenticatedError('wrong username or password');
+    attempt.succeeded();
+    return { ...this.startSession(user), deviceCookie: devices.issue(user.username) };
+  }
+
+  private deviceCookies(): DeviceCookies {
+    if (!this.devices) {
+      let secret = this.meta.get(DEVICE_SECRET_KEY);
+      if (secret === undefined) {
+        secret = randomToken();
+        this.meta.set(DEVICE_SECRET_KEY, secret);
+      }
+      this.devices = new DeviceCookies(secret);
     }
-    this.throttle.recordSuccess(username);
-    return this.startSession(user);
+    return this.devices;
   }
 
   startSession(user: UserRow): NewSession {

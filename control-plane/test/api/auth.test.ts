@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { ADMIN, asCookie, asToken, createTestApp, createUser, login, sessionCookieOf, uniqueName, type TestApp } from '../helpers/test-app.js';
+import { ADMIN, asCookie, asToken, createTestApp, createUser, login, sessionCookieOf, uniqueName, type TestApp, type TestUser } from '../helpers/test-app.js';
 import { databaseFile, userDirs } from '../../src/domain/layout.js';
+import { LOGIN_LIMITS } from '../../src/services/login-throttle.js';
 
 describe('accounts (sign-up closed)', () => {
   let t: TestApp;
@@ -143,25 +144,29 @@ describe('accounts (sign-up closed)', () => {
     expect(retry).toBeLessThanOrEqual(900);
   });
 
-  it('answers the 6th failed login from one address with 429, whatever the usernames', async () => {
-    for (let i = 0; i < 5; i++) {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        remoteAddress: '127.0.2.1',
-        payload: { username: uniqueName(), password: 'wrong-password' },
-      });
-      expect(res.statusCode).toBe(401);
-    }
-    const sixth = await t.app.inject({
+  // Five failures used to lock a whole address (a school's one NAT address);
+  // the limit per address is now far higher, and the guesses arrive together.
+  it('answers failed logins from one address past its limit with 429, whatever the usernames', async () => {
+    const spray = await Promise.all(
+      Array.from({ length: LOGIN_LIMITS.perAddress }, () =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          remoteAddress: '127.0.2.1',
+          payload: { username: uniqueName(), password: 'wrong-password' },
+        }),
+      ),
+    );
+    expect(spray.map((res) => res.statusCode)).toEqual(spray.map(() => 401));
+    const next = await t.app.inject({
       method: 'POST',
       url: '/api/auth/login',
       remoteAddress: '127.0.2.1',
       payload: { username: uniqueName(), password: 'wrong-password' },
     });
-    expect(sixth.statusCode).toBe(429);
-    expect(sixth.headers['retry-after']).toBeDefined();
-  });
+    expect(next.statusCode).toBe(429);
+    expect(next.headers['retry-after']).toBeDefined();
+  }, 180_000); // a hundred scrypt hashes on two cores
 
   it('requires the CSRF token for cookie-authenticated writes, but not for API tokens', async () => {
     const user = await createUser(t.app);
@@ -218,6 +223,81 @@ describe('accounts (sign-up closed)', () => {
     const res = await t.app.inject({ url: '/api/auth/tokens', headers: { authorization: 'Bearer abc' } });
     expect(res.statusCode).toBe(401);
     expect(res.json().detail).toMatch(/Token/);
+  });
+});
+
+describe('the login throttle', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  function attempt(username: string, password: string, address: string, deviceCookie?: string) {
+    return t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      remoteAddress: address,
+      headers: deviceCookie ? { cookie: deviceCookie } : {},
+      payload: { username, password },
+    });
+  }
+
+  async function deviceCookieOf(user: TestUser, address: string): Promise<string> {
+    const res = await attempt(user.username, user.password, address);
+    expect(res.statusCode).toBe(200);
+    const cookie = res.cookies.find((c) => c.name === 'pyhost_device')!;
+    expect(cookie.httpOnly).toBe(true);
+    expect(cookie.sameSite).toBe('Strict');
+    return `pyhost_device=${cookie.value}`;
+  }
+
+  it('locks out the guesser at one address, not the rightful user at another', async () => {
+    const teacher = await createUser(t.app);
+    for (let i = 0; i < 5; i++) expect((await attempt(teacher.username, 'wrong-password', '10.1.0.1')).statusCode).toBe(401);
+    const sixth = await attempt(teacher.username, 'wrong-password', '10.1.0.1');
+    expect(sixth.statusCode).toBe(429);
+    expect(Number(sixth.headers['retry-after'])).toBeGreaterThan(800);
+    expect((await attempt(teacher.username, teacher.password, '10.1.0.1')).statusCode).toBe(429);
+    expect((await attempt(teacher.username, teacher.password, '10.1.0.2')).statusCode).toBe(200);
+  });
+
+  it('lets a user in from the NAT address where others just failed five times', async () => {
+    const student = await createUser(t.app);
+    for (let i = 0; i < 5; i++) expect((await attempt(uniqueName(), 'wrong-password', '10.2.0.1')).statusCode).toBe(401);
+    expect((await attempt(student.username, student.password, '10.2.0.1')).statusCode).toBe(200);
+  });
+
+  it('slows guessing spread over many addresses, except for the browser with the device cookie', async () => {
+    const teacher = await createUser(t.app);
+    const other = await createUser(t.app);
+    const teachersLaptop = await deviceCookieOf(teacher, '10.3.0.1');
+    const othersLaptop = await deviceCookieOf(other, '10.3.0.1');
+    for (let i = 0; i < 5; i++) expect((await attempt(teacher.username, 'wrong-password', `10.3.1.${i}`)).statusCode).toBe(401);
+    const refused = await attempt(teacher.username, teacher.password, '10.3.2.1');
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(800);
+    expect((await attempt(teacher.username, teacher.password, '10.3.2.1', othersLaptop)).statusCode).toBe(429);
+    expect((await attempt(teacher.username, teacher.password, '10.3.2.1', `${teachersLaptop}x`)).statusCode).toBe(429);
+    expect((await attempt(teacher.username, teacher.password, '10.3.2.1', teachersLaptop)).statusCode).toBe(200);
+  });
+
+  it('lets the browser with the device cookie in at the NAT address where someone guessed its password', async () => {
+    const teacher = await createUser(t.app);
+    const teachersLaptop = await deviceCookieOf(teacher, '10.4.0.1');
+    for (let i = 0; i < 5; i++) expect((await attempt(teacher.username, 'wrong-password', '10.4.0.1')).statusCode).toBe(401);
+    expect((await attempt(teacher.username, teacher.password, '10.4.0.1')).statusCode).toBe(429);
+    expect((await attempt(teacher.username, teacher.password, '10.4.0.1', teachersLaptop)).statusCode).toBe(200);
+  });
+
+  it('still limits wrong passwords sent with the device cookie', async () => {
+    const teacher = await createUser(t.app);
+    const teachersLaptop = await deviceCookieOf(teacher, '10.5.0.1');
+    for (let i = 0; i < 5; i++) {
+      expect((await attempt(teacher.username, 'wrong-password', `10.5.1.${i}`, teachersLaptop)).statusCode).toBe(401);
+    }
+    expect((await attempt(teacher.username, teacher.password, '10.5.2.1', teachersLaptop)).statusCode).toBe(429);
+    expect((await attempt(teacher.username, teacher.password, '10.5.2.1')).statusCode).toBe(200);
   });
 });
 
