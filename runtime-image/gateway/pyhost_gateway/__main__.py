@@ -79,6 +79,7 @@ def write_upstream_info(run_dir: str, info: dict) -> None:
     path = os.path.join(run_dir, "upstream.json")
     with open(path + ".new", "w") as f:
         json.dump(info, f)
+        os.fchmod(f.fileno(), 0o644)  # the router reads it as another uid
     os.replace(path + ".new", path)
 
 

@@ -13,6 +13,10 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 from .config import Config
 
 GATEWAY_PATH = "/opt/pyhost/gateway"
+# app.sock: the router connects as its own unprivileged uid, through a run
+# directory only it (by group) and the container's user may enter; the
+# directory is the access check, so the socket itself is open to all.
+APP_SOCKET_MODE = 0o666
 SHIM = "pyhost_gateway.wsgi_shim:application"
 # Requests running longer than this are killed (PythonAnywhere: 5 minutes).
 REQUEST_TIMEOUT_S = 300
@@ -64,7 +68,7 @@ def uwsgi_options(cfg: Config, socket_path: str, master_fifo: str, backlog: int)
         # many) and close idle ones well within socket-timeout.
         ("http11-socket", socket_path),
         ("socket-timeout", KEEPALIVE_TIMEOUT_S),
-        ("chmod-socket", "660"),
+        ("chmod-socket", f"{APP_SOCKET_MODE:o}"),
         ("listen", backlog),
         ("master", None),
         ("processes", cfg.workers),

@@ -1,7 +1,9 @@
 """Log files the gateway writes: size-rotated, timestamped by line.
 
-The gateway is the only writer of each file, so rotating is a plain rename:
-x.log -> x.log.1, and older ones gzipped as x.log.2.gz ... x.log.<keep>.gz.
+The gateway writes each file (the router only appends a whole line to the
+error log now and then), so rotating is a plain
+rename: x.log -> x.log.1, and older ones gzipped as x.log.2.gz ...
+x.log.<keep>.gz.
 """
 
 from __future__ import annotations
@@ -12,6 +14,10 @@ import shutil
 import threading
 import time
 from typing import Callable, Tuple
+
+# Group-writable: the router (in the log folder's group) appends a line to
+# the error log now and then. Set explicitly; the umask would drop g+w.
+LOG_MODE = 0o660
 
 
 def rotated_name(path: str, n: int) -> str:
@@ -39,7 +45,7 @@ def _gzip(src: str, dest: str) -> None:
     tmp = dest + ".tmp"
     with open(src, "rb") as fin, gzip.open(tmp, "wb", compresslevel=6) as fout:
         shutil.copyfileobj(fin, fout)
-    os.chmod(tmp, 0o640)  # like the live file
+    os.chmod(tmp, LOG_MODE)  # like the live file
     os.replace(tmp, dest)
 
 
@@ -149,7 +155,11 @@ class RotatingLog:
             if not same:
                 self._close_locked()
         if self._fd < 0:
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o640)
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, LOG_MODE)
+            try:
+                os.fchmod(self._fd, LOG_MODE)  # also a file an older gateway made 0640
+            except OSError:
+                pass  # not ours to change; writing still works
             self._last_check = now
 
     def _close_locked(self) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional, Set, Tuple
 
 from . import inbox_protocol as proto
-from .argv import GRACEFUL_TIMEOUT_S, build_argv, build_env
+from .argv import APP_SOCKET_MODE, GRACEFUL_TIMEOUT_S, build_argv, build_env
 from .backlog import wait_until_drained, wait_until_listening
 from .config import Config
 from .inbox import Inbox
@@ -215,7 +215,7 @@ class Supervisor:
         # A second hard link, renamed over app.sock: atomic for connecting
         # clients, and the server's own path stays valid (gunicorn unlinks
         # it when it stops).
-        os.chmod(server.socket_path, 0o660)
+        os.chmod(server.socket_path, APP_SOCKET_MODE)  # gunicorn's follows its umask
         staging = self.cfg.app_socket + ".new"
         try:
             os.unlink(staging)

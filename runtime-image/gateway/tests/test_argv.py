@@ -1,6 +1,10 @@
+import json
+import os
+import tempfile
 import unittest
 
 from pyhost_gateway import argv as argv_module
+from pyhost_gateway.__main__ import write_upstream_info
 from pyhost_gateway.argv import GATEWAY_PATH, KEEPALIVE_TIMEOUT_S, SHIM, build_argv, build_env, render, upstream_info
 from pyhost_gateway.config import from_env
 
@@ -67,6 +71,20 @@ class ArgvTableTest(unittest.TestCase):
                                            "idle_timeout_s": KEEPALIVE_TIMEOUT_S})
         self.assertEqual(info(server="gunicorn", workers=2),
                          {"server": "gunicorn", "keep_alive": False, "max_connections": 2, "idle_timeout_s": 0})
+
+    def test_sockets_and_upstream_info_are_open_to_the_router(self):
+        # The router runs as its own uid; the run directory is the access check.
+        self.assertIn("--chmod-socket=666", argv_for())
+        with tempfile.TemporaryDirectory() as run_dir:
+            old = os.umask(0o077)
+            try:
+                write_upstream_info(run_dir, {"server": "uwsgi"})
+            finally:
+                os.umask(old)
+            path = os.path.join(run_dir, "upstream.json")
+            self.assertEqual(os.stat(path).st_mode & 0o777, 0o644)
+            with open(path) as f:
+                self.assertEqual(json.load(f), {"server": "uwsgi"})
 
     def test_each_option_once(self):
         for env in ({}, {"server": "gunicorn"}):

@@ -137,6 +137,26 @@ class RotatingLogTest(unittest.TestCase):
     def test_tail_of_missing_file(self):
         self.assertEqual(self.log.tail(), "")
 
+    def test_files_are_group_writable_whatever_the_umask(self):
+        # The router appends to the error log through the log folder's group.
+        old = os.umask(0o022)
+        try:
+            for i in range(12):
+                self.log.write(b"x" * 29 + b"\n", timestamped=False)  # rotates twice
+        finally:
+            os.umask(old)
+        self.log.close()
+        for name in ("a.server.log", "a.server.log.1", "a.server.log.2.gz"):
+            mode = os.stat(os.path.join(self.dir.name, name)).st_mode & 0o777
+            self.assertEqual(mode, 0o660, name)
+
+    def test_an_older_0640_file_becomes_group_writable(self):
+        with open(self.path, "wb"):
+            pass
+        os.chmod(self.path, 0o640)
+        self.log.write(b"line\n")
+        self.assertEqual(os.stat(self.path).st_mode & 0o777, 0o660)
+
 
 if __name__ == "__main__":
     unittest.main()
