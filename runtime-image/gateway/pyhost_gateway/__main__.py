@@ -12,6 +12,7 @@ from . import config
 from .argv import upstream_info
 from .autoreload import AutoReloader
 from .control import ControlServer
+from .crashes import EXIT_CRASH_LOOP
 from .inbox import Inbox
 from .logs import RotatingLog
 from .supervisor import Supervisor
@@ -26,18 +27,21 @@ def listen_backlog(default: int = 1024) -> int:
         return 128
 
 
+EXIT_INVALID_CONFIG = 2  # and EXIT_CRASH_LOOP (3): the statuses of docs/runtime-contract.md
+
+
 def main() -> int:
     try:
         cfg = config.from_env(os.environ)
     except config.ConfigError as exc:
         print(f"pyhost-gateway: invalid configuration: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_INVALID_CONFIG
     # The uid has no passwd entry; HOME is what tools use instead.
     os.environ["HOME"] = cfg.home
     for path in (cfg.run_dir, cfg.log_dir):
         if not os.access(path, os.W_OK):
             print(f"pyhost-gateway: {path} must be a writable directory (a bind mount)", file=sys.stderr)
-            return 2
+            return EXIT_INVALID_CONFIG
     os.makedirs(cfg.tmp_dir, mode=0o700, exist_ok=True)
 
     server_log = RotatingLog(cfg.server_log, cfg.log_max_bytes, cfg.log_keep)
@@ -46,11 +50,19 @@ def main() -> int:
     write_upstream_info(cfg.run_dir, upstream_info(cfg))
     inbox = Inbox(os.path.join(cfg.tmp_dir, "inbox.sock"), error_log)
     inbox.start()
-    supervisor = Supervisor(cfg, dict(os.environ), server_log, error_log, inbox, listen_backlog())
+    stop = threading.Event()
+    crash_loop = threading.Event()
+
+    def on_crash_loop(error: str) -> None:
+        print(f"pyhost-gateway: {error}", file=sys.stderr)  # the container log
+        crash_loop.set()
+        stop.set()
+
+    supervisor = Supervisor(cfg, dict(os.environ), server_log, error_log, inbox, listen_backlog(),
+                            on_crash_loop=on_crash_loop)
     server_log.line(f"[pyhost] gateway starting: {cfg.server}, {cfg.workers} worker(s), "
                     f"WSGI file {cfg.wsgi_file}, virtualenv {cfg.virtualenv or 'none'}")
 
-    stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGHUP, lambda *_: threading.Thread(
@@ -70,7 +82,7 @@ def main() -> int:
         pass
     control.close()
     supervisor.shutdown()
-    return 0
+    return EXIT_CRASH_LOOP if crash_loop.is_set() else 0
 
 
 def write_upstream_info(run_dir: str, info: dict) -> None:

@@ -19,6 +19,7 @@ from . import inbox_protocol as proto
 from .argv import APP_SOCKET_MODE, GRACEFUL_TIMEOUT_S, build_argv, build_env
 from .backlog import wait_until_drained, wait_until_listening
 from .config import Config
+from .crashes import CrashCounter, crash_loop_error
 from .inbox import Inbox
 from .logs import RotatingLog
 from .preflight import preflight
@@ -33,15 +34,7 @@ DRAIN_MAX_S = 10.0
 # its socket (gunicorn binds only after --preload), on top of what is left
 # of the load timeout.
 LISTEN_MIN_S = 3.0
-# An unexpected exit restarts after backoff_delay(n) seconds; a server that
-# ran this long before dying counts as healthy again.
-HEALTHY_AFTER_S = 60.0
 LOG_TAIL_LINES = 30
-
-
-def backoff_delay(crashes: int, base: float = 1.0, cap: float = 30.0) -> float:
-    """1, 2, 4, 8, 16, 30, 30 ... seconds for the 1st, 2nd ... crash in a row."""
-    return min(cap, base * (2 ** max(0, crashes - 1)))
 
 
 @dataclass(frozen=True)
@@ -55,7 +48,8 @@ class Outcome:
 class Supervisor:
     def __init__(self, cfg: Config, base_env: dict, server_log: RotatingLog,
                  error_log: RotatingLog, inbox: Inbox, backlog: int,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 on_crash_loop: Callable[[str], None] = lambda error: None) -> None:
         self.cfg = cfg
         self._base_env = base_env
         self._server_log = server_log
@@ -72,7 +66,9 @@ class Supervisor:
         self.current: Optional[ServerProcess] = None
         self._servers: Set[ServerProcess] = set()
         self._generation = 0
-        self._crashes = 0
+        self._crashes = CrashCounter()
+        # Called once the server crash-loops (crashes.py); the gateway exits.
+        self._on_crash_loop = on_crash_loop
         self._restart_timer: Optional[threading.Timer] = None
         self._stopping = False
 
@@ -147,6 +143,8 @@ class Supervisor:
                 old, self.current = self.current, new
                 self.state = "running"
                 self.last_error = None
+                if reason != "restart":
+                    self._crashes.reset()  # a start or reload that was asked for
             ms = int((time.monotonic() - t0) * 1000)
             self._note(f"{reason}: {new.name} (pid {new.pid}) serves app.sock after {ms} ms")
             if old is not None:
@@ -271,11 +269,28 @@ class Supervisor:
             self._unpublish(server)
             self.current = None
             self.state = "starting"
-            self._crashes = 1 if uptime >= HEALTHY_AFTER_S else self._crashes + 1
-            delay = backoff_delay(self._crashes)
+            delay = self._crashes.record(uptime)
+            if delay is None:
+                self._stopping = True  # no restart, no reload: the gateway exits
         self._forget(server)
+        if delay is None:
+            self._give_up(server, code, uptime)
+            return
         self._note(f"{server.name} exited unexpectedly with code {code} after {uptime:.0f} s; "
                    f"restarting in {delay:.0f} s")
+        self._schedule_restart(delay)
+
+    def _give_up(self, server: ServerProcess, code: int, uptime: float) -> None:
+        self._note(f"{server.name} exited unexpectedly with code {code} after {uptime:.0f} s")
+        error = crash_loop_error(self.cfg.server, self._crashes.count, code)
+        self._error_log.line(f"restart failed: {error}")
+        self._note(f"restart failed: {error}")
+        with self._state_lock:
+            self.state = "failed"
+            self.last_error = error
+        self._on_crash_loop(error)
+
+    def _schedule_restart(self, delay: float) -> None:
         timer = threading.Timer(delay, self._restart)
         timer.daemon = True
         self._restart_timer = timer

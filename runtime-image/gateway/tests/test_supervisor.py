@@ -1,11 +1,14 @@
 import os
+import signal
 import socket
 import tempfile
 import unittest
 
 from pyhost_gateway.config import from_env
 from pyhost_gateway.control import ControlServer
-from pyhost_gateway.supervisor import Supervisor, backoff_delay
+from pyhost_gateway.crashes import (CRASH_LOOP_LIMIT, EXIT_CRASH_LOOP, HEALTHY_AFTER_S, CrashCounter,
+                                    backoff_delay, crash_loop_error)
+from pyhost_gateway.supervisor import Supervisor
 
 
 class BackoffTest(unittest.TestCase):
@@ -17,6 +20,48 @@ class BackoffTest(unittest.TestCase):
 
     def test_custom(self):
         self.assertEqual(backoff_delay(3, base=0.5, cap=1.5), 1.5)
+
+
+class CrashCounterTest(unittest.TestCase):
+    def test_quick_deaths_in_a_row_end_in_a_crash_loop(self):
+        counter = CrashCounter()
+        self.assertEqual([counter.record(1.0) for _ in range(CRASH_LOOP_LIMIT)], [1, 2, 4, 8, None])
+
+    def test_the_whole_loop_is_well_under_a_minute(self):
+        # A server that dies a second after each start (and takes about one to start).
+        counter, elapsed = CrashCounter(), 0.0
+        while True:
+            elapsed += 2.0
+            delay = counter.record(1.0)
+            if delay is None:
+                break
+            elapsed += delay
+        self.assertLess(elapsed, 30)
+
+    def test_a_healthy_run_starts_the_count_again(self):
+        counter = CrashCounter()
+        for _ in range(CRASH_LOOP_LIMIT - 1):
+            counter.record(5.0)
+        self.assertEqual(counter.record(HEALTHY_AFTER_S), 1)
+        self.assertEqual(counter.count, 1)
+        self.assertEqual([counter.record(5.0) for _ in range(CRASH_LOOP_LIMIT - 1)], [2, 4, 8, None])
+
+    def test_reset(self):
+        counter = CrashCounter()
+        for _ in range(CRASH_LOOP_LIMIT - 1):
+            counter.record(0.5)
+        counter.reset()
+        self.assertEqual(counter.record(0.5), 1)
+
+    def test_the_reason_is_one_line(self):
+        self.assertEqual(crash_loop_error("uwsgi", 5, 1),
+                         "uwsgi exited 5 times in a row within a minute of starting (last exit status 1); "
+                         "Pyhost stopped restarting it. Fix the cause, then Reload.")
+        self.assertIn("(last killed by SIGKILL)", crash_loop_error("gunicorn", 5, -signal.SIGKILL))
+        self.assertNotIn("\n", crash_loop_error("uwsgi", 5, -200))
+
+    def test_exit_status(self):
+        self.assertEqual(EXIT_CRASH_LOOP, 3)
 
 
 class FakeLog:
@@ -33,6 +78,51 @@ class FakeServer:
         self.retiring = False
         self.published_as = None
         self.name = "uwsgi #1"
+
+
+class CrashRestartTest(unittest.TestCase):
+    """The supervisor's side: restart with backoff, or give up, by a fake clock."""
+
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.addCleanup(self.dir.cleanup)
+        self.now = 1000.0
+        self.server_log, self.error_log = FakeLog(), FakeLog()
+        self.crash_loops = []
+        cfg = from_env({"PYHOST_DOMAIN_NAME": "alice.localhost", "PYHOST_USERNAME": "alice"})
+        self.supervisor = Supervisor(cfg, {}, self.server_log, self.error_log, inbox=None, backlog=16,
+                                     clock=lambda: self.now, on_crash_loop=self.crash_loops.append)
+        self.restarts = []
+        self.supervisor._schedule_restart = self.restarts.append  # no timers, no processes
+
+    def crash(self, ran_for, code=1):
+        server = FakeServer(self.now)
+        self.supervisor.current = server
+        self.now += ran_for
+        self.supervisor._on_exit(server, code)
+
+    def test_restarts_with_backoff_then_gives_up(self):
+        for _ in range(CRASH_LOOP_LIMIT):
+            self.crash(1.0)
+        self.assertEqual(self.restarts, [1, 2, 4, 8])
+        self.assertEqual(len(self.crash_loops), 1)
+        reason = crash_loop_error("uwsgi", CRASH_LOOP_LIMIT, 1)
+        self.assertEqual(self.crash_loops, [reason])
+        self.assertEqual(self.error_log.lines, [f"restart failed: {reason}"])
+        self.assertIn(f"[pyhost] restart failed: {reason}", self.server_log.lines)
+        status = self.supervisor.status()
+        self.assertEqual((status["state"], status["last_error"]), ("failed", reason))
+        # Stopping: a reload now would be refused, not start another server.
+        self.assertEqual(self.supervisor.reload().error, "the gateway is stopping")
+
+    def test_a_server_that_ran_a_minute_is_restarted_as_a_first_crash(self):
+        for _ in range(CRASH_LOOP_LIMIT - 1):
+            self.crash(1.0)
+        self.crash(HEALTHY_AFTER_S + 1)
+        self.crash(1.0)
+        self.assertEqual(self.restarts, [1, 2, 4, 8, 1, 2])
+        self.assertEqual(self.crash_loops, [])
+        self.assertEqual(self.error_log.lines, [])
 
 
 class PublishTest(unittest.TestCase):
