@@ -35,13 +35,28 @@ export async function getText(username: string, file: string): Promise<string> {
   return new TextDecoder('utf-8').decode(bytes);
 }
 
-export async function putFile(username: string, file: string, content: Blob): Promise<void> {
-  const form = new FormData();
-  form.append('content', content, baseName(file));
-  await api(pathUrl(username, file), { method: 'POST', body: form });
+/** What the server answers to an upload: `size` is the bytes it stored. */
+export interface Stored {
+  path: string;
+  size: number;
+  created: boolean;
 }
 
-export const saveText = (username: string, file: string, text: string) => putFile(username, file, new Blob([text], { type: 'text/plain' }));
+export async function putFile(username: string, file: string, content: Blob): Promise<Stored> {
+  const form = new FormData();
+  form.append('content', content, baseName(file));
+  return api<Stored>(pathUrl(username, file), { method: 'POST', body: form });
+}
+
+/** Resolves only when the server says it stored as many bytes as were sent: "Saved" has to be true. */
+export async function saveText(username: string, file: string, text: string): Promise<void> {
+  const content = new Blob([text], { type: 'text/plain' });
+  const stored = await putFile(username, file, content);
+  if (stored.size !== content.size) {
+    throw new Error(`the server stored ${stored.size} of the ${content.size} bytes sent. Save again before leaving.`);
+  }
+}
+
 export const deletePath = (username: string, visible: string) => api<void>(pathUrl(username, visible), { method: 'DELETE' });
 export const makeFolder = (username: string, visible: string) => api<{ path: string }>(userApi(username, 'files', 'folder', ''), { method: 'POST', json: { path: visible } });
 export const movePath = (username: string, from: string, to: string) => api<{ path: string }>(userApi(username, 'files', 'move', ''), { method: 'POST', json: { from, to } });

@@ -1,8 +1,8 @@
-import { useEffect, useRef, type MutableRefObject } from 'react';
+import { useEffect, useRef } from 'react';
 import { basicSetup } from 'codemirror';
 import { indentWithTab } from '@codemirror/commands';
 import { python } from '@codemirror/lang-python';
-import { EditorState, type Extension } from '@codemirror/state';
+import { EditorState, type Extension, type Text } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
 
 export type Language = 'python' | 'text';
@@ -12,13 +12,12 @@ export function languageFor(path: string): Language {
 }
 
 interface CodeEditorProps {
-  /** The text to start with; a new value starts a new editing session. */
-  initial: string;
+  /** The document to start with; a new one starts a new editing session. */
+  initial: Text;
   language: Language;
   label: string;
-  /** Set to the live view, so the page can read the text when it saves. */
-  viewRef: MutableRefObject<EditorView | null>;
-  onChange(): void;
+  /** Called with the new document after every change. */
+  onChange(doc: Text): void;
   onSave(): void;
 }
 
@@ -33,7 +32,7 @@ const layout = EditorView.theme({
  * CodeMirror 6 with Python highlighting. Ctrl+S / Cmd+S saves. Tab indents;
  * Escape then Tab moves focus on (CodeMirror's way out for keyboard users).
  */
-export function CodeEditor({ initial, language, label, viewRef, onChange, onSave }: CodeEditorProps) {
+export function CodeEditor({ initial, language, label, onChange, onSave }: CodeEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   // The editor is built once per document; these always call the latest props.
   const handlers = useRef({ onChange, onSave });
@@ -49,7 +48,7 @@ export function CodeEditor({ initial, language, label, viewRef, onChange, onSave
       language === 'python' ? python() : [],
       EditorView.contentAttributes.of({ 'aria-label': label }),
       EditorView.updateListener.of((u) => {
-        if (u.docChanged) handlers.current.onChange();
+        if (u.docChanged) handlers.current.onChange(u.state.doc);
       }),
     ];
     // In a shadow root CodeMirror styles itself with constructed stylesheets
@@ -60,13 +59,11 @@ export function CodeEditor({ initial, language, label, viewRef, onChange, onSave
     const mount = document.createElement('div');
     shadow.append(mount);
     const view = new EditorView({ state: EditorState.create({ doc: initial, extensions }), parent: mount, root: shadow });
-    viewRef.current = view;
     return () => {
       view.destroy();
       mount.remove();
-      viewRef.current = null;
     };
-  }, [initial, language, label, viewRef]);
+  }, [initial, language, label]);
 
   return <div ref={host} className="code-editor" />;
 }

@@ -1,12 +1,13 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, type ReactNode } from 'react';
 import { Link, useBlocker } from 'react-router';
-import type { EditorView } from '@codemirror/view';
+import { EditorState } from '@codemirror/state';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { ErrorMessage } from '@/components/error-message';
 import { Page } from '@/components/page';
 import { Spinner } from '@/components/spinner';
 import { baseName, parentOf, paths } from '@/lib/paths';
 import { NotTextError, downloadUrl, useFileText, useSaveText } from '../api/files';
+import { useDocumentSave, type SaveStatus } from '../hooks/use-document-save';
 import { CodeEditor, languageFor } from './code-editor';
 
 interface FileEditorProps {
@@ -16,32 +17,22 @@ interface FileEditorProps {
   renderActions?(save: () => Promise<boolean>): ReactNode;
 }
 
+const statusText: Record<SaveStatus, string> = {
+  unchanged: 'No changes',
+  unsaved: '● Unsaved changes',
+  saving: 'Saving…',
+  saved: '✓ Saved',
+};
+
 /** Edit a text file: Ctrl+S saves, leaving with unsaved changes asks first. */
 export function FileEditor({ username, path, renderActions }: FileEditorProps) {
   const file = useFileText(username, path);
   const saver = useSaveText(username, path);
-  const view = useRef<EditorView | null>(null);
-  const [dirty, setDirty] = useState(false);
-  // Bumped on every edit: a save only clears "dirty" if nothing was typed while it ran.
-  const version = useRef(0);
-
-  const onChange = useCallback(() => {
-    version.current++;
-    setDirty(true);
-  }, []);
-
-  const save = useCallback(async (): Promise<boolean> => {
-    const text = view.current?.state.doc.toString();
-    if (text === undefined) return false;
-    const at = version.current;
-    try {
-      await saver.mutateAsync(text);
-    } catch {
-      return false;
-    }
-    if (version.current === at) setDirty(false);
-    return true;
-  }, [saver]);
+  // Split into lines as the editor splits them, so "unchanged" compares like with like.
+  const loaded = useMemo(() => (file.data === undefined ? undefined : EditorState.create({ doc: file.data }).doc), [file.data]);
+  const { status, changed, save } = useDocumentSave(loaded, saver.mutateAsync);
+  // A save on its way may still fail: until it is acknowledged, leaving loses the text.
+  const dirty = status === 'unsaved' || status === 'saving';
 
   // Ctrl+S also works when focus is on the page's buttons rather than the editor.
   useEffect(() => {
@@ -70,15 +61,13 @@ export function FileEditor({ username, path, renderActions }: FileEditorProps) {
     <Page title={baseName(path)}>
       <p className="row wrap editor-meta">
         <Link to={paths.files(parentOf(path))} className="mono">{path}</Link>
-        <span role="status" className={dirty ? 'unsaved' : 'muted'}>
-          {saver.isPending ? 'Saving…' : dirty ? '● Unsaved changes' : saver.isSuccess ? '✓ Saved' : 'No changes'}
-        </span>
+        <span role="status" className={dirty ? 'unsaved' : 'muted'}>{statusText[status]}</span>
       </p>
       <div className="row wrap editor-toolbar">
-        <button type="button" className="primary" onClick={() => void save()} disabled={file.data === undefined || saver.isPending}>
-          {saver.isPending ? 'Saving…' : 'Save'}
+        <button type="button" className="primary" onClick={() => void save()} disabled={loaded === undefined || status === 'saving'}>
+          {status === 'saving' ? 'Saving…' : 'Save'}
         </button>
-        {file.data !== undefined && renderActions ? renderActions(save) : null}
+        {loaded !== undefined && renderActions ? renderActions(save) : null}
       </div>
       <ErrorMessage error={saver.error} title="Not saved" />
       {file.isPending ? <Spinner label={`Opening ${baseName(path)}`} /> : null}
@@ -88,8 +77,8 @@ export function FileEditor({ username, path, renderActions }: FileEditorProps) {
           {notText ? <a className="button" href={downloadUrl(username, path)} download={baseName(path)}>Download {baseName(path)}</a> : null}
         </div>
       ) : null}
-      {file.data !== undefined ? (
-        <CodeEditor initial={file.data} language={languageFor(path)} label={`Contents of ${path}`} viewRef={view} onChange={onChange} onSave={() => void save()} />
+      {loaded !== undefined ? (
+        <CodeEditor initial={loaded} language={languageFor(path)} label={`Contents of ${path}`} onChange={changed} onSave={() => void save()} />
       ) : null}
       {blocker.state === 'blocked' ? (
         <ConfirmDialog title="Leave without saving?" confirmLabel="Discard changes" danger onCancel={() => blocker.reset()} onConfirm={() => blocker.proceed()}>
