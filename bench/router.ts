@@ -6,6 +6,8 @@
 //   DURATION=10 ROUNDS=3 ROUTER_WORKERS=1,2 npx tsx bench/router.ts
 //   PROFILE=1 npx tsx bench/router.ts      # also writes a CPU profile of the router
 //   ONLY=blog:1,blog:20 ROUNDS=10 npx tsx bench/router.ts   # some scenarios only
+//   ONLY=article-hello:1,article-environ:20 npx tsx bench/router.ts   # the article's two WSGI examples
+//   PYHOST_RUNTIME_IMAGE=pyhost-runtime:before npx tsx bench/router.ts   # another build of the runtime image
 //   NGINX_UPSTREAM_KEEPALIVE=1 npx tsx bench/router.ts   # nginx with `keepalive` upstream (stalls; see router-tools.ts)
 //
 // Real web-app containers (production settings, but PYHOST_APP_CPUS=2 so the
@@ -24,7 +26,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { asToken } from '../control-plane/test/helpers/test-app.js';
-import { activeSocket, createDockerTestApp, newUser, waitForState, type DockerTestApp } from '../control-plane/test/helpers/docker-app.js';
+import { ARTICLE_ENVIRON, ARTICLE_HELLO } from '../control-plane/test/helpers/article-apps.js';
+import { activeSocket, createDockerTestApp, newUser, waitForState, writeAsUser, wsgiFile, type DockerTestApp } from '../control-plane/test/helpers/docker-app.js';
 import { copyFixture, writeWsgiFile } from '../control-plane/test/helpers/fixtures.js';
 import { runAsUser } from '../control-plane/test/helpers/one-off.js';
 import { freePort } from '../control-plane/test/helpers/server-process.js';
@@ -38,8 +41,10 @@ const PROFILE = process.env.PROFILE === '1';
 const NGINX_UPSTREAM_KEEPALIVE = process.env.NGINX_UPSTREAM_KEEPALIVE === '1';
 const CONTROL_PLANE = fileURLToPath(new URL('../control-plane/', import.meta.url));
 
+type AppName = 'blog' | 'hello' | 'article-hello' | 'article-environ';
+
 interface Scenario {
-  app: 'blog' | 'hello';
+  app: AppName;
   label: string;
   connections: number;
 }
@@ -50,6 +55,11 @@ const ALL_SCENARIOS: Scenario[] = [
   { app: 'blog', label: 'Django blog, 1 worker', connections: 20 },
   { app: 'hello', label: 'hello, 4 workers (ceiling)', connections: 20 },
   { app: 'hello', label: 'hello, 4 workers (ceiling)', connections: 50 },
+  // The article's examples as learners type them: no Content-Length.
+  { app: 'article-hello', label: 'article hello world, 1 worker', connections: 1 },
+  { app: 'article-hello', label: 'article hello world, 1 worker', connections: 20 },
+  { app: 'article-environ', label: 'article environ listing, 1 worker', connections: 1 },
+  { app: 'article-environ', label: 'article environ listing, 1 worker', connections: 20 },
 ];
 /** ONLY=blog:1,hello:20 runs just those. */
 const SCENARIOS = process.env.ONLY ? ALL_SCENARIOS.filter((s) => process.env.ONLY!.split(',').includes(`${s.app}:${s.connections}`)) : ALL_SCENARIOS;
@@ -126,23 +136,35 @@ const fmtMs = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.
 
 async function main(): Promise<void> {
   ensureTools();
-  const t = await createDockerTestApp({ PYHOST_LOG_LEVEL: 'warn', PYHOST_APP_CPUS: '2' });
+  const image = process.env.PYHOST_RUNTIME_IMAGE;
+  const t = await createDockerTestApp({ PYHOST_LOG_LEVEL: 'warn', PYHOST_APP_CPUS: '2', ...(image ? { PYHOST_RUNTIME_IMAGE: image } : {}) });
   const work = fs.mkdtempSync('/tmp/pyhost-bench-router-');
   let nginxConf: string | null = null;
   try {
     const { user, uid } = await newUser(t.app);
     const api = (p: string) => `/api/v0/user/${user.username}/webapps/${p}`;
     const home = userDirs(t.dataDir, user.username).home;
-    const hosts = { blog: `blog.${user.username}.localhost`, hello: `hello.${user.username}.localhost` };
+    const hosts: Record<AppName, string> = {
+      blog: `blog.${user.username}.localhost`,
+      hello: `hello.${user.username}.localhost`,
+      'article-hello': `article-hello.${user.username}.localhost`,
+      'article-environ': `article-environ.${user.username}.localhost`,
+    };
 
     await copyFixture('django-blog', path.join(home, 'blog'), { uid, gid: uid });
     await runAsUser({ uid, username: user.username, home, workdir: `/home/${user.username}/blog`, cmd: ['python3', 'manage.py', 'migrate', '--noinput'] });
     await writeWsgiFile(path.join(userDirs(t.dataDir, user.username).www, `${hosts.blog.replace(/\./g, '_')}_wsgi.py`), `/home/${user.username}/blog`, { uid, gid: uid });
-    for (const [app, patch] of [['blog', { source_directory: `/home/${user.username}/blog` }], ['hello', { workers: 4 }]] as const) {
+    // Written before the web apps are made, which keep a WSGI file that is there.
+    writeAsUser(wsgiFile(t, user, hosts['article-hello']), ARTICLE_HELLO, uid);
+    writeAsUser(wsgiFile(t, user, hosts['article-environ']), ARTICLE_ENVIRON, uid);
+    const patches: [AppName, object][] = [['blog', { source_directory: `/home/${user.username}/blog` }], ['hello', { workers: 4 }], ['article-hello', {}], ['article-environ', {}]];
+    for (const [app, patch] of patches) {
       const domain = hosts[app];
       await t.app.inject({ method: 'POST', url: api(''), headers: asToken(user.token), payload: { domain_name: domain } });
-      const res = await t.app.inject({ method: 'PATCH', url: api(`${domain}/`), headers: asToken(user.token), payload: patch });
-      if (res.statusCode !== 200) throw new Error(`${domain}: ${res.body}`);
+      if (Object.keys(patch).length > 0) {
+        const res = await t.app.inject({ method: 'PATCH', url: api(`${domain}/`), headers: asToken(user.token), payload: patch });
+        if (res.statusCode !== 200) throw new Error(`${domain}: ${res.body}`);
+      }
       await waitForState(t.app, user, domain, 'running');
     }
 
