@@ -67,5 +67,6 @@ export const sampleWebapp = (over: Record<string, unknown> = {}) => ({
   state: 'running',
   url: 'http://alice.localhost:8080/',
   last_reload: null,
+  settings_warning: null,
   ...over,
 });

@@ -11,16 +11,17 @@ export const MAX_ENV_VALUE_LENGTH = 4096;
 
 /**
  * Accepts the forms PythonAnywhere's clients send ("3.11", "python311",
- * "python3.11") and returns the canonical "3.11".
+ * "python3.11"; pythonanywhere-core sends "python3X" from its PYTHON_VERSIONS)
+ * and returns the canonical "3.11". A version this Pyhost does not have is
+ * refused, naming the ones it has.
  */
 export function parsePythonVersion(raw: string): string {
-  const m = /^(?:python)?(\d)\.?(\d{1,2})$/.exec(raw.trim());
-  const version = m ? `${m[1]}.${m[2]}` : raw;
-  if (!(SUPPORTED_PYTHON_VERSIONS as readonly string[]).includes(version)) {
-    throw new ValidationError(
-      `python_version "${raw}" is not available here; use one of ${SUPPORTED_PYTHON_VERSIONS.join(', ')}`,
-      'python_version',
-    );
+  const m = /^(?:python)?(\d)\.?(\d{1,2})$/i.exec(raw.trim());
+  const version = m ? `${m[1]}.${m[2]}` : null;
+  if (version === null || !(SUPPORTED_PYTHON_VERSIONS as readonly string[]).includes(version)) {
+    const installed = SUPPORTED_PYTHON_VERSIONS.map((v) => `${v} (or python${v.replace('.', '')})`).join(', ');
+    const what = version === null ? `python_version "${raw}" is not available (not a Python version)` : `Python ${version} is not available on this Pyhost`;
+    throw new ValidationError(`${what}; the installed versions are: ${installed}`, 'python_version');
   }
   return version;
 }

@@ -51,6 +51,16 @@ const consoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.status(201).send(consoleView(await consoles.create(owner, request.body), owner.username));
   });
 
+  // Before consoles/:id/ (a static segment wins in the router anyway; here for the reader).
+  app.get('/consoles/shared_with_you/', {
+    schema: {
+      tags,
+      summary: 'Consoles other users share with you: always none, as Pyhost has no console sharing yet',
+      params: UserParams,
+      response: responses({ 200: Type.Array(Console) }),
+    },
+  }, async () => []);
+
   app.get('/consoles/:id/', {
     schema: { tags, summary: 'Get a console', params: ConsoleParams, response: responses({ 200: Console }) },
   }, async (request) => consoleView(consoles.get(request.owner!, request.params.id), request.owner!.username));

@@ -21,7 +21,10 @@ declare module 'fastify' {
  */
 const v0Routes: FastifyPluginAsync = async (app) => {
   app.decorateRequest('owner', null);
-  app.addHook('preHandler', async (request) => {
+  // onRequest (after authentication's, before the body is read and anything
+  // is validated): a stranger's URL answers the same 404 whatever its query
+  // or body, never a 400 about them, and a stranger's upload is never read.
+  app.addHook('onRequest', async (request) => {
     const { username } = request.params as { username: string };
     request.owner = app.services.auth.resolveOwner(request.principal!, username);
   });

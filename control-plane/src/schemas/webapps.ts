@@ -50,6 +50,11 @@ export const Webapp = Type.Object({
   ]),
   url: Type.String(),
   last_reload: LastReload,
+  settings_warning: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'Pyhost\'s own: why the saved settings are not serving yet (e.g. a virtualenv that does not exist); ' +
+      'the previous version keeps serving and the next Reload applies them. Null when the saved settings serve.',
+  }),
 });
 
 export const CreateWebapp = Type.Object(

@@ -1,7 +1,7 @@
 import fsp from 'node:fs/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
-import { ConflictError, ReloadFailedError, UnavailableError } from '../domain/errors.js';
+import { ConflictError, DomainError, ReloadFailedError, UnavailableError } from '../domain/errors.js';
 import { uidFor, webappRunDir } from '../domain/layout.js';
 import type { WebappStatus } from '../domain/webapp-status.js';
 import { RuntimeError, gateway, type ContainerRuntime, type ManagedContainer } from '../runtime/index.js';
@@ -23,6 +23,11 @@ interface Started {
   readonly generation: number;
   readonly runDir: string;
 }
+
+/** What came of starting a container with an app's saved settings. */
+type ReplaceOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly kept: boolean; readonly reason: string; readonly message: string; readonly logTail: string };
 
 const STOP_GRACE_SECONDS = 10;
 const STARTUP_WATCH_MS = 60_000;
@@ -59,6 +64,15 @@ export class DockerLifecycle implements WebappLifecycle {
     if (app.enabled) await this.locks.run(app.id, () => this.startAndActivate(owner, app).then(() => undefined));
   }
 
+  /**
+   * Saves what validated, then starts a container with it if the app runs
+   * and a setting it starts with changed. PythonAnywhere saves settings and
+   * applies them at the next Reload, and its tools rely on that order
+   * (configure, then create the virtualenv or folder, then reload): so a
+   * container that does not start is not a refusal. The previous one keeps
+   * serving, and `settings_warning` says why the saved settings do not serve
+   * yet until a Reload starts them.
+   */
   async changed(owner: UserRow, before: WebappRow, changes: WebappChanges): Promise<WebappRow> {
     return this.locks.run(before.id, async () => {
       const needsNewContainer = CONTAINER_SETTINGS.some((k) => k in changes && changes[k] !== before[k]);
@@ -68,11 +82,20 @@ export class DockerLifecycle implements WebappLifecycle {
         return after;
       }
       try {
-        await this.replace(owner, after);
+        const outcome = await this.replace(owner, after);
+        if (!outcome.ok) {
+          this.store.setSettingsWarning(
+            after.id,
+            outcome.kept ? pendingWarning(outcome.reason) : `the app did not start with these settings: ${outcome.reason}. Fix that, then Reload.`,
+          );
+        }
       } catch (err) {
-        this.store.update(before.id, revert(before, changes));
-        throw err;
+        // The engine did not answer (or worse): the settings stay saved for the next Reload.
+        this.store.setSettingsWarning(after.id, pendingWarning((err as Error).message));
+        if (!(err instanceof DomainError)) throw err;
       }
+      // Settings that need no container (force_https, protection) apply at once either way.
+      this.routesChanged();
       return this.store.byId(before.id)!;
     });
   }
@@ -95,10 +118,16 @@ export class DockerLifecycle implements WebappLifecycle {
       const runDir = generationRunDir(this.config.dataDir, current.id, current.active_generation);
       const live = (await this.containersOf(current.id)).find((c) => c.labels.generation === current.active_generation && c.state === 'running');
       const gatewayUp = live ? await gateway.status(runDir).then(() => true, () => false) : false;
+      const nothingServes = !gatewayUp || current.crashed_reason !== null;
 
-      if (!gatewayUp || current.crashed_reason) {
-        // Nothing healthy to reload in place: start a new container instead.
-        await this.replace(owner, current, { force: true });
+      if (nothingServes || current.settings_warning) {
+        // Nothing healthy to reload in place, or saved settings the running
+        // container was not started with: start a new container instead.
+        const outcome = await this.replace(owner, current, { force: nothingServes });
+        if (!outcome.ok) {
+          if (outcome.kept) this.store.setSettingsWarning(current.id, pendingWarning(outcome.reason));
+          throw new ReloadFailedError(outcome.message, outcome.logTail);
+        }
         this.store.setCrashed(current.id, null);
         this.onRecovered(current.id);
         return;
@@ -222,8 +251,10 @@ export class DockerLifecycle implements WebappLifecycle {
     }
   }
 
+  /** Switches traffic to a container started with the saved settings. */
   private activate(app: WebappRow, started: Started): void {
     this.store.setActiveGeneration(app.id, started.generation);
+    this.store.setSettingsWarning(app.id, null);
     this.observed.set(app.id, 'starting');
     this.routesChanged();
     this.watchStartup(app.id, started.generation, started.runDir);
@@ -240,11 +271,12 @@ export class DockerLifecycle implements WebappLifecycle {
   /**
    * Starts a new container beside the old one, waits until it answers, then
    * switches traffic and retires the old one. If the new one does not answer
-   * while the old one still serves, the new one is dropped and the error
-   * raised: the old version keeps serving. `force` switches even then
-   * (used when nothing healthy is serving anyway).
+   * while the old one still serves, the new one is dropped (`kept`: the old
+   * version keeps serving). `force` switches even then (used when nothing
+   * healthy is serving anyway). Says what happened rather than throwing for
+   * an app that does not start: a reload refuses, a change of settings warns.
    */
-  private async replace(owner: UserRow, app: WebappRow, options: { force?: boolean } = {}): Promise<void> {
+  private async replace(owner: UserRow, app: WebappRow, options: { force?: boolean } = {}): Promise<ReplaceOutcome> {
     const t0 = Date.now();
     const old = await this.containersOf(app.id);
     const oldRunDir = this.activeRunDir(app);
@@ -258,17 +290,19 @@ export class DockerLifecycle implements WebappLifecycle {
       this.store.recordReload(app.id, { ok: false, durationMs: duration, error: reason });
       if (oldServes) {
         await this.retire([started.container]);
-        throw new ReloadFailedError(`the new server did not start: ${reason}. The previous version keeps serving.`, tail);
+        return { ok: false, kept: true, reason, logTail: tail, message: `the new server did not start: ${reason}. The previous version keeps serving.` };
       }
       this.activate(app, started);
       await this.retire(old);
-      throw new ReloadFailedError(`the app did not start: ${reason}`, tail);
+      return { ok: false, kept: false, reason, logTail: tail, message: `the app did not start: ${reason}` };
     }
     this.store.setActiveGeneration(app.id, started.generation);
+    this.store.setSettingsWarning(app.id, null);
     this.observed.set(app.id, 'running');
     this.routesChanged();
     this.store.recordReload(app.id, { ok: true, durationMs: duration, error: null });
     await this.retire(old);
+    return { ok: true };
   }
 
   /**
@@ -347,9 +381,7 @@ export class DockerLifecycle implements WebappLifecycle {
   }
 }
 
-/** The values `changes` overwrote, to put back when a replacement fails. */
-function revert(before: WebappRow, changes: WebappChanges): WebappChanges {
-  const back: Record<string, unknown> = {};
-  for (const key of Object.keys(changes)) back[key] = before[key as keyof WebappRow];
-  return back as WebappChanges;
+/** The warning kept while saved settings wait for a container that starts. */
+function pendingWarning(reason: string): string {
+  return `these settings are saved but not serving yet: ${reason}. The previous version keeps serving; Reload applies them once that is fixed.`;
 }

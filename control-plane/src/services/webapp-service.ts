@@ -1,9 +1,11 @@
-import fsp from 'node:fs/promises';
+import fs from 'node:fs';
+import fsp, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.js';
 import type { Db } from '../store/database.js';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { uidFor, userDirs } from '../domain/layout.js';
+import { LOG_KINDS, logFileName } from '../domain/log-files.js';
 import { wsgiFileName } from '../domain/names.js';
 import {
   MAX_WORKERS,
@@ -19,6 +21,31 @@ import { WebappsStore, type StaticFileRow, type WebappChanges, type WebappRow } 
 import { mapVisiblePath } from './path-confinement.js';
 import { hashPassword } from './secrets.js';
 import { canChown } from './user-dirs.js';
+
+/**
+ * Creates `file` for a user in a folder the user can write, where this
+ * process runs as root: O_EXCL|O_NOFOLLOW, so that whatever is there
+ * already (the user's own file, or a symlink they planted) is left alone
+ * and never followed; mode and owner are set through the handle, never by
+ * path (a chown by path follows a symlink swapped in meanwhile: it would
+ * hand /etc/shadow to the user).
+ */
+async function createOwnFile(file: string, mode: number, uid: number, gid: number, fill: (handle: FileHandle) => Promise<void>): Promise<void> {
+  let handle: FileHandle;
+  try {
+    handle = await fsp.open(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, mode);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw err;
+  }
+  try {
+    await fill(handle);
+    await handle.chmod(mode); // the umask narrowed the mode open() was given
+    if (canChown()) await handle.chown(uid, gid);
+  } finally {
+    await handle.close();
+  }
+}
 
 /** Settings that need a new container when they change (see docs/architecture.md). */
 export const CONTAINER_SETTINGS = ['server', 'workers', 'virtualenv_path', 'env_json', 'source_directory', 'working_directory', 'auto_reload', 'python_version'] as const;
@@ -52,6 +79,7 @@ export class WebappService {
     const python = parsePythonVersion(input.python_version ?? '3.11');
     if (this.store.byDomain(domain)) throw new ConflictError(`the domain ${domain} is already in use`);
     await this.writeWsgiFileIfMissing(owner, domain);
+    await this.createLogFilesIfMissing(owner, domain);
     try {
       return this.store.insert({
         user_id: owner.id,
@@ -70,16 +98,23 @@ export class WebappService {
 
   private async writeWsgiFileIfMissing(owner: UserRow, domain: string): Promise<void> {
     const file = path.join(userDirs(this.config.dataDir, owner.username).www, wsgiFileName(domain));
-    try {
-      // 'wx' never overwrites a WSGI file the user already has (or a symlink planted there).
-      await fsp.writeFile(file, helloWorldWsgi(domain), { flag: 'wx', mode: 0o644 });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return;
-      throw err;
-    }
-    if (canChown()) {
-      const uid = uidFor(this.config.uidBase, owner.id);
-      await fsp.chown(file, uid, uid);
+    const uid = uidFor(this.config.uidBase, owner.id);
+    // Never overwrites a WSGI file the user already has (or a symlink planted there).
+    await createOwnFile(file, 0o644, uid, uid, (handle) => handle.writeFile(helloWorldWsgi(domain)));
+  }
+
+  /**
+   * Empty access, error and server logs, as PythonAnywhere has for a new app:
+   * its clients list an app's logs from /var/log and expect all three. The
+   * group is the log folder's, so whoever that folder lets write logs (the
+   * router, for the access log) can write these too.
+   */
+  private async createLogFilesIfMissing(owner: UserRow, domain: string): Promise<void> {
+    const dir = userDirs(this.config.dataDir, owner.username).log;
+    const uid = uidFor(this.config.uidBase, owner.id);
+    const { gid } = await fsp.stat(dir);
+    for (const kind of LOG_KINDS) {
+      await createOwnFile(path.join(dir, logFileName(domain, kind)), 0o660, uid, gid, async () => {});
     }
   }
 

@@ -101,4 +101,13 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX consoles_user ON consoles(user_id);
     `,
   },
+  {
+    version: 4,
+    description: 'web apps: why saved settings are not serving yet',
+    sql: `
+      -- Set when a container with the saved settings did not start (the
+      -- previous one keeps serving); cleared when one with them does.
+      ALTER TABLE webapps ADD COLUMN settings_warning TEXT;
+    `,
+  },
 ];

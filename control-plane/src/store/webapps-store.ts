@@ -31,6 +31,13 @@ export interface WebappRow {
   last_reload_error: string | null;
   /** Set when restarts gave up (a crash loop); cleared by the next reload. */
   crashed_reason: string | null;
+  /**
+   * Why the saved settings are not what serves (their container did not
+   * start); null once a container with them has started. Every row read from
+   * the database has it; optional only so that rows built by hand (unit
+   * tests of the spec builders) need not name it.
+   */
+  settings_warning?: string | null;
 }
 
 /** Columns a PATCH may change, already validated and in storage form. */
@@ -125,6 +132,10 @@ export class WebappsStore {
     this.db
       .prepare('UPDATE webapps SET last_reload_at = ?, last_reload_ms = ?, last_reload_ok = ?, last_reload_error = ? WHERE id = ?')
       .run(new Date().toISOString(), Math.round(result.durationMs), result.ok ? 1 : 0, result.error, id);
+  }
+
+  setSettingsWarning(id: number, warning: string | null): void {
+    this.db.prepare('UPDATE webapps SET settings_warning = ? WHERE id = ?').run(warning, id);
   }
 
   setCrashed(id: number, reason: string | null): void {

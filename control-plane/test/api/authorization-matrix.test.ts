@@ -184,6 +184,7 @@ const EXPECTED: Record<string, Case> = {
   'GET /*': { request: async () => ({ url: '/web/some.app.localhost' }), expect: anyone(200) },
   'GET /api/v0/user/:username/consoles/': { request: async (ctx) => ({ url: v0(ctx, '/consoles/') }), expect: owned(200) },
   'POST /api/v0/user/:username/consoles/': { request: async (ctx) => ({ url: v0(ctx, '/consoles/'), payload: { executable: 'bash' } }), expect: owned(CONSOLE_WITHOUT_ENGINE) },
+  'GET /api/v0/user/:username/consoles/shared_with_you/': { request: async (ctx) => ({ url: v0(ctx, '/consoles/shared_with_you/') }), expect: owned(200) },
   'GET /api/v0/user/:username/consoles/:id/': { request: async (ctx) => ({ url: v0(ctx, `/consoles/${ctx.newConsole()}/`) }), expect: owned(200) },
   'DELETE /api/v0/user/:username/consoles/:id/': { request: async (ctx) => ({ url: v0(ctx, `/consoles/${ctx.newConsole()}/`) }), expect: owned(204) },
   'GET /api/v0/user/:username/consoles/:id/get_latest_output/': {
@@ -284,6 +285,31 @@ describe('authorization matrix', () => {
         const req = await c.request(ctx);
         const res = await app.inject({ method, url: req.url, payload: req.payload, headers: { ...(req.headers ?? {}), ...creds[who] } });
         if (res.statusCode !== c.expect[who]) failures.push(`${key} as ${who}: ${res.statusCode} (expected ${c.expect[who]}) ${res.body.slice(0, 120)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it("answers 404 for a stranger's URL before looking at its query or body (the owner gets the 400)", async () => {
+    const domain = await ctx.newWebapp();
+    const json = { 'content-type': 'application/json' };
+    const cases: { method: 'GET' | 'POST' | 'PATCH'; url: string; payload?: string | object; headers?: Record<string, string> }[] = [
+      { method: 'GET', url: v0(ctx, '/files/tree/') },
+      { method: 'GET', url: v0(ctx, '/files/tree/?path=/tmp&colour=red') },
+      { method: 'POST', url: v0(ctx, '/files/folder/'), payload: {} },
+      { method: 'POST', url: v0(ctx, `/files/path/home/${ctx.owner.username}/x.txt`), payload: { not: 'multipart' } },
+      { method: 'POST', url: v0(ctx, '/webapps/'), payload: { colour: 'red' } },
+      { method: 'POST', url: v0(ctx, '/webapps/'), payload: '{"not json', headers: json },
+      { method: 'PATCH', url: v0(ctx, `/webapps/${domain}/`), payload: { workers: 'many' } },
+      { method: 'GET', url: v0(ctx, `/webapps/${domain}/logs/error/?lines=lots`) },
+      { method: 'GET', url: v0(ctx, '/consoles/not-a-number/') },
+      { method: 'POST', url: v0(ctx, `/consoles/${ctx.newConsole()}/send_input/`), payload: {} },
+    ];
+    const failures: string[] = [];
+    for (const c of cases) {
+      for (const [who, status] of [['other', 404], ['ownerToken', 400]] as const) {
+        const res = await app.inject({ method: c.method, url: c.url, payload: c.payload, headers: { ...(c.headers ?? {}), ...creds[who] } });
+        if (res.statusCode !== status) failures.push(`${c.method} ${c.url} as ${who}: ${res.statusCode} (expected ${status}) ${res.body.slice(0, 120)}`);
       }
     }
     expect(failures).toEqual([]);

@@ -37,12 +37,14 @@ describe('logs API (Pyhost’s own)', () => {
     const res = await t.app.inject({ url: logs(), headers: asToken(alice.token) });
     expect(res.statusCode).toBe(200);
     expect(res.json().map((f: { name: string }) => f.name)).toEqual([
+      // Created empty with the app, as the other two were before this test wrote them.
+      `${domain}.access.log`,
       `${domain}.error.log`,
       `${domain}.error.log.1`,
       `${domain}.error.log.2.gz`,
       `${domain}.server.log`,
     ]);
-    expect(res.json()[2]).toMatchObject({ kind: 'error', rotation: 2, compressed: true });
+    expect(res.json()[3]).toMatchObject({ kind: 'error', rotation: 2, compressed: true });
   });
 
   it('tails the last N lines with the offset to continue from', async () => {
@@ -85,6 +87,8 @@ describe('logs API (Pyhost’s own)', () => {
     const gz = await t.app.inject({ url: logs('error/download/?rotation=2'), headers: asToken(alice.token) });
     expect(gz.headers['content-type']).toBe('application/gzip');
     expect(zlib.gunzipSync(gz.rawPayload).toString()).toBe('oldest 1\noldest 2\noldest 3\n');
+    // The app's logs exist from its creation; one deleted since (as `pa webapp delete-logs` does) is not there to download.
+    fs.rmSync(path.join(logDir, `${domain}.access.log`));
     expect((await t.app.inject({ url: logs('access/download/'), headers: asToken(alice.token) })).statusCode).toBe(404);
   });
 
@@ -98,7 +102,8 @@ describe('logs API (Pyhost’s own)', () => {
     const domain2 = () => `links.${alice.username}.localhost`;
     beforeAll(async () => {
       await t.app.inject({ method: 'POST', url: `/api/v0/user/${alice.username}/webapps/`, headers: asToken(alice.token), payload: { domain_name: domain2() } });
-      // A user's process could plant these in its own /var/log.
+      // A user's process could delete the app's logs and plant these in its own /var/log.
+      for (const kind of ['access', 'error', 'server']) fs.rmSync(path.join(logDir, `${domain2()}.${kind}.log`));
       fs.symlinkSync('/etc/passwd', path.join(logDir, `${domain2()}.error.log`));
       fs.symlinkSync(path.join(userDirs(t.dataDir, bob.username).home), path.join(logDir, `${domain2()}.server.log`));
       execFileSync('mkfifo', [path.join(logDir, `${domain2()}.access.log`)]);

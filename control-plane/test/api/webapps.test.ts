@@ -33,6 +33,33 @@ describe('web apps API (PythonAnywhere-shaped)', () => {
     if (process.getuid?.() === 0) expect(fs.statSync(wsgi).uid).toBe((await t.app.inject({ url: '/api/auth/me', headers: asToken(alice.token) })).json().uid);
   });
 
+  it('creates the access, error and server logs empty, the user\'s, 0660; never through a planted symlink', async () => {
+    const logDir = userDirs(t.dataDir, alice.username).log;
+    const uid = (await t.app.inject({ url: '/api/auth/me', headers: asToken(alice.token) })).json().uid;
+    for (const kind of ['access', 'error', 'server']) {
+      const st = fs.lstatSync(path.join(logDir, `${alice.username}.localhost.${kind}.log`));
+      expect(st.isFile(), kind).toBe(true);
+      expect(st.size, kind).toBe(0);
+      expect(st.mode & 0o777, kind).toBe(0o660);
+      if (process.getuid?.() === 0) expect(st.uid, kind).toBe(uid);
+    }
+
+    // What a user's process could leave in its /var/log before creating the app: a link to a
+    // file of root's, and a log of its own. Both stay as they are.
+    const victim = path.join(t.dataDir, 'root-only.txt');
+    fs.writeFileSync(victim, 'secret\n', { mode: 0o600 });
+    const domain = `trap.${alice.username}.localhost`;
+    fs.symlinkSync(victim, path.join(logDir, `${domain}.error.log`));
+    fs.writeFileSync(path.join(logDir, `${domain}.server.log`), 'mine\n');
+    const res = await t.app.inject({ method: 'POST', url: base(alice), headers: asToken(alice.token), payload: { domain_name: domain } });
+    expect(res.statusCode).toBe(201);
+    expect(fs.lstatSync(path.join(logDir, `${domain}.error.log`)).isSymbolicLink()).toBe(true);
+    const v = fs.statSync(victim);
+    expect([v.uid, v.mode & 0o777]).toEqual([process.getuid?.() ?? v.uid, 0o600]);
+    expect(fs.readFileSync(path.join(logDir, `${domain}.server.log`), 'utf8')).toBe('mine\n');
+    expect(fs.statSync(path.join(logDir, `${domain}.access.log`)).size).toBe(0);
+  });
+
   it('keeps a WSGI file the user already has', async () => {
     const www = userDirs(t.dataDir, alice.username).www;
     const file = path.join(www, `blog_${alice.username}_localhost_wsgi.py`);

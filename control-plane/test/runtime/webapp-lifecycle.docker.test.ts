@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asToken, type TestUser } from '../helpers/test-app.js';
 import {
@@ -15,7 +16,9 @@ import {
   wsgiFile,
   type DockerTestApp,
 } from '../helpers/docker-app.js';
+import { runAsUser } from '../helpers/one-off.js';
 import { getViaSocket } from '../helpers/unix-get.js';
+import { userDirs } from '../../src/domain/layout.js';
 import { eventually } from '../helpers/eventually.js';
 
 /** Web apps for real: containers on the Docker Engine, driven through the API. */
@@ -100,19 +103,65 @@ describe('web app lifecycle on the Docker Engine', () => {
     expect((await getViaSocket(activeSocket(t, domain))).body).toContain('Hello, World!');
   });
 
-  it('refuses a missing virtualenv or source directory with a clear error, and the old container keeps serving', async () => {
+  it('saves a virtualenv or source directory that does not exist yet, warns, and the old container keeps serving', async () => {
+    // Was: 422 and nothing stored. PythonAnywhere saves settings and applies them at the next
+    // Reload, and its tools configure before they create the folders.
     const domain = `cfg.${alice.username}.localhost`;
     await create(domain);
     const socket = activeSocket(t, domain);
-    for (const patch of [{ virtualenv_path: `/home/${alice.username}/.virtualenvs/nope` }, { source_directory: `/home/${alice.username}/no/such/dir` }]) {
+    const cases: [object, object, RegExp][] = [
+      [{ virtualenv_path: `/home/${alice.username}/.virtualenvs/nope` }, { virtualenv_path: `/home/${alice.username}/.virtualenvs/nope` }, /virtualenv .*nope does not exist/],
+      [{ virtualenv_path: '', source_directory: `/home/${alice.username}/no/such/dir` }, { virtualenv_path: null, source_directory: `/home/${alice.username}/no/such/dir` }, /source directory .*no\/such\/dir does not exist/],
+    ];
+    for (const [patch, saved, why] of cases) {
       const res = await t.app.inject({ method: 'PATCH', url: api(`${domain}/`), headers: asToken(alice.token), payload: patch });
-      expect(res.statusCode, res.body).toBe(422);
-      expect(res.json().detail).toMatch(/does not exist|not exist|no such/i);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject(saved);
+      expect(res.json().settings_warning).toMatch(why);
+      expect(res.json().settings_warning).toMatch(/previous version keeps serving/);
+      expect(activeSocket(t, domain)).toBe(socket);
       expect((await getViaSocket(socket)).body).toContain('Hello, World!');
       const w = await getWebapp(t.app, alice, domain);
-      expect(w.virtualenv_path).toBeNull();
-      expect(w.source_directory).toBe(`/home/${alice.username}`);
+      expect(w).toMatchObject({ ...saved, state: 'running' });
+      expect(w.settings_warning).toMatch(why);
     }
+    // One container: the one that did not start is gone.
+    const id = t.app.services.webapps.store.byDomain(domain)!.id;
+    expect(await docker.listContainers({ all: true, filters: { label: [`io.pyhost.instance=${t.app.instanceId}`, `io.pyhost.webapp=${id}`] } })).toHaveLength(1);
+
+    // Reload while the folder is still missing: refused as a reload is, the old version still serves.
+    const early = await reload(domain);
+    expect(early.statusCode).toBe(422);
+    expect(early.json().detail).toMatch(/does not exist.*previous version keeps serving/);
+    expect((await getViaSocket(activeSocket(t, domain))).body).toContain('Hello, World!');
+    expect((await getWebapp(t.app, alice, domain)).settings_warning).toMatch(/does not exist/);
+  });
+
+  it('applies saved settings at the next Reload once the files exist (configure, create, reload), and clears the warning', async () => {
+    const domain = `later.${alice.username}.localhost`;
+    await create(domain);
+    const before = activeSocket(t, domain);
+    const project = `/home/${alice.username}/later-site`;
+    const venv = `/home/${alice.username}/.virtualenvs/later`;
+    const patched = await t.app.inject({ method: 'PATCH', url: api(`${domain}/`), headers: asToken(alice.token), payload: { source_directory: project, virtualenv_path: venv } });
+    expect(patched.statusCode, patched.body).toBe(200);
+    expect(patched.json().settings_warning).toMatch(/does not exist/);
+
+    const home = userDirs(t.dataDir, alice.username).home;
+    await runAsUser({ uid: aliceUid, username: alice.username, home, cmd: ['python3', '-m', 'venv', '--system-site-packages', venv] });
+    writeAsUser(path.join(home, 'later-site', 'greeting.py'), 'TEXT = "from the saved settings"\n', aliceUid);
+    writeAsUser(
+      wsgiFile(t, alice, domain),
+      ['import sys', 'from greeting import TEXT', helloApp('x').replace('"x".encode()', '(TEXT + " " + sys.prefix).encode()')].join('\n'),
+      aliceUid,
+    );
+    const res = await reload(domain);
+    expect(res.statusCode, res.body).toBe(200);
+    const after = activeSocket(t, domain);
+    expect(after).not.toBe(before);
+    expect((await getViaSocket(after)).body).toBe(`from the saved settings ${venv}`);
+    const w = await getWebapp(t.app, alice, domain);
+    expect(w).toMatchObject({ source_directory: project, virtualenv_path: venv, settings_warning: null, last_reload: { ok: true } });
   });
 
   it('replaces the container without downtime when the server kind changes', async () => {

@@ -1,7 +1,13 @@
 import { ErrorMessage } from '@/components/error-message';
 
+/**
+ * What the last save came to: nothing yet (or edited since), saved, or saved
+ * but not serving yet (the app's settings_warning says why).
+ */
+export type SaveOutcome = null | 'saved' | 'saved-not-serving';
+
 /** The Save button of a settings section, with what happened to the last save. */
-export function SaveRow({ label, saving, saved, error, slowHint }: { label: string; saving: boolean; saved: boolean; error: unknown; slowHint?: string }) {
+export function SaveRow({ label, saving, saved, error, slowHint }: { label: string; saving: boolean; saved: SaveOutcome; error: unknown; slowHint?: string }) {
   return (
     <>
       <ErrorMessage error={error} />
@@ -11,7 +17,8 @@ export function SaveRow({ label, saving, saved, error, slowHint }: { label: stri
         </button>
         <span role="status" className="muted">
           {saving && slowHint ? slowHint : null}
-          {saved && !saving ? '✓ Saved' : null}
+          {saved === 'saved' && !saving ? '✓ Saved' : null}
+          {saved === 'saved-not-serving' && !saving ? '✓ Saved, not serving yet: see the warning above the Reload button' : null}
         </span>
       </div>
     </>

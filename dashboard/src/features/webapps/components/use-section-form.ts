@@ -2,11 +2,13 @@ import { useState, type FormEvent } from 'react';
 import { ApiError } from '@/lib/api-client';
 import type { Webapp, WebappPatch } from '../api/types';
 import { useUpdateWebapp } from '../api/webapps';
+import type { SaveOutcome } from './save-row';
 
 /**
  * One settings section's form: a draft copied from the app, saved as a
  * PATCH of just this section's fields. Errors name their field, so each
- * shows beside the input at fault, and "Saved" shows until the next edit.
+ * shows beside the input at fault, and "Saved" shows until the next edit
+ * (with "not serving yet" when the app could not start with the new settings).
  */
 export function useSectionForm<T extends object>(
   username: string,
@@ -17,11 +19,11 @@ export function useSectionForm<T extends object>(
   inline: readonly string[],
 ) {
   const [draft, setDraft] = useState<T>(() => initial(webapp));
-  const [saved, setSaved] = useState(false);
+  const [saved, setSaved] = useState<SaveOutcome>(null);
   const update = useUpdateWebapp(username, webapp.domain_name);
 
   const set = <K extends keyof T>(key: K, value: T[K]) => {
-    setSaved(false);
+    setSaved(null);
     setDraft((d) => ({ ...d, [key]: value }));
   };
   /** The section's form onSubmit: saves instead of navigating. */
@@ -30,7 +32,7 @@ export function useSectionForm<T extends object>(
     update.mutate(toPatch(draft), {
       onSuccess: (after) => {
         setDraft(initial(after));
-        setSaved(true);
+        setSaved(after.settings_warning ? 'saved-not-serving' : 'saved');
       },
     });
   };

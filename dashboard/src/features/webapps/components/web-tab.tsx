@@ -9,6 +9,7 @@ import { LogLinks } from './log-links';
 import { ReloadButton } from './reload-button';
 import { SecuritySection } from './security-section';
 import { ServerSection } from './server-section';
+import { SettingsWarning } from './settings-warning';
 import { StateSection } from './state-section';
 import { StaticFilesTable } from './static-files-table';
 
@@ -23,6 +24,7 @@ export function WebTab({ username, domain, onDeleted }: { username: string; doma
     <Page title={`Configuration for ${domain}`}>
       <div className="web-tab" key={webapp.id}>
         <section className="card reload-card" aria-label="Reload">
+          <SettingsWarning warning={webapp.settings_warning} />
           <ReloadButton username={username} domain={domain} />
         </section>
         <StateSection username={username} webapp={webapp} />
