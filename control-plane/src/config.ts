@@ -24,6 +24,12 @@ export interface Config {
   readonly maxUploadBytes: number;
   /** First numeric uid handed to users: a user's uid is uidBase + their id. */
   readonly uidBase: number;
+  /**
+   * The router's own unprivileged uid (and gid). It runs as this, never as
+   * root, so that no path a user can write leads it to the Docker socket or
+   * the api; below uidBase, so that no user ever gets it.
+   */
+  readonly ingressUid: number;
   /** Proxies whose X-Forwarded-* headers are believed (addresses or CIDRs). */
   readonly trustedProxies: readonly string[];
   /** The router's worker count and timeouts (PYHOST_ROUTER_*, PYHOST_APP_*_SECONDS). */
@@ -137,6 +143,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     throw new ConfigError(`PYHOST_SIGNUP must be "open" or "closed", got "${signup}"`);
   }
   const dataDir = path.resolve(cwd, env.PYHOST_DATA ?? './data');
+  const uidBase = integer(env, 'PYHOST_UID_BASE', 10000, 1000, 2 ** 31 - 2 ** 20);
   return Object.freeze({
     dataDir,
     apiSocket: path.resolve(cwd, env.PYHOST_API_SOCKET || path.join(dataDir, 'api.sock')),
@@ -146,7 +153,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     signup,
     admin: admin(env),
     maxUploadBytes: integer(env, 'PYHOST_MAX_UPLOAD_BYTES', 100 * 1024 * 1024, 1, 2 ** 40),
-    uidBase: integer(env, 'PYHOST_UID_BASE', 10000, 1000, 2 ** 31 - 2 ** 20),
+    uidBase,
+    ingressUid: integer(env, 'PYHOST_INGRESS_UID', uidBase - 1, 1, uidBase - 1),
     trustedProxies: trustedProxies(env),
     router: routerSettings(env),
     logLevel: env.PYHOST_LOG_LEVEL ?? 'info',

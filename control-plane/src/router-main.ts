@@ -1,5 +1,7 @@
 import cluster from 'node:cluster';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { isRoot, preparePlatformDirs } from './lib/platform-dirs.js';
+import { dropRoot } from './router/drop-root.js';
 import { createRouterLog, startRouter, type RouterLog } from './router/index.js';
 
 // The router process: the public port. Its own process so that restarting
@@ -10,15 +12,20 @@ const RESPAWN_WINDOW_MS = 30_000;
 const MAX_RESPAWNS = 5;
 const STOP_GRACE_MS = 15_000;
 
-async function runWorker(config: Config, log: RouterLog): Promise<void> {
+/** Which router process this is (1-based): the primary passes it on to the workers it forks. */
+const PROCESS_INDEX_ENV = 'PYHOST_ROUTER_PROCESS';
+
+async function runWorker(config: Config, log: RouterLog, processIndex: number): Promise<void> {
   let router;
   try {
-    router = await startRouter(config, log);
+    // Whichever of api and router starts first lays out the platform's folders.
+    if (isRoot()) preparePlatformDirs(config.dataDir, config.ingressUid);
+    router = await startRouter(config, log, { processIndex, onListening: () => dropRoot(config) });
   } catch (err) {
-    log.error({ err, port: config.port }, 'the router cannot listen');
+    log.error({ err, port: config.port }, 'the router cannot start');
     process.exit(1);
   }
-  log.info({ port: router.port, host: config.host, domain: config.domain, api: config.apiSocket }, `the router is up on port ${router.port}`);
+  log.info({ port: router.port, host: config.host, domain: config.domain, uid: process.getuid?.() }, `the router is up on port ${router.port}`);
   let closing = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
@@ -39,7 +46,9 @@ async function runWorker(config: Config, log: RouterLog): Promise<void> {
 function runPrimary(config: Config, log: RouterLog): void {
   let stopping = false;
   const deaths: number[] = [];
-  for (let i = 0; i < config.router.workers; i++) cluster.fork();
+  const indexOf = new Map<number, number>();
+  const fork = (index: number) => indexOf.set(cluster.fork({ [PROCESS_INDEX_ENV]: String(index) }).id, index);
+  for (let i = 1; i <= config.router.workers; i++) fork(i);
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
@@ -53,7 +62,8 @@ function runPrimary(config: Config, log: RouterLog): void {
       process.exit(1);
     }
     log.warn({ pid: worker.process.pid, code, signal }, 'a router worker died; starting another');
-    cluster.fork();
+    fork(indexOf.get(worker.id) ?? 1);
+    indexOf.delete(worker.id);
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
@@ -78,7 +88,7 @@ function main(): void {
   }
   const log = createRouterLog(config.logLevel);
   if (config.router.workers > 1 && cluster.isPrimary) runPrimary(config, log);
-  else void runWorker(config, log);
+  else void runWorker(config, log, Number(process.env[PROCESS_INDEX_ENV] ?? '1'));
 }
 
 main();

@@ -46,3 +46,26 @@ export function visibleRoots(username: string): { home: string; www: string; log
 export function consoleEtcDir(dataDir: string, username: string): string {
   return path.join(dataDir, 'etc', username);
 }
+
+/**
+ * ingress/: what the api hands the router (the route table snapshot) and the
+ * router's own sockets. root:<ingress> 0750; nothing a user can write.
+ */
+export function ingressDir(dataDir: string): string {
+  return path.join(dataDir, 'ingress');
+}
+
+/** The route table the api publishes for the router (written whole, then renamed into place). */
+export function routesSnapshotFile(dataDir: string): string {
+  return path.join(ingressDir(dataDir), 'routes.json');
+}
+
+/** ingress/links/: the router's listening sockets, owned by the ingress uid, that the api dials. */
+export function ingressLinksDir(dataDir: string): string {
+  return path.join(ingressDir(dataDir), 'links');
+}
+
+/** Router process n's socket (1-based), through which the api serves the dashboard hosts. */
+export function ingressLinkSocket(dataDir: string, n: number): string {
+  return path.join(ingressLinksDir(dataDir), `router-${n}.sock`);
+}

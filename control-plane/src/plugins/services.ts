@@ -12,6 +12,10 @@ import { UsersStore } from '../store/users-store.js';
 import { ConsolesStore } from '../store/consoles-store.js';
 import { RoutesVersion } from '../store/routes-version.js';
 import type { ContainerRuntime } from '../runtime/index.js';
+import { ingressLinkSocket, routesSnapshotFile } from '../domain/layout.js';
+import { RouteRows } from '../store/route-rows.js';
+import { RoutePublisher } from '../services/route-publisher.js';
+import { IngressLinks } from '../services/ingress-links.js';
 
 export interface Services {
   auth: AuthService;
@@ -39,6 +43,18 @@ export default fp<{ runtime: ContainerRuntime | null }>(
   async (app, { runtime }) => {
     const webapps = new WebappService(app.db, app.config);
     const routes = new RoutesVersion(app.db);
+    // The router's view of the store, and its way to the api (both: the router never opens either itself).
+    const publisher = new RoutePublisher(new RouteRows(app.db), routesSnapshotFile(app.config.dataDir), app.config.ingressUid, app.log.child({ component: 'routes' }));
+    app.addHook('onReady', async () => publisher.start());
+    app.addHook('onClose', async () => publisher.stop());
+    const links = new IngressLinks(
+      app.server,
+      Array.from({ length: app.config.router.workers }, (_, i) => ingressLinkSocket(app.config.dataDir, i + 1)),
+      app.config.ingressUid,
+      app.log.child({ component: 'links' }),
+    );
+    app.addHook('onListen', async () => links.start());
+    app.addHook('preClose', async () => links.stop());
     let lifecycle: WebappLifecycle = new StoreOnlyLifecycle(webapps.store, () => routes.bump());
     let reconciler: Reconciler | null = null;
     const consoles = new ConsoleService(app.config, app.instanceId, new ConsolesStore(app.db), new UsersStore(app.db), runtime, app.log.child({ component: 'consoles' }));

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import { databaseFile } from '../domain/layout.js';
+import { preparePlatformDirs } from '../lib/platform-dirs.js';
 import { instanceId, openDatabase, type Db } from '../store/database.js';
 
 declare module 'fastify' {
@@ -15,6 +16,8 @@ declare module 'fastify' {
 /** Opens the SQLite store for the configured data directory and closes it with the app. */
 export default fp<{ config: Config }>(
   async (app, { config }) => {
+    // The folders' owners and modes first: the router (its own uid) finds its way by them.
+    preparePlatformDirs(config.dataDir, config.ingressUid);
     const db = openDatabase(databaseFile(config.dataDir));
     app.decorate('config', config);
     app.decorate('db', db);

@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import { openForAppend, rotate, type Owner } from './log-rotation.js';
+import { openForAppend, rotate, type Owners } from './log-rotation.js';
 import type { RouterLog } from './router-log.js';
 
 // Per-web-app access logs, written off the hot path: a request only pushes a
@@ -47,10 +47,11 @@ export class AccessLogs {
 
   constructor(private readonly options: AccessLogOptions) {}
 
-  write(file: string, owner: Owner | null, entry: AccessEntry): void {
+  /** `uid`: the app's user; the file may be theirs, or the router's own (a log it created). */
+  write(file: string, uid: number, entry: AccessEntry): void {
     let writer = this.writers.get(file);
     if (!writer) {
-      writer = new AccessLogWriter(file, owner, this.options);
+      writer = new AccessLogWriter(file, [uid, process.getuid?.() ?? uid], this.options);
       this.writers.set(file, writer);
     }
     writer.push(entry);
@@ -78,7 +79,7 @@ class AccessLogWriter {
 
   constructor(
     private readonly file: string,
-    private readonly owner: Owner | null,
+    private readonly owners: Owners,
     private readonly options: AccessLogOptions,
   ) {}
 
@@ -146,14 +147,14 @@ class AccessLogWriter {
       if (!onDisk || onDisk.ino !== open.ino || onDisk.dev !== open.dev) await this.closeHandle();
     }
     if (!this.handle) {
-      this.handle = await openForAppend(this.file, this.owner);
+      this.handle = await openForAppend(this.file, this.owners);
       this.checkedAt = now;
     }
     const { size } = await this.handle.stat();
     if (size > 0 && size + incoming > this.options.maxBytes) {
       await this.closeHandle();
-      await rotate(this.file, this.options.keep, this.owner);
-      this.handle = await openForAppend(this.file, this.owner);
+      await rotate(this.file, this.options.keep, this.owners);
+      this.handle = await openForAppend(this.file, this.owners);
     }
     return this.handle;
   }

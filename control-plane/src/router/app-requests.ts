@@ -1,15 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { AccessLogs } from './access-log.js';
 import { BasicAuth, type AuthResult } from './basic-auth.js';
 import { normalizeHost } from './host.js';
 import { pages, rawResponse, sendPage } from './pages.js';
-import { proxyRequest, type ProxyContext, type ProxyTarget } from './proxy.js';
+import { connectOwnedSocket, type UnsafePathError } from '../lib/no-follow.js';
+import { proxyRequest, type FailureKind, type ProxyContext, type ProxyTarget } from './proxy.js';
+import type { Refusals } from './refusals.js';
 import type { RequestFacts } from './request-facts.js';
 import type { AppRoute, RouteTable } from './route-table.js';
 import { findStaticMapping, serveStatic } from './static-files.js';
-import { tunnel } from './upgrade.js';
+import { tunnel, type TunnelTarget } from './upgrade.js';
+import type { UpstreamPools, UpstreamUser } from './upstream-pool.js';
 
 // A request for a web app: disabled? force HTTPS? password? a static file?
 // Otherwise it goes to the app's socket. Every answer lands in the app's
@@ -18,27 +22,67 @@ import { tunnel } from './upgrade.js';
 export interface AppRequestDeps {
   readonly dataDir: string;
   readonly proxy: ProxyContext;
+  readonly pools: UpstreamPools;
+  readonly refusals: Refusals;
   readonly auth: BasicAuth;
   readonly accessLogs: AccessLogs;
   /** The current table, re-read on every retry (a reload or replacement moves the socket). */
   table(): RouteTable;
 }
 
-/** The app's current socket, found again on every attempt by host. */
-class AppTarget implements ProxyTarget {
+/** The app's current socket, found again on every attempt by host (a reload or replacement moves it). */
+class AppTarget implements ProxyTarget, TunnelTarget {
   constructor(
     private readonly deps: AppRequestDeps,
     private readonly host: string | undefined,
     private readonly route: AppRoute,
   ) {}
 
-  socket(): string | null {
-    const now = this.deps.table().lookup(this.host);
-    if (now === undefined || now.kind !== 'app' || now.webappId !== this.route.webappId || !now.enabled) return null;
-    return now.socketPath;
+  get waitMs(): number {
+    return this.deps.proxy.waitMs;
   }
 
-  failurePage(kind: 'unreachable' | 'timeout') {
+  private current(): AppRoute | null {
+    const now = this.deps.table().lookup(this.host);
+    if (now === undefined || now.kind !== 'app' || now.webappId !== this.route.webappId || !now.enabled || now.socketPath === null) return null;
+    return now;
+  }
+
+  acquire(user: UpstreamUser): boolean {
+    const now = this.current();
+    return now !== null && this.deps.pools.acquire(now.socketPath!, now.uid, user);
+  }
+
+  dial(done: (err: Error | null, sock?: net.Socket) => void): (() => void) | null {
+    const now = this.current();
+    if (now === null) return null;
+    this.deps.pools.closeIdle(now.socketPath!); // a worker held by an idle connection could not take the tunnel
+    let sock: net.Socket;
+    try {
+      sock = connectOwnedSocket(now.socketPath!, now.uid);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      done(err as Error);
+      return () => {};
+    }
+    const onError = (err: Error) => done(err);
+    sock.once('error', onError);
+    sock.once('connect', () => {
+      sock.off('error', onError);
+      done(null, sock);
+    });
+    return () => sock.destroy();
+  }
+
+  refreshRoutes(): void {
+    this.deps.proxy.refreshRoutes();
+  }
+
+  refused(err: UnsafePathError): void {
+    this.deps.refusals.note(this.route, err);
+  }
+
+  failurePage(kind: FailureKind) {
     return kind === 'timeout' ? { status: 504, html: pages.timeout(this.route.domain) } : { status: 502, html: pages.badGateway(this.route.domain) };
   }
 }
@@ -50,7 +94,7 @@ function accessLogger(deps: AppRequestDeps, req: IncomingMessage, route: AppRout
   const started = performance.now();
   const time = Date.now();
   return (status, bytes, user) =>
-    deps.accessLogs.write(route.accessLogFile, { uid: route.uid, gid: route.uid }, {
+    deps.accessLogs.write(route.accessLogFile, route.uid, {
       ip: facts.clientIp,
       user,
       time,
@@ -126,7 +170,7 @@ export function serveAppUpgrade(deps: AppRequestDeps, req: IncomingMessage, sock
   };
   if (!route.enabled) return refuseRaw(503, 'Service Unavailable', pages.disabled());
   const go = (user: string | undefined) =>
-    tunnel(req, socket, head, facts, { socket: () => new AppTarget(deps, facts.host, route).socket(), closeIdle: (path) => deps.proxy.pools.closeIdle(path), waitMs: deps.proxy.waitMs, refreshRoutes: () => deps.proxy.refreshRoutes() },
+    tunnel(req, socket, head, facts, new AppTarget(deps, facts.host, route),
       () => socket.end(rawResponse(502, 'Bad Gateway', pages.badGateway(route.domain))),
       ({ status, bytes }) => log(status, bytes, user));
   if (!route.protected) return go(undefined);

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pages, sendPage } from './pages.js';
 import { upstreamHead, type RequestFacts } from './request-facts.js';
 import { MalformedResponse, ResponseParser, type ResponseHead, type ResponseSink } from './upstream-response.js';
-import { closeIdleBeside, discard, keepsAlive, release, type UpstreamPool, type UpstreamPools, type UpstreamSocket, type UpstreamUser } from './upstream-pool.js';
+import { isUnsafePath, type UnsafePathError } from '../lib/no-follow.js';
+import { closeIdleBeside, discard, keepsAlive, release, type Pool, type UpstreamSocket, type UpstreamUser } from './upstream-pool.js';
 import { isCutOff, isNotThere, MAX_RESENDS, retryDelay } from './upstream-retry.js';
 
 // Forwards one request to an app's (or the api's) unix socket and its
@@ -14,18 +15,26 @@ import { isCutOff, isNotThere, MAX_RESENDS, retryDelay } from './upstream-retry.
 // can never desync a client connection.
 
 export interface ProxyContext {
-  readonly pools: UpstreamPools;
   readonly waitMs: number;
   readonly timeoutMs: number;
   /** Asks the route loader to look at the store now (a socket went missing). */
   refreshRoutes(): void;
 }
 
+export type FailureKind = 'unreachable' | 'timeout' | 'refused';
+
 export interface ProxyTarget {
-  /** The socket to use now, re-read on every attempt; null while there is none (starting). */
-  socket(): string | null;
-  /** What to answer when the target stays unreachable, or does not answer in time. */
-  failurePage(kind: 'unreachable' | 'timeout'): { status: number; html: string };
+  /**
+   * Asks for a connection for `user`, found again on every attempt: true
+   * when it has one or waits in line for one (the pool calls back), false
+   * while there is nothing to connect to (an app starting, the api
+   * restarting).
+   */
+  acquire(user: UpstreamUser): boolean;
+  /** What to answer when the target stays unreachable, does not answer in time, or is refused. */
+  failurePage(kind: FailureKind): { status: number; html: string };
+  /** The socket there is not the target's own (a symlink, another uid's): tell whoever must know. */
+  refused(err: UnsafePathError): void;
 }
 
 /** Called once per request with what the client got (status 499: it left first). */
@@ -44,7 +53,7 @@ export function proxyRequest(req: IncomingMessage, res: ServerResponse, facts: R
 }
 
 class Exchange implements ResponseSink, UpstreamUser {
-  waitingIn: UpstreamPool | null = null;
+  waitingIn: Pool | null = null;
   private upstream: UpstreamSocket | null = null;
   private parser: ResponseParser;
   /** The body's framing header line for the app ('' without a body). */
@@ -110,21 +119,16 @@ class Exchange implements ResponseSink, UpstreamUser {
 
   private attempt(): void {
     if (this.finished) return;
-    const path = this.target.socket();
-    if (path === null) {
-      this.retryLater(); // the app is starting: no socket yet
-      return;
-    }
     this.connected = false;
     this.parser = this.attempts === 0 ? this.parser : new ResponseParser(this, this.req.method === 'HEAD');
     this.attempts++;
     this.lastActivity = Date.now();
     // Watched while waiting for a connection too: a queue behind a stuck app is the app's silence.
     silenceWatch.add(this);
-    if (!this.ctx.pools.acquire(path, this)) {
+    if (!this.target.acquire(this)) {
       silenceWatch.delete(this);
       this.ctx.refreshRoutes();
-      this.retryLater(); // no socket there (between generations, or the app went down), or a full queue
+      this.retryLater(); // starting, between generations, the app went down, or a full queue
     } else if (this.waitingIn !== null) {
       this.requestHead(this.waitingIn.keepAlive); // made while waiting, so it leaves at once
     }
@@ -200,7 +204,13 @@ class Exchange implements ResponseSink, UpstreamUser {
       this.dropUpstream();
       return;
     }
-    if (!this.connected && isNotThere(err)) {
+    if (isUnsafePath(err)) {
+      // Not the app's own socket: refused at once, never retried.
+      this.dropUpstream();
+      this.target.refused(err);
+      const page = this.target.failurePage('refused');
+      this.fail(page.status, page.html);
+    } else if (!this.connected && isNotThere(err)) {
       this.dropUpstream();
       this.ctx.refreshRoutes();
       this.retryLater();
@@ -307,7 +317,7 @@ class Exchange implements ResponseSink, UpstreamUser {
   }
 
   /** No (more of an) answer from the app: a failure page while none of it went out, otherwise the client connection is cut. */
-  private giveUp(kind: 'unreachable' | 'timeout'): void {
+  private giveUp(kind: FailureKind): void {
     this.dropUpstream();
     if (this.res.headersSent) {
       this.abort(this.status);

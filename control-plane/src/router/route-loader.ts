@@ -1,41 +1,36 @@
 import fs from 'node:fs';
-import Database from 'better-sqlite3';
-import {
-  buildRouteTable,
-  RouteTable,
-  type RouteTableSettings,
-  type StaticFileRouteRow,
-  type WebappRouteRow,
-} from './route-table.js';
+import { parseSnapshot } from '../domain/route-snapshot.js';
+import { buildRouteTable, RouteTable, type RouteTableSettings } from './route-table.js';
 import type { RouterLog } from './router-log.js';
 
-const POLL_MS = 100;
-/** Requests that hit a missing socket ask for a fresh look; this caps how often that reads the store. */
+const POLL_MS = 50;
+/** Requests that hit a missing socket ask for a fresh look; this caps how often that reads the file. */
 const MIN_CHECK_GAP_MS = 20;
+/** A route table for thousands of apps is a few MiB at most. */
+const MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
 
 /**
- * Keeps the router's route table in step with the store. It has its own
- * read-only connection (the api is the only writer) and polls the
- * routes_version counter, which the api bumps on every change that matters
- * here, so a change is served within about POLL_MS. When the database cannot
- * be read (missing, being replaced, api not started yet) it keeps serving
- * the last table it had and tries again at the next tick.
+ * Keeps the router's route table in step with the one the api publishes
+ * (ingress/routes.json, services/route-publisher.ts): a stat every
+ * POLL_MS, and a read whenever the file was replaced, so a change made
+ * through the API is served within about 100 ms. When the file cannot be
+ * read (api not started yet, being replaced, malformed) the router keeps
+ * serving the last table it had.
  */
 export class RouteLoader {
-  private db: Database.Database | null = null;
-  private versionStmt: Database.Statement | null = null;
   private timer: NodeJS.Timeout | null = null;
   private lastCheck = 0;
+  private seen = '';
   private lastProblem = '';
   table: RouteTable;
 
   constructor(
-    private readonly dbFile: string,
+    private readonly file: string,
     private readonly settings: RouteTableSettings,
     private readonly log: RouterLog,
     private readonly pollMs = POLL_MS,
   ) {
-    // Before the first read: the dashboard is served even with no database yet.
+    // Before the first read: the dashboard is served even with no table yet.
     this.table = buildRouteTable(settings, -1, [], []);
   }
 
@@ -48,7 +43,6 @@ export class RouteLoader {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    this.closeDb();
   }
 
   /** An app's socket was missing: its route may have just changed, look now rather than at the next tick. */
@@ -56,70 +50,35 @@ export class RouteLoader {
     if (Date.now() - this.lastCheck >= MIN_CHECK_GAP_MS) this.check();
   }
 
-  /** Reads the version and, when it moved, the whole table. Never throws. */
+  /** Reads the file when it was replaced since the last look. Never throws. */
   check(): void {
     this.lastCheck = Date.now();
     try {
-      this.open();
-      const row = this.versionStmt!.get() as { value: string } | undefined;
-      const version = row ? Number(row.value) : 0;
-      if (version === this.table.version) return;
-      this.table = this.read(version);
-      this.problemSolved();
+      const st = fs.statSync(this.file, { throwIfNoEntry: false });
+      if (st === undefined) {
+        this.problem('missing', () => this.log.info({ file: this.file }, 'no route table from the api yet; serving the dashboard only until it publishes one'));
+        return;
+      }
+      // The api renames a new file into place: a new inode (or, at worst, a new mtime or size).
+      const key = `${st.ino}:${st.mtimeMs}:${st.size}`;
+      if (key === this.seen) return;
+      if (st.size > MAX_SNAPSHOT_BYTES) throw new Error(`the route table is larger than ${MAX_SNAPSHOT_BYTES} bytes`);
+      const snapshot = parseSnapshot(fs.readFileSync(this.file, 'utf8'));
+      this.seen = key;
+      if (snapshot.version !== this.table.version) {
+        this.table = buildRouteTable(this.settings, snapshot.version, snapshot.webapps, snapshot.staticFiles);
+      }
+      if (this.lastProblem !== '') this.log.info({ routes: this.table.size }, 'route table readable again');
+      this.lastProblem = '';
     } catch (err) {
-      this.problem(err as Error);
-      // A connection that failed once (file replaced, schema missing) is reopened next time.
-      this.closeDb();
+      this.problem((err as Error).message, () => this.log.warn({ err, file: this.file, routes: this.table.size }, 'cannot read the route table; serving the last one'));
     }
   }
 
-  private open(): void {
-    if (this.db) return;
-    this.db = new Database(this.dbFile, { readonly: true, fileMustExist: true });
-    // Never stall the event loop behind a writer for long; the next tick retries.
-    this.db.pragma('busy_timeout = 50');
-    this.versionStmt = this.db.prepare(`SELECT value FROM meta WHERE key = 'routes_version'`);
-  }
-
-  private read(version: number): RouteTable {
-    const db = this.db!;
-    // One read transaction: the web apps and their mappings are from the same moment.
-    return db.transaction(() => {
-      const webapps = db
-        .prepare(
-          `SELECT w.id, w.user_id, u.username, w.domain_name, w.enabled, w.active_generation, w.force_https,
-                  w.password_protection_enabled, w.password_protection_username, w.password_protection_hash
-             FROM webapps w JOIN users u ON u.id = w.user_id`,
-        )
-        .all() as WebappRouteRow[];
-      const statics = db.prepare('SELECT webapp_id, url, path FROM static_files').all() as StaticFileRouteRow[];
-      return buildRouteTable(this.settings, version, webapps, statics);
-    })();
-  }
-
-  private closeDb(): void {
-    try {
-      this.db?.close();
-    } catch {
-      // Closing a broken connection has nothing left to tell us.
-    }
-    this.db = null;
-    this.versionStmt = null;
-  }
-
-  private problem(err: Error): void {
-    if (err.message === this.lastProblem) return; // once per distinct problem, not ten times a second
-    this.lastProblem = err.message;
-    if (this.table.version < 0 && !fs.existsSync(this.dbFile)) {
-      // A first start: the api creates the database in a moment.
-      this.log.info({ db: this.dbFile }, 'no database yet; serving the dashboard only until the api creates it');
-      return;
-    }
-    this.log.warn({ err, db: this.dbFile, routes: this.table.size }, 'cannot read the route table; serving the last one');
-  }
-
-  private problemSolved(): void {
-    if (this.lastProblem !== '') this.log.info({ routes: this.table.size }, 'route table readable again');
-    this.lastProblem = '';
+  /** Once per distinct problem, not twenty times a second. */
+  private problem(what: string, report: () => void): void {
+    if (what === this.lastProblem) return;
+    this.lastProblem = what;
+    report();
   }
 }

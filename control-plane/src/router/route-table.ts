@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { uidFor, userDirs } from '../domain/layout.js';
+import type { StaticFileRouteRow, WebappRouteRow } from '../domain/route-snapshot.js';
 import { generationRunDir } from '../services/webapp-container.js';
 import { normalizeHost } from './host.js';
 
-// What the router knows about every host it serves, built from the store's
-// rows by a pure function (route-loader.ts does the reading).
+// What the router knows about every host it serves, built from the rows
+// the api publishes by a pure function (route-loader.ts does the reading).
 
 export interface StaticMapping {
   /** URL prefix, e.g. /static/ (or one file, e.g. /robots.txt). */
@@ -31,38 +32,20 @@ export interface AppRoute {
   readonly staticFiles: readonly StaticMapping[];
   /** Host path of /var/log/<domain>.access.log. */
   readonly accessLogFile: string;
+  /** Host path of /var/log/<domain>.error.log (the gateway's; the router only adds refusals). */
+  readonly errorLogFile: string;
 }
 
+/** The dashboard hosts: served by the api, over the links it keeps open to the router (api-links.ts). */
 export interface ApiRoute {
   readonly kind: 'api';
-  readonly socketPath: string;
 }
 
 export type Route = AppRoute | ApiRoute;
 
-export interface WebappRouteRow {
-  id: number;
-  user_id: number;
-  username: string;
-  domain_name: string;
-  enabled: number;
-  active_generation: number;
-  force_https: number;
-  password_protection_enabled: number;
-  password_protection_username: string | null;
-  password_protection_hash: string | null;
-}
-
-export interface StaticFileRouteRow {
-  webapp_id: number;
-  url: string;
-  path: string;
-}
-
 export interface RouteTableSettings {
   readonly dataDir: string;
   readonly domain: string;
-  readonly apiSocket: string;
   readonly uidBase: number;
 }
 
@@ -114,10 +97,11 @@ export function buildRouteTable(
         : null,
       staticFiles: (byWebapp.get(w.id) ?? []).sort((a, b) => b.url.length - a.url.length),
       accessLogFile: path.join(userDirs(settings.dataDir, w.username).log, `${domain}.access.log`),
+      errorLogFile: path.join(userDirs(settings.dataDir, w.username).log, `${domain}.error.log`),
     });
   }
   // The dashboard wins over anything else that claims its names.
-  const api: ApiRoute = { kind: 'api', socketPath: settings.apiSocket };
+  const api: ApiRoute = { kind: 'api' };
   routes.set(settings.domain, api);
   routes.set(`www.${settings.domain}`, api);
   return new RouteTable(routes, version);

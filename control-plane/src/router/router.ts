@@ -3,10 +3,12 @@ import type { Duplex } from 'node:stream';
 import type { Config } from '../config.js';
 import { trustedProxyCheck } from '../domain/trusted-proxies.js';
 import type { AccessLogs } from './access-log.js';
+import { ApiTarget, type LinkPool } from './api-links.js';
 import { serveAppRequest, serveAppUpgrade, type AppRequestDeps } from './app-requests.js';
 import type { BasicAuth } from './basic-auth.js';
 import { pages, rawResponse, sendPage } from './pages.js';
-import { proxyRequest, type ProxyTarget } from './proxy.js';
+import { proxyRequest } from './proxy.js';
+import { Refusals } from './refusals.js';
 import { requestFacts } from './request-facts.js';
 import type { RouteTable } from './route-table.js';
 import type { RouterLog } from './router-log.js';
@@ -29,21 +31,21 @@ export interface RouterDeps {
   readonly accessLogs: AccessLogs;
   readonly auth: BasicAuth;
   readonly log: RouterLog;
+  /** The connections the api keeps open to this process (api-links.ts). */
+  readonly apiLinks: LinkPool;
 }
 
 /** Node's own default (16 KiB) is smaller than the cookies some apps set; nginx allows 4 × 8 KiB. */
 const MAX_HEADER_BYTES = 32 * 1024;
 
-export function createRouterServer({ config, routes, accessLogs, auth, log }: RouterDeps): http.Server {
+export function createRouterServer({ config, routes, accessLogs, auth, log, apiLinks }: RouterDeps): http.Server {
   const settings = config.router;
   const isTrusted = trustedProxyCheck(config.trustedProxies);
-  const pools = new UpstreamPools(settings.workers);
-  const proxy = { pools, waitMs: settings.appWaitMs, timeoutMs: settings.appTimeoutMs, refreshRoutes: () => routes.checkSoon() };
-  const deps: AppRequestDeps = { dataDir: config.dataDir, proxy, auth, accessLogs, table: () => routes.table };
-  const api: ProxyTarget = {
-    socket: () => config.apiSocket,
-    failurePage: (kind) => (kind === 'timeout' ? { status: 504, html: pages.timeout(config.domain) } : { status: 503, html: pages.dashboardDown() }),
+  const proxy = { waitMs: settings.appWaitMs, timeoutMs: settings.appTimeoutMs, refreshRoutes: () => routes.checkSoon() };
+  const deps: AppRequestDeps = {
+    dataDir: config.dataDir, proxy, pools: new UpstreamPools(settings.workers), refusals: new Refusals(log), auth, accessLogs, table: () => routes.table,
   };
+  const api = new ApiTarget(apiLinks, settings.appWaitMs, config.domain);
   const noLog = () => {};
 
   const server = http.createServer({
@@ -73,8 +75,7 @@ export function createRouterServer({ config, routes, accessLogs, auth, log }: Ro
     const route = routes.table.lookup(facts.host);
     if (route === undefined) socket.end(rawResponse(404, 'Not Found', pages.unknownHost()));
     else if (route.kind === 'api') {
-      tunnel(req, socket, head, facts, { socket: () => config.apiSocket, closeIdle: noLog, waitMs: settings.appWaitMs, refreshRoutes: noLog },
-        () => socket.end(rawResponse(503, 'Service Unavailable', pages.dashboardDown())), noLog);
+      tunnel(req, socket, head, facts, api, () => socket.end(rawResponse(503, 'Service Unavailable', pages.dashboardDown())), noLog);
     } else serveAppUpgrade(deps, req, socket, head, route, facts);
   });
 

@@ -12,12 +12,18 @@ import type { AppRoute, StaticMapping } from './route-table.js';
 // PythonAnywhere). A mapping turns a URL prefix into a folder the user sees
 // (/home/<u>/…, /var/www/…, /var/log/…); the same confinement as the files
 // API applies: no "..", no encoded tricks, no symlink out of the user's
-// folders, no directory listings. What is not servable is a 404.
+// folders, no directory listings. And whatever a check on paths said, the
+// file that is finally opened (without following a link, without blocking
+// on a FIFO) is served only if it belongs to the app's own user: a folder
+// swapped for a symlink between the check and the open cannot lead to
+// another user's file. What is not servable is a 404.
 
 export interface StaticHit {
   readonly mapping: StaticMapping;
   /** The decoded rest of the URL path after the mapping's prefix. */
   readonly rest: string;
+  /** The path ends in "/": only a folder could match, and folders are never served (as nginx answers). */
+  readonly folder: boolean;
 }
 
 export interface Served {
@@ -37,14 +43,15 @@ export function findStaticMapping(route: AppRoute, url: string): StaticHit | 'ba
       return 'bad-path';
     }
   }
+  const folder = pathname.endsWith('/');
   for (const mapping of route.staticFiles) {
     const { url: prefix } = mapping;
     if (prefix.endsWith('/')) {
-      if (pathname.startsWith(prefix)) return { mapping, rest: pathname.slice(prefix.length) };
+      if (pathname.startsWith(prefix)) return { mapping, rest: pathname.slice(prefix.length), folder };
     } else if (pathname === prefix) {
-      return { mapping, rest: '' };
+      return { mapping, rest: '', folder };
     } else if (pathname.startsWith(`${prefix}/`)) {
-      return { mapping, rest: pathname.slice(prefix.length + 1) };
+      return { mapping, rest: pathname.slice(prefix.length + 1), folder };
     }
   }
   return null;
@@ -54,13 +61,13 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, rou
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     return { status: 405, bytes: sendPage(res, 405, pages.methodNotAllowed(), { Allow: 'GET, HEAD' }) };
   }
-  const file = await resolve(route, hit, dataDir);
-  const handle = file ? await fs.open(file, fsc.O_RDONLY | fsc.O_NOFOLLOW).catch(() => null) : null;
+  const file = hit.folder ? null : await resolve(route, hit, dataDir);
+  const handle = file ? await fs.open(file, fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK).catch(() => null) : null;
   if (!handle) return notFound(res);
   let streaming = false;
   try {
     const st = await handle.stat();
-    if (!st.isFile()) return notFound(res);
+    if (!st.isFile() || st.uid !== route.uid) return notFound(res);
     const etag = `"${Math.floor(st.mtimeMs).toString(16)}-${st.size.toString(16)}"`;
     const lastModified = st.mtime.toUTCString();
     const validators = { ETag: etag, 'Last-Modified': lastModified };

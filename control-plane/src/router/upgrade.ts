@@ -1,20 +1,27 @@
 import type { IncomingMessage } from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import type { Duplex } from 'node:stream';
+import { isUnsafePath, type UnsafePathError } from '../lib/no-follow.js';
 import { upstreamHead, type RequestFacts } from './request-facts.js';
 import { isNotThere, retryDelay } from './upstream-retry.js';
 
 // WebSocket (and any other Upgrade) requests: after the same routing and
-// password checks as any request, the head goes to the app's socket and the
-// two connections are then spliced together byte for byte; the app's 101
-// (or its refusal) travels back unchanged.
+// password checks as any request, the head goes to the app's socket (or
+// over a link to the api) and the two connections are then spliced
+// together byte for byte; the app's 101 (or its refusal) travels back
+// unchanged.
 
 export interface TunnelTarget {
-  socket(): string | null;
-  /** Closes idle kept-alive connections to the socket: a worker holding one could not take the tunnel. */
-  closeIdle(socketPath: string): void;
+  /**
+   * Opens a connection for the tunnel and hands it to `done` (or the error).
+   * Null while there is nothing to connect to yet; otherwise a function
+   * that gives up the attempt.
+   */
+  dial(done: (err: Error | null, sock?: net.Socket) => void): (() => void) | null;
   readonly waitMs: number;
   refreshRoutes(): void;
+  /** The socket there is not the target's own. */
+  refused(err: UnsafePathError): void;
 }
 
 export interface TunnelResult {
@@ -34,26 +41,44 @@ export function tunnel(req: IncomingMessage, client: Duplex, head: Buffer, facts
 
   const attempt = (): void => {
     if (clientGone) return done({ status: 499, bytes: 0 });
-    const path = target.socket();
-    if (path === null) return later();
-    target.closeIdle(path);
-    const upstream = net.createConnection(path);
-    let connected = false;
-    upstream.once('error', (err) => {
-      upstream.destroy();
-      if (!connected && isNotThere(err)) {
-        target.refreshRoutes();
-        later();
-      } else if (!connected) {
-        unreachable();
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const cancel = target.dial((err, upstream) => {
+      if (settled) {
+        upstream?.destroy();
+        return;
       }
-    });
-    upstream.once('connect', () => {
-      connected = true;
+      settled = true;
+      clearTimeout(timer);
+      if (err || !upstream) {
+        if (isUnsafePath(err)) {
+          target.refused(err);
+          unreachable();
+        } else if (isNotThere(err)) {
+          target.refreshRoutes();
+          later();
+        } else {
+          unreachable();
+        }
+        return;
+      }
+      if (clientGone) {
+        upstream.destroy();
+        return done({ status: 499, bytes: 0 });
+      }
+      upstream.write(requestHead, 'latin1');
+      if (head.length > 0) upstream.write(head);
       splice(client, upstream, done);
     });
-    upstream.write(requestHead, 'latin1');
-    if (head.length > 0) upstream.write(head);
+    if (cancel === null) return later();
+    if (!settled) {
+      timer = setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        cancel();
+        unreachable();
+      }, Math.max(0, deadline - Date.now()));
+    }
   };
   const later = (): void => {
     const delay = retryDelay(attempts++);

@@ -1,33 +1,43 @@
 import fs from 'node:fs';
-import net from 'node:net';
+import type net from 'node:net';
 import path from 'node:path';
+import { connectOwnedSocket } from '../lib/no-follow.js';
+import { readUpstreamInfo, type UpstreamInfo } from './upstream-info.js';
 
-// Connections to the apps' (and the api's) unix sockets. An app server that
-// keeps connections alive (uWSGI, see docs/runtime-contract.md) says so in
-// upstream.json beside app.sock, with how many connections it serves at
-// once: one per worker, because a sync worker waits on its kept-alive
-// connection for the next request and accepts nothing else meanwhile. So
-// the pool never opens more than that (requests beyond it wait here, in
-// order, as they would in the socket's accept queue), reuses idle
-// connections before anything else, and closes them long before the server
-// would. With several router processes each keeps its share of the
-// connections; when a share would be less than one, and for a socket without
-// upstream.json (gunicorn, the api, a container from an older runtime
-// image), every request gets a new connection.
+// Connections from the router to the apps' unix sockets (SocketPool) and
+// to the api (LinkPool, api-links.ts). An app server that keeps connections
+// alive (uWSGI, see docs/runtime-contract.md) says so in upstream.json
+// beside app.sock, with how many connections it serves at once: one per
+// worker, because a sync worker waits on its kept-alive connection for the
+// next request and accepts nothing else meanwhile. So the pool never opens
+// more than that (requests beyond it wait here, in order, as they would in
+// the socket's accept queue), reuses idle connections before anything
+// else, and closes them long before the server would. With several router
+// processes each keeps its share of the connections; when a share would be
+// less than one, and for a socket without upstream.json (gunicorn, a
+// container from an older runtime image), every request gets a new
+// connection.
 //
 // app.sock is renamed over by every in-place reload: a connection is only
 // reused while app.sock is still the same file (inode) it was opened to, so
-// the first request after a reload already reaches the new code.
+// the first request after a reload already reaches new code.
+//
+// app.sock is in a folder the app's user can write: it is connected to only
+// through connectOwnedSocket (never a symlink, only a socket owned by the
+// app's uid), and upstream.json is read the same careful way.
+
+export { readUpstreamInfo, type UpstreamInfo } from './upstream-info.js';
 
 /** What the pool tells the request that holds a connection. */
 export interface UpstreamUser {
   /** Set by the pool while the user waits for a connection. */
-  waitingIn: UpstreamPool | null;
+  waitingIn: Pool | null;
   /** A connection is assigned; `upstreamConnected` follows when it can be written to. */
   upstreamAssigned(sock: UpstreamSocket): void;
   upstreamConnected(): void;
   upstreamData(chunk: Buffer): void;
   upstreamEnded(): void;
+  /** Also for a connection that could not be opened: ENOENT (not there), UnsafePathError (refused). */
   upstreamFailed(err: Error): void;
 }
 
@@ -35,26 +45,18 @@ const USER = Symbol('user');
 const POOL = Symbol('pool');
 export interface UpstreamSocket extends net.Socket {
   [USER]: UpstreamUser | null;
-  [POOL]: UpstreamPool;
+  [POOL]: Pool;
   /** Requests sent on this connection so far: more than one means it was reused. */
   uses: number;
   idleSince: number;
 }
 
-interface UpstreamInfo {
-  readonly keepAlive: boolean;
-  readonly maxConnections: number;
-  /** How long the router keeps an unused connection. */
-  readonly idleMs: number;
-}
-
-const CONNECTION_PER_REQUEST: UpstreamInfo = { keepAlive: false, maxConnections: Infinity, idleMs: 0 };
-/** The router's idle limit: at most a quarter of the server's, and never above a second. */
+/** The router's idle limit for app connections: at most a quarter of the server's, and never above a second. */
 const MAX_IDLE_MS = 1000;
 /**
- * A kept connection is closed after this many requests, so that a worker now
- * and then goes back to its accept queue: other clients of app.sock (the
- * api's health probe) are never starved by a busy router.
+ * A kept connection to an app is closed after this many requests, so that a
+ * worker now and then goes back to its accept queue: other clients of
+ * app.sock (the api's health probe) are never starved by a busy router.
  */
 export const MAX_USES = 100;
 /**
@@ -63,21 +65,23 @@ export const MAX_USES = 100;
  * like one that finds no socket, and answered 502 when the wait runs out.
  */
 export const MAX_WAITING = 1024;
-/** upstream.json cannot ask for more than this (the api allows 1–16 workers). */
-const MAX_CONNECTIONS = 64;
 
-export class UpstreamPool {
-  private readonly idle: UpstreamSocket[] = [];
-  private readonly waiting: UpstreamUser[] = [];
-  private open = 0;
-  private retired = false;
+/** A connection-less answer for users whose pool lost its last connection: "not there", so they retry. */
+function notThere(): Error {
+  return Object.assign(new Error('no connection to the upstream'), { code: 'ECONNREFUSED' });
+}
+
+/** The bookkeeping both kinds share: idle connections (LIFO), waiting users (FIFO), a count of open ones. */
+export abstract class Pool {
+  protected readonly idle: UpstreamSocket[] = [];
+  protected readonly waiting: UpstreamUser[] = [];
+  protected open = 0;
+  protected retired = false;
 
   constructor(
-    readonly socketPath: string,
-    /** app.sock's inode when this pool was made. */
-    readonly inode: number,
     readonly info: UpstreamInfo,
-    private readonly maxWaiting = MAX_WAITING,
+    private readonly maxUses: number,
+    private readonly maxWaiting: number,
   ) {}
 
   get keepAlive(): boolean {
@@ -89,15 +93,20 @@ export class UpstreamPool {
     return this.open === 0 && this.waiting.length === 0;
   }
 
-  /** Gives `user` a connection now, or queues it until one is free; false when the queue is full. */
+  /** Whether another connection may be opened now (`replacing`: an idle one turned out closed). */
+  protected abstract canOpen(replacing?: boolean): boolean;
+  /** Opens a connection for `user` (assigning it); failures go to user.upstreamFailed. */
+  protected abstract connect(user: UpstreamUser): void;
+
+  /** Gives `user` a connection now, or queues it until one is free; false when there is none to wait for, or the queue is full. */
   acquire(user: UpstreamUser): boolean {
     const sock = this.idle.pop();
     if (sock !== undefined && !sock.destroyed) {
       this.assign(sock, user);
       user.upstreamConnected();
-    } else if (this.open < this.info.maxConnections || sock !== undefined) {
+    } else if (this.canOpen(sock !== undefined)) {
       this.connect(user); // (a destroyed idle socket is counted until its 'close')
-    } else if (this.waiting.length < this.maxWaiting) {
+    } else if (this.open > 0 && this.waiting.length < this.maxWaiting) {
       user.waitingIn = this;
       this.waiting.push(user);
     } else {
@@ -119,10 +128,15 @@ export class UpstreamPool {
    */
   release(sock: UpstreamSocket, reusable: boolean): void {
     sock[USER] = null;
-    if (!reusable || !this.info.keepAlive || this.retired || sock.uses >= MAX_USES || sock.destroyed) {
+    if (!reusable || !this.info.keepAlive || this.retired || sock.uses >= this.maxUses || sock.destroyed) {
       sock.destroy();
       return;
     }
+    this.offer(sock);
+  }
+
+  /** A connection that is free: to the first user in line, or idle. */
+  protected offer(sock: UpstreamSocket): void {
     const next = this.waiting.shift();
     if (next !== undefined) {
       next.waitingIn = null;
@@ -139,15 +153,6 @@ export class UpstreamPool {
     for (const sock of this.idle.splice(0)) sock.destroy();
   }
 
-  /** app.sock now leads elsewhere: close what is idle, hand the waiting users over. */
-  retire(): UpstreamUser[] {
-    this.retired = true;
-    this.closeIdle();
-    const waiting = this.waiting.splice(0);
-    for (const user of waiting) user.waitingIn = null;
-    return waiting;
-  }
-
   /** An idle connection the server closed, or wrote to: it is not used again. */
   dropIdle(sock: UpstreamSocket): void {
     const i = this.idle.indexOf(sock);
@@ -160,40 +165,89 @@ export class UpstreamPool {
     while (this.idle.length > 0 && now - this.idle[0]!.idleSince > this.info.idleMs) this.idle.shift()!.destroy();
   }
 
-  private assign(sock: UpstreamSocket, user: UpstreamUser): void {
+  protected assign(sock: UpstreamSocket, user: UpstreamUser): void {
     sock[USER] = user;
     sock.uses++;
     user.upstreamAssigned(sock);
   }
 
-  private connect(user: UpstreamUser): void {
+  /** Makes `sock` one of this pool's connections. */
+  protected adopt(sock: net.Socket): UpstreamSocket {
+    const s = sock as UpstreamSocket;
     this.open++;
-    const sock = net.createConnection({ path: this.socketPath, onread: SHARED_READ }) as UpstreamSocket;
-    sock[POOL] = this;
-    sock.uses = 0;
-    sock.idleSince = 0;
-    sock.on('connect', onConnect);
-    sock.on('end', onEnd);
-    sock.on('error', onError);
-    sock.on('close', onClose);
-    this.assign(sock, user);
+    s[POOL] = this;
+    s[USER] = null;
+    s.uses = 0;
+    s.idleSince = 0;
+    s.on('end', onEnd);
+    s.on('error', onError);
+    s.on('close', onClose);
+    return s;
   }
 
   closed(sock: UpstreamSocket): void {
     this.open--;
     const i = this.idle.indexOf(sock);
     if (i >= 0) this.idle.splice(i, 1);
-    if (this.waiting.length > 0 && this.open < this.info.maxConnections) {
+    if (this.waiting.length === 0) return;
+    if (this.canOpen()) {
       const next = this.waiting.shift()!;
       next.waitingIn = null;
       this.connect(next);
+    } else if (this.open === 0) {
+      // Nothing left to wait for: they go back to retrying (and time out there).
+      for (const user of this.waiting.splice(0)) {
+        user.waitingIn = null;
+        user.upstreamFailed(notThere());
+      }
     }
   }
 }
 
-/** The pools by socket path; the one place requests get their connections. */
+/** Connections to one app's socket, opened as they are needed. */
+export class SocketPool extends Pool {
+  constructor(
+    readonly socketPath: string,
+    /** app.sock's inode when this pool was made. */
+    readonly inode: number,
+    /** The app's uid: app.sock must be its socket. */
+    readonly owner: number,
+    info: UpstreamInfo,
+    maxWaiting = MAX_WAITING,
+  ) {
+    super(info, MAX_USES, maxWaiting);
+  }
+
+  protected canOpen(replacing = false): boolean {
+    return replacing || this.open < this.info.maxConnections;
+  }
+
+  /** app.sock now leads elsewhere: close what is idle, hand the waiting users over. */
+  retire(): UpstreamUser[] {
+    this.retired = true;
+    this.closeIdle();
+    const waiting = this.waiting.splice(0);
+    for (const user of waiting) user.waitingIn = null;
+    return waiting;
+  }
+
+  protected connect(user: UpstreamUser): void {
+    let sock: net.Socket;
+    try {
+      sock = connectOwnedSocket(this.socketPath, this.owner, { onread: SHARED_READ });
+    } catch (err) {
+      user.upstreamFailed(err as Error); // gone since the lstat, or not the app's socket
+      return;
+    }
+    const s = this.adopt(sock);
+    s.on('connect', onConnect);
+    this.assign(s, user);
+  }
+}
+
+/** The pools by socket path; the one place requests get their connections to apps. */
 export class UpstreamPools {
-  private readonly pools = new Map<string, UpstreamPool>();
+  private readonly pools = new Map<string, SocketPool>();
 
   /** `routerProcesses`: how many router processes share every app's connections. */
   constructor(private readonly routerProcesses = 1) {
@@ -201,17 +255,25 @@ export class UpstreamPools {
   }
 
   /**
-   * Gives `user` a connection to `socketPath` (now or when one is free).
-   * False when there is no socket there (not started yet, or gone), or when
-   * too many requests wait for it already.
+   * Gives `user` a connection to `socketPath`, the socket of the app run by
+   * uid `owner` (now or when one is free). False when there is no socket
+   * there (not started yet, or gone), or when too many requests wait for it
+   * already. A socket that is not the app's own fails through
+   * user.upstreamFailed with an UnsafePathError.
    */
-  acquire(socketPath: string, user: UpstreamUser): boolean {
-    const st = fs.statSync(socketPath, { throwIfNoEntry: false });
+  acquire(socketPath: string, owner: number, user: UpstreamUser): boolean {
+    // lstat: a symlink has an inode of its own, so it never passes for the socket it names.
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.lstatSync(socketPath, { throwIfNoEntry: false });
+    } catch {
+      st = undefined; // a folder the router may not enter: no socket it could use (the 502 page follows)
+    }
     if (st === undefined) return false;
     let pool = this.pools.get(socketPath);
-    if (pool === undefined || pool.inode !== st.ino) {
+    if (pool === undefined || pool.inode !== st.ino || pool.owner !== owner) {
       const old = pool;
-      pool = new UpstreamPool(socketPath, st.ino, readUpstreamInfo(socketPath, this.routerProcesses));
+      pool = new SocketPool(socketPath, st.ino, owner, readUpstreamInfo(path.join(path.dirname(socketPath), 'upstream.json'), owner, this.routerProcesses));
       this.pools.set(socketPath, pool);
       if (old !== undefined) for (const waiting of old.retire()) pool.acquire(waiting);
     }
@@ -232,24 +294,6 @@ export class UpstreamPools {
   }
 }
 
-/** upstream.json beside the socket; anything missing or odd means one connection per request. */
-export function readUpstreamInfo(socketPath: string, routerProcesses = 1): UpstreamInfo {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(path.join(path.dirname(socketPath), 'upstream.json'), 'utf8'));
-  } catch {
-    return CONNECTION_PER_REQUEST;
-  }
-  const info = raw as { keep_alive?: unknown; max_connections?: unknown; idle_timeout_s?: unknown };
-  const max = info.max_connections;
-  const idle = info.idle_timeout_s;
-  if (info.keep_alive !== true || typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > MAX_CONNECTIONS) return CONNECTION_PER_REQUEST;
-  if (typeof idle !== 'number' || !(idle >= 1)) return CONNECTION_PER_REQUEST;
-  const share = Math.floor(max / routerProcesses);
-  if (share < 1) return CONNECTION_PER_REQUEST;
-  return { keepAlive: true, maxConnections: share, idleMs: Math.min(MAX_IDLE_MS, (idle * 1000) / 4) };
-}
-
 // Shared listeners (no closures per connection): `this` is the socket.
 function onConnect(this: UpstreamSocket): void {
   this[USER]?.upstreamConnected();
@@ -259,6 +303,10 @@ function onRead(this: UpstreamSocket, nread: number, buffer: Buffer): boolean {
   if (user !== null) user.upstreamData(buffer.subarray(0, nread));
   else this[POOL].dropIdle(this); // bytes on an idle connection: whatever it is, it is not reusable
   return true; // backpressure pauses the socket explicitly
+}
+/** For accepted connections (no `onread` option there): the same dispatch on 'data'. */
+export function onData(this: UpstreamSocket, chunk: Buffer): void {
+  onRead.call(this, chunk.length, chunk);
 }
 function onEnd(this: UpstreamSocket): void {
   const user = this[USER];
@@ -296,4 +344,20 @@ export function closeIdleBeside(sock: UpstreamSocket): void {
 export function discard(sock: UpstreamSocket): void {
   sock[USER] = null;
   sock.destroy();
+}
+
+/**
+ * Takes a connection out of its pool for good, as a plain socket (a tunnel
+ * splices it to a client): the pool's listeners let go of it and it no
+ * longer counts as one of the pool's.
+ */
+export function detach(sock: UpstreamSocket): net.Socket {
+  sock.removeListener('data', onData);
+  sock.removeListener('connect', onConnect);
+  sock.removeListener('end', onEnd);
+  sock.removeListener('error', onError);
+  sock.removeListener('close', onClose);
+  sock[USER] = null;
+  sock[POOL].closed(sock);
+  return sock;
 }

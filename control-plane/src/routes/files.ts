@@ -37,7 +37,7 @@ const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
       .header('Last-Modified', result.modified.toUTCString())
       .header('X-Content-Type-Options', 'nosniff')
       .header('Content-Security-Policy', "default-src 'none'; sandbox")
-      .send(files.openForDownload(result.hostPath) as never); // a stream, not the JSON listing the schema describes
+      .send(result.handle.createReadStream() as never); // a stream (it closes the file), not the JSON listing the schema describes
   });
 
   app.post('/files/path/*', {

@@ -1,9 +1,10 @@
 // The control plane's side of docs/runtime-contract.md: the gateway's
 // control.sock (status, reload) and the app.sock health probe, reached
 // through the host side of the container's bind-mounted run dir.
+import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UnixHttpError, unixHttp } from './unix-http.js';
+import { UnixHttpError, unixHttp, type UnixHttpRequest, type UnixHttpResponse } from './unix-http.js';
 
 export const APP_SOCKET = 'app.sock';
 export const CONTROL_SOCKET = 'control.sock';
@@ -61,11 +62,28 @@ export function parseReload(status: number, body: string): ReloadResult {
   return { ok: false, error, logTail };
 }
 
+/**
+ * One request to a socket in a container's run directory. The directory is
+ * the app user's (root made it, in a folder of root's), so its owner is the
+ * uid every socket in it must have; the sockets themselves are never
+ * reached through a link (the api is root: a symlink to docker.sock there
+ * must lead nowhere).
+ */
+function gatewayHttp(runDir: string, socket: string, request: Omit<UnixHttpRequest, 'socketPath' | 'owner'>): Promise<UnixHttpResponse> {
+  let owner: number;
+  try {
+    owner = fs.lstatSync(runDir).uid;
+  } catch (err) {
+    return Promise.reject(new UnixHttpError(`no run directory ${runDir}`, (err as NodeJS.ErrnoException).code ?? 'ENOENT'));
+  }
+  return unixHttp({ ...request, socketPath: path.join(runDir, socket), owner });
+}
+
 /** GET /status on control.sock. Throws GatewayError when the gateway does not answer properly. */
 export async function status(runDir: string, timeoutMs = DEFAULT_STATUS_TIMEOUT_MS): Promise<GatewayStatus> {
   let res;
   try {
-    res = await unixHttp({ socketPath: path.join(runDir, CONTROL_SOCKET), method: 'GET', path: '/status', timeoutMs });
+    res = await gatewayHttp(runDir, CONTROL_SOCKET, { method: 'GET', path: '/status', timeoutMs });
   } catch (err) {
     throw new GatewayError(`gateway status: ${(err as Error).message}`, { cause: err });
   }
@@ -81,7 +99,7 @@ export async function status(runDir: string, timeoutMs = DEFAULT_STATUS_TIMEOUT_
  */
 export async function reload(runDir: string, timeoutMs = DEFAULT_RELOAD_TIMEOUT_MS): Promise<ReloadResult> {
   try {
-    const res = await unixHttp({ socketPath: path.join(runDir, CONTROL_SOCKET), method: 'POST', path: '/reload', timeoutMs });
+    const res = await gatewayHttp(runDir, CONTROL_SOCKET, { method: 'POST', path: '/reload', timeoutMs });
     return parseReload(res.status, res.body);
   } catch (err) {
     const reason = err instanceof UnixHttpError && err.code === 'timeout' ? `no answer within ${timeoutMs} ms` : (err as Error).message;
@@ -95,7 +113,7 @@ export async function reload(runDir: string, timeoutMs = DEFAULT_RELOAD_TIMEOUT_
  */
 export async function probe(runDir: string, timeoutMs: number, host = 'localhost'): Promise<boolean> {
   try {
-    await unixHttp({ socketPath: path.join(runDir, APP_SOCKET), method: 'GET', path: '/', timeoutMs, host, headersOnly: true });
+    await gatewayHttp(runDir, APP_SOCKET, { method: 'GET', path: '/', timeoutMs, host, headersOnly: true });
     return true;
   } catch {
     return false;

@@ -4,6 +4,7 @@
 // deadline covers connect + headers + body — a user's app on app.sock can
 // stall or stream forever and must not hold the control plane.
 import http from 'node:http';
+import { connectOwnedSocket } from '../lib/no-follow.js';
 
 /** Linux sun_path is 108 bytes including the terminating NUL. */
 export const MAX_UNIX_SOCKET_PATH_BYTES = 107;
@@ -18,6 +19,11 @@ export interface UnixHttpRequest {
   headersOnly?: boolean;
   /** Bodies beyond this are an error (default 1 MiB). */
   maxBodyBytes?: number;
+  /**
+   * The socket is in a folder a user can write: connect only if it is a
+   * socket of this uid, never through a symlink (lib/no-follow.ts).
+   */
+  owner?: number;
 }
 
 export interface UnixHttpResponse {
@@ -54,8 +60,10 @@ export function unixHttp(req: UnixHttpRequest): Promise<UnixHttpResponse> {
       if (err) reject(err);
       else resolve(res as UnixHttpResponse);
     };
+    const owner = req.owner;
     const request = http.request({
       socketPath: req.socketPath,
+      ...(owner === undefined ? {} : { createConnection: () => connectOwnedSocket(req.socketPath, owner) }),
       method: req.method,
       path: req.path,
       agent: false,

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { userDirs } from '../domain/layout.js';
@@ -27,10 +28,21 @@ export async function logTail(file: string, lines = 40): Promise<string> {
 /**
  * Adds a line to an app's error log from the control plane. Only used when
  * the app's container is gone (the gateway writes the log while it runs), so
- * the two never write at once.
+ * the two never write at once. The api is root and the folder is the
+ * user's: the file is opened without following a link or blocking on a
+ * FIFO, must be a plain file, and a new one is handed to the user through
+ * its descriptor (a chown by path would follow a planted symlink: chown
+ * /etc/shadow to the user). `owner`: the user's uid and the router's group.
  */
-export async function appendErrorLog(file: string, message: string, uid: number | null): Promise<void> {
+export async function appendErrorLog(file: string, message: string, owner: { uid: number; gid: number } | null): Promise<void> {
   const line = `${new Date().toISOString()} [pyhost] ${message}\n`;
-  await fsp.appendFile(file, line, { mode: 0o644 });
-  if (uid !== null) await fsp.chown(file, uid, uid).catch(() => undefined);
+  const handle = await fsp.open(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK, 0o660);
+  try {
+    const st = await handle.stat();
+    if (!st.isFile() || st.nlink > 1) throw new Error(`${file} is not a plain log file; not writing to it`);
+    if (owner !== null && st.uid === 0) await handle.chown(owner.uid, owner.gid);
+    await handle.write(line);
+  } finally {
+    await handle.close();
+  }
 }

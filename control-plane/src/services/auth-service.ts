@@ -129,7 +129,7 @@ export class AuthService {
       guard?.();
       if (this.users.byUsername(username)) throw new ConflictError(`the username "${username}" is taken`);
       const user = this.users.insert(username, hash, isAdmin);
-      createUserDirs(userDirs(this.config.dataDir, username), uidFor(this.config.uidBase, user.id));
+      createUserDirs(userDirs(this.config.dataDir, username), uidFor(this.config.uidBase, user.id), this.config.ingressUid);
       return user;
     })();
   }

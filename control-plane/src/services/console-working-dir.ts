@@ -1,8 +1,8 @@
-import fs from 'node:fs/promises';
 import { expandHome } from '../domain/console-rules.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { userDirs } from '../domain/layout.js';
-import { confine, mapVisiblePath } from './path-confinement.js';
+import { DirHandle } from '../lib/beneath.js';
+import { confineBeneath, mapVisiblePath } from './path-confinement.js';
 
 /**
  * The folder a console starts in, as the user sees it (the same path inside
@@ -16,9 +16,14 @@ export async function resolveWorkingDirectory(dataDir: string, username: string,
   const dirs = userDirs(dataDir, username);
   try {
     const mapped = mapVisiblePath(username, dirs, wanted);
-    const host = await confine(mapped, { followLast: true });
-    const stat = await fs.stat(host);
-    if (!stat.isDirectory()) throw new ValidationError(`${mapped.visible} is not a folder`, 'working_directory');
+    const { root, segments } = await confineBeneath(mapped, { followLast: true });
+    // Opened folder by folder without following links (the api is root; the folders are the user's).
+    try {
+      DirHandle.open(root, segments).close();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') throw new ValidationError(`${mapped.visible} is not a folder`, 'working_directory');
+      throw err;
+    }
     return mapped.visible;
   } catch (err) {
     if (err instanceof ValidationError && err.field === 'working_directory') throw err;

@@ -1,5 +1,6 @@
-import fsp from 'node:fs/promises';
 import type { FastifyBaseLogger } from 'fastify';
+import { removeTree } from '../lib/beneath.js';
+import { ensureRunDir } from '../lib/platform-dirs.js';
 import type { Config } from '../config.js';
 import { ConflictError, DomainError, ReloadFailedError, UnavailableError } from '../domain/errors.js';
 import { uidFor, webappRunDir } from '../domain/layout.js';
@@ -11,7 +12,6 @@ import type { WebappChanges, WebappRow, WebappsStore } from '../store/webapps-st
 import { errorLogPath, logTail } from './app-logs.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { WebappLifecycle } from './lifecycle.js';
-import { canChown } from './user-dirs.js';
 import { generationRunDir, webappContainerSpec } from './webapp-container.js';
 import { CONTAINER_SETTINGS } from './webapp-service.js';
 
@@ -103,7 +103,7 @@ export class DockerLifecycle implements WebappLifecycle {
   async removed(app: WebappRow): Promise<void> {
     await this.locks.run(app.id, async () => {
       await this.retire(await this.containersOf(app.id));
-      await fsp.rm(webappRunDir(this.config.dataDir, app.id), { recursive: true, force: true });
+      await removeTree(webappRunDir(this.config.dataDir, app.id));
       this.observed.delete(app.id);
       this.store.remove(app.id);
       this.routesChanged();
@@ -238,15 +238,14 @@ export class DockerLifecycle implements WebappLifecycle {
     const generation = this.store.allocateGeneration(app.id);
     const runDir = generationRunDir(this.config.dataDir, app.id, generation);
     const uid = uidFor(this.config.uidBase, owner.id);
-    await fsp.mkdir(runDir, { recursive: true, mode: 0o750 });
-    if (canChown()) await fsp.chown(runDir, uid, uid);
+    ensureRunDir(webappRunDir(this.config.dataDir, app.id), runDir, uid, this.config.ingressUid);
     try {
       const spec = webappContainerSpec(this.config, this.instance, owner, app, generation);
       const container = await this.engine(() => this.runtime.startWebapp(spec));
       this.log.info({ webapp: app.domain_name, user: owner.username, generation }, 'container started');
       return { container, generation, runDir };
     } catch (err) {
-      await fsp.rm(runDir, { recursive: true, force: true });
+      await removeTree(runDir);
       throw err;
     }
   }
@@ -343,7 +342,7 @@ export class DockerLifecycle implements WebappLifecycle {
         await this.engine(() => this.runtime.stop(c.id, STOP_GRACE_SECONDS));
         await this.engine(() => this.runtime.remove(c.id));
         if (c.labels.webapp !== null && c.labels.generation !== null) {
-          await fsp.rm(generationRunDir(this.config.dataDir, c.labels.webapp, c.labels.generation), { recursive: true, force: true });
+          await removeTree(generationRunDir(this.config.dataDir, c.labels.webapp, c.labels.generation));
         }
       }),
     );

@@ -68,6 +68,23 @@ function isMissing(err: unknown): boolean {
  * for deleting or replacing a symlink, which must act on the link itself.
  */
 export async function confine(mapped: MappedPath, options: { followLast: boolean }): Promise<string> {
+  return (await confineWithRoot(mapped, options)).real;
+}
+
+/**
+ * The same check, as a starting point that a process running as root can
+ * act on without a race (lib/beneath.ts): the real root folder the path
+ * ended up in, and the components below it. The path check is only true
+ * when it is made; walking these components with DirHandle afterwards
+ * refuses (never follows) whatever was swapped in since.
+ */
+export async function confineBeneath(mapped: MappedPath, options: { followLast: boolean }): Promise<{ real: string; root: string; segments: string[] }> {
+  const { real, root } = await confineWithRoot(mapped, options);
+  const rel = path.relative(root, real);
+  return { real, root, segments: rel === '' ? [] : rel.split(path.sep) };
+}
+
+async function confineWithRoot(mapped: MappedPath, options: { followLast: boolean }): Promise<{ real: string; root: string }> {
   const realRoots = await Promise.all(mapped.allowedRoots.map((r) => fs.realpath(r)));
   const parent = path.dirname(mapped.host);
   const base = path.basename(mapped.host);
@@ -89,6 +106,7 @@ export async function confine(mapped: MappedPath, options: { followLast: boolean
     }
   }
   const resolved = path.join(real, ...tail);
-  if (!realRoots.some((root) => inside(root, resolved))) throw new NotFoundError(`${mapped.visible} does not exist`);
-  return options.followLast || mapped.host === mapped.areaRoot ? resolved : path.join(resolved, base);
+  const root = realRoots.find((r) => inside(r, resolved));
+  if (root === undefined) throw new NotFoundError(`${mapped.visible} does not exist`);
+  return { real: options.followLast || mapped.host === mapped.areaRoot ? resolved : path.join(resolved, base), root };
 }

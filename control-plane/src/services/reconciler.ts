@@ -1,6 +1,7 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
+import { removeTree } from '../lib/beneath.js';
 import type { Config } from '../config.js';
 import { uidFor } from '../domain/layout.js';
 import { plan, type ActualContainer, type DesiredWebapp } from '../domain/reconcile-plan.js';
@@ -165,8 +166,8 @@ export class Reconciler {
       // The log line first: whoever sees the state "crashed" can then read why.
       const owner = this.users.byId(app.user_id);
       if (owner) {
-        const uid = process.getuid?.() === 0 ? uidFor(this.config.uidBase, owner.id) : null;
-        await appendErrorLog(errorLogPath(this.config.dataDir, owner.username, app.domain_name), reason, uid).catch(() => undefined);
+        const logOwner = process.getuid?.() === 0 ? { uid: uidFor(this.config.uidBase, owner.id), gid: this.config.ingressUid } : null;
+        await appendErrorLog(errorLogPath(this.config.dataDir, owner.username, app.domain_name), reason, logOwner).catch(() => undefined);
       }
       this.store.setCrashed(webappId, reason);
       this.backoff.delete(webappId);
@@ -203,12 +204,12 @@ export class Reconciler {
         const app = this.store.byId(id);
         const live = (await this.lifecycle.containersOf(id)).map((c) => `g${c.labels.generation}`);
         if (!app) {
-          if (live.length === 0) await fsp.rm(path.join(root, name), { recursive: true, force: true });
+          if (live.length === 0) await removeTree(path.join(root, name));
           return;
         }
         const keep = new Set([`g${app.active_generation}`, ...live]);
         for (const dir of await fsp.readdir(path.join(root, name)).catch(() => [] as string[])) {
-          if (!keep.has(dir)) await fsp.rm(path.join(root, name, dir), { recursive: true, force: true });
+          if (!keep.has(dir)) await removeTree(path.join(root, name, dir));
         }
       });
     }

@@ -14,6 +14,7 @@ export type Db = Database.Database;
  */
 export function openDatabase(file: string, migrations: readonly Migration[] = allMigrations): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  keepPrivate(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -21,6 +22,22 @@ export function openDatabase(file: string, migrations: readonly Migration[] = al
   db.pragma('foreign_keys = ON');
   migrate(db, migrations);
   return db;
+}
+
+/**
+ * The store holds password and token hashes: root alone may read it, also
+ * where its folder lets the router through. SQLite gives its -wal and -shm
+ * files the database file's mode.
+ */
+function keepPrivate(file: string): void {
+  fs.closeSync(fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW, 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      fs.chmodSync(f, 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
 }
 
 export function schemaVersion(db: Db): number {

@@ -32,7 +32,7 @@ describe('host matching', () => {
     const app = table.lookup('ALICE.localhost.:8080');
     expect(app).toMatchObject({ kind: 'app', uid: 10003, socketPath: '/data/run/7/g2/app.sock', accessLogFile: '/data/users/alice/log/alice.localhost.access.log' });
     expect(app?.kind === 'app' && app.staticFiles.map((s) => s.url)).toEqual(['/s/deep/', '/s/']);
-    expect(table.lookup('localhost:8080')).toEqual({ kind: 'api', socketPath: '/data/api.sock' });
+    expect(table.lookup('localhost:8080')).toEqual({ kind: 'api' });
     expect(table.lookup('www.localhost')).toMatchObject({ kind: 'api' });
     expect(table.lookup('bob.localhost')).toBeUndefined();
     expect(table.lookup('localhost.evil.com')).toBeUndefined();
@@ -129,7 +129,7 @@ describe('access log', () => {
     const file = path.join(dir, 'a.localhost.access.log');
     const logs = new AccessLogs({ maxBytes: 300, keep: 3, flushMs: 5, log: silentLog });
     for (let round = 0; round < 4; round++) {
-      for (let i = 0; i < 2; i++) logs.write(file, null, { ...entry, requestId: `r${round}-${i}` });
+      for (let i = 0; i < 2; i++) logs.write(file, process.getuid!(), { ...entry, requestId: `r${round}-${i}` });
       await logs.flush();
     }
     expect(fs.readdirSync(dir).sort()).toEqual(['a.localhost.access.log', 'a.localhost.access.log.1', 'a.localhost.access.log.2.gz', 'a.localhost.access.log.3.gz']);
@@ -140,7 +140,7 @@ describe('access log', () => {
     fs.writeFileSync(secret, 'top secret\n');
     fs.rmSync(file);
     fs.symlinkSync(secret, file);
-    logs.write(file, null, entry);
+    logs.write(file, process.getuid!(), entry);
     await logs.flush();
     expect(fs.readFileSync(secret, 'utf8')).toBe('top secret\n');
     await logs.close();

@@ -5,16 +5,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { AccessLogs } from '../../src/router/access-log.js';
+import { LinkPool } from '../../src/router/api-links.js';
 import { BasicAuth } from '../../src/router/basic-auth.js';
 import { buildRouteTable } from '../../src/router/route-table.js';
 import { createRouterServer } from '../../src/router/router.js';
 import { silentLog } from '../../src/router/router-log.js';
 
 // The router in this process in front of stand-in apps (no Docker): every
-// app `<name>.localhost` is served from `<dir>/<name>.sock`, which its
-// generation's app.sock links to, so a test can listen there, rename
-// another socket over it (as a reload does), or write upstream.json into
-// the app's run directory.
+// app `<name>.localhost` is served from its generation's app.sock, so a
+// test can listen there, rename another socket over it (as a reload does),
+// or write upstream.json into the app's run directory. The stand-in apps
+// run as this process's own uid, which the route table names as the apps'
+// owner (the router connects only to sockets of the app's uid).
 
 export interface StandInRouter {
   readonly dir: string;
@@ -33,15 +35,13 @@ export async function startStandInRouter(names: readonly string[], env: Record<s
     id: i + 1, user_id: 1, username: 'u', domain_name: `${name}.localhost`, enabled: 1, active_generation: 1, force_https: 0,
     password_protection_enabled: 0, password_protection_username: null, password_protection_hash: null,
   }));
-  const table = buildRouteTable({ dataDir: dir, domain: 'localhost', apiSocket: path.join(dir, 'api.sock'), uidBase: 10000 }, 1, rows, []);
+  const table = buildRouteTable({ dataDir: dir, domain: 'localhost', uidBase: process.getuid!() - 1 }, 1, rows, []);
   const runDirOf = (name: string) => path.join(dir, 'run', String(names.indexOf(name) + 1), 'g1');
-  const socketOf = (name: string) => path.join(dir, `${name}.sock`);
-  for (const name of names) {
-    fs.mkdirSync(runDirOf(name), { recursive: true });
-    fs.symlinkSync(socketOf(name), path.join(runDirOf(name), 'app.sock'));
-  }
+  const socketOf = (name: string) => path.join(runDirOf(name), 'app.sock');
+  for (const name of names) fs.mkdirSync(runDirOf(name), { recursive: true });
   const server: http.Server = createRouterServer({
     config, routes: { table, checkSoon() {} }, accessLogs: new AccessLogs({ maxBytes: 1e6, keep: 1, flushMs: 50, log: silentLog }), auth: new BasicAuth(), log: silentLog,
+    apiLinks: new LinkPool(),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

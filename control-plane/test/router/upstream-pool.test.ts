@@ -1,9 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_USES, readUpstreamInfo, UpstreamPool, type UpstreamSocket, type UpstreamUser } from '../../src/router/upstream-pool.js';
+import { MAX_USES, readUpstreamInfo, SocketPool, type UpstreamSocket, type UpstreamUser } from '../../src/router/upstream-pool.js';
 import { eventually } from '../helpers/eventually.js';
 import { routerRequest } from './router-fixture.js';
 import { startStandInRouter, type StandInRouter } from './stand-in-router.js';
@@ -190,7 +191,7 @@ describe('the queue for an app\'s connections', () => {
       upstreamFailed: () => undefined,
     });
     try {
-      const pool = new UpstreamPool(sock, fs.statSync(sock).ino, { keepAlive: true, maxConnections: 1, idleMs: 1000 }, 2);
+      const pool = new SocketPool(sock, fs.statSync(sock).ino, process.getuid!(), { keepAlive: true, maxConnections: 1, idleMs: 1000 }, 2);
       const users = [user(), user(), user(), user()];
       expect(users.map((u) => pool.acquire(u))).toEqual([true, true, true, false]);
       expect(assigned).toHaveLength(1);
@@ -210,25 +211,36 @@ describe('the queue for an app\'s connections', () => {
 describe('upstream.json', () => {
   it('is read strictly: anything odd means one connection per request', () => {
     const dir = fs.mkdtempSync(path.join('/tmp', 'pyhost-upstream-'));
-    const sock = path.join(dir, 'app.sock');
-    const write = (v: unknown) => fs.writeFileSync(path.join(dir, 'upstream.json'), typeof v === 'string' ? v : JSON.stringify(v));
+    const file = path.join(dir, 'upstream.json');
+    const me = process.getuid!();
+    const write = (v: unknown) => fs.writeFileSync(file, typeof v === 'string' ? v : JSON.stringify(v));
     try {
-      expect(readUpstreamInfo(sock)).toMatchObject({ keepAlive: false });
+      expect(readUpstreamInfo(file, me)).toMatchObject({ keepAlive: false });
       write({ keep_alive: true, max_connections: 3, idle_timeout_s: 4 });
-      expect(readUpstreamInfo(sock)).toEqual({ keepAlive: true, maxConnections: 3, idleMs: 1000 });
+      expect(readUpstreamInfo(file, me)).toEqual({ keepAlive: true, maxConnections: 3, idleMs: 1000 });
       write({ keep_alive: true, max_connections: 3, idle_timeout_s: 2 });
-      expect(readUpstreamInfo(sock).idleMs).toBe(500);
+      expect(readUpstreamInfo(file, me).idleMs).toBe(500);
       // Several router processes share the workers; less than one each means a connection per request.
       write({ keep_alive: true, max_connections: 4, idle_timeout_s: 4 });
-      expect(readUpstreamInfo(sock, 2)).toMatchObject({ keepAlive: true, maxConnections: 2 });
-      expect(readUpstreamInfo(sock, 3)).toMatchObject({ keepAlive: true, maxConnections: 1 });
-      expect(readUpstreamInfo(sock, 5)).toMatchObject({ keepAlive: false });
+      expect(readUpstreamInfo(file, me, 2)).toMatchObject({ keepAlive: true, maxConnections: 2 });
+      expect(readUpstreamInfo(file, me, 3)).toMatchObject({ keepAlive: true, maxConnections: 1 });
+      expect(readUpstreamInfo(file, me, 5)).toMatchObject({ keepAlive: false });
       for (const bad of ['{', { keep_alive: 'yes', max_connections: 1, idle_timeout_s: 4 }, { keep_alive: true, max_connections: 0, idle_timeout_s: 4 },
         { keep_alive: true, max_connections: 1.5, idle_timeout_s: 4 }, { keep_alive: true, max_connections: 1000, idle_timeout_s: 4 }, { keep_alive: true, max_connections: 1 },
         { keep_alive: false, max_connections: 1, idle_timeout_s: 4 }]) {
         write(bad);
-        expect(readUpstreamInfo(sock)).toMatchObject({ keepAlive: false });
+        expect(readUpstreamInfo(file, me)).toMatchObject({ keepAlive: false });
       }
+      // It is in a folder the app can write: never followed, never blocked on, only the app's own.
+      write({ keep_alive: true, max_connections: 3, idle_timeout_s: 4 });
+      expect(readUpstreamInfo(file, me + 1)).toMatchObject({ keepAlive: false });
+      const real = path.join(dir, 'real.json');
+      fs.renameSync(file, real);
+      fs.symlinkSync(real, file);
+      expect(readUpstreamInfo(file, me)).toMatchObject({ keepAlive: false });
+      fs.rmSync(file);
+      execFileSync('mkfifo', [file]);
+      expect(readUpstreamInfo(file, me)).toMatchObject({ keepAlive: false }); // at once, not after a writer shows up
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

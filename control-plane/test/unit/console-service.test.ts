@@ -45,7 +45,7 @@ describe('ConsoleService', () => {
 
   function newUser(name: string): UserRow {
     const row = users.insert(name, 'x', false);
-    createUserDirs(userDirs(dir, name), 10000 + row.id);
+    createUserDirs(userDirs(dir, name), 10000 + row.id, 9999);
     return row;
   }
 

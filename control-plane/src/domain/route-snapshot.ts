@@ -1,0 +1,76 @@
+// The route table as the api hands it to the router: the rows the router
+// needs and nothing else (no account, session or token data), written by
+// the api to ingress/routes.json whenever the store's routes_version moves.
+// The router builds its lookup table from it (router/route-table.ts) and
+// keeps serving the last good one while the api is down.
+
+export interface WebappRouteRow {
+  id: number;
+  user_id: number;
+  username: string;
+  domain_name: string;
+  enabled: number;
+  active_generation: number;
+  force_https: number;
+  password_protection_enabled: number;
+  password_protection_username: string | null;
+  password_protection_hash: string | null;
+}
+
+export interface StaticFileRouteRow {
+  webapp_id: number;
+  url: string;
+  path: string;
+}
+
+export interface RouteSnapshot {
+  /** The store's routes_version these rows are from. */
+  readonly version: number;
+  readonly webapps: readonly WebappRouteRow[];
+  readonly staticFiles: readonly StaticFileRouteRow[];
+}
+
+const FORMAT = 1;
+
+export function serializeSnapshot(snapshot: RouteSnapshot): string {
+  return JSON.stringify({ format: FORMAT, version: snapshot.version, webapps: snapshot.webapps, static_files: snapshot.staticFiles });
+}
+
+export class SnapshotFormatError extends Error {}
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isStrOrNull = (v: unknown): v is string | null => v === null || typeof v === 'string';
+
+function webappRow(v: unknown): WebappRouteRow {
+  const r = v as Record<string, unknown>;
+  const ok =
+    typeof r === 'object' && r !== null &&
+    isInt(r.id) && isInt(r.user_id) && isStr(r.username) && isStr(r.domain_name) && isInt(r.enabled) &&
+    isInt(r.active_generation) && isInt(r.force_https) && isInt(r.password_protection_enabled) &&
+    isStrOrNull(r.password_protection_username) && isStrOrNull(r.password_protection_hash);
+  if (!ok) throw new SnapshotFormatError('a web app row is malformed');
+  return r as unknown as WebappRouteRow;
+}
+
+function staticRow(v: unknown): StaticFileRouteRow {
+  const r = v as Record<string, unknown>;
+  if (typeof r !== 'object' || r === null || !isInt(r.webapp_id) || !isStr(r.url) || !isStr(r.path)) {
+    throw new SnapshotFormatError('a static file row is malformed');
+  }
+  return r as unknown as StaticFileRouteRow;
+}
+
+/** Parses what serializeSnapshot wrote; throws SnapshotFormatError on anything else. */
+export function parseSnapshot(text: string): RouteSnapshot {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new SnapshotFormatError('not JSON');
+  }
+  const o = raw as Record<string, unknown>;
+  if (typeof o !== 'object' || o === null || o.format !== FORMAT || !isInt(o.version)) throw new SnapshotFormatError('unknown format');
+  if (!Array.isArray(o.webapps) || !Array.isArray(o.static_files)) throw new SnapshotFormatError('rows missing');
+  return { version: o.version, webapps: o.webapps.map(webappRow), staticFiles: o.static_files.map(staticRow) };
+}

@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ingressDir, ingressLinksDir } from '../domain/layout.js';
+
+// Who may enter which folder under PYHOST_DATA. Three kinds of process
+// touch it: the api (root), the router (its own unprivileged uid and group,
+// "ingress"), and users' containers (each user's uid, which sees only its
+// own bind mounts). The router needs to reach app sockets, static files and
+// log folders, and nothing else: so the platform's folders are
+// root:<ingress> 0750, a user's folders are <uid>:<ingress>, and the
+// database, the api's socket and everything else stay root's alone.
+
+export const MODE = {
+  /** PYHOST_DATA, users/, run/, ingress/, users/<u>, run/<webapp>: root and the router pass. */
+  platform: 0o750,
+  /** users/<u>/home and www, run/<webapp>/g<n>: the user's; the router reads static files and sockets. */
+  userOwned: 0o750,
+  /** users/<u>/log: the router appends access logs; new files get the ingress group (setgid). */
+  userLog: 0o2770,
+  /** ingress/links: the router's own sockets. */
+  ingressOwned: 0o700,
+} as const;
+
+/** Whether this process can hand files to other uids (it runs as root). */
+export function isRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
+
+/**
+ * Makes `dir` a directory (not a link) owned by uid:gid with `mode`; creates
+ * it when missing (its parent must exist). The owner and mode are set on the
+ * opened directory, never through a path that could lead elsewhere. Outside
+ * root (development) only the mode is set.
+ */
+export function ensureDir(dir: string, uid: number, gid: number, mode: number): void {
+  try {
+    fs.mkdirSync(dir, { mode: mode & 0o777 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  const fd = fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW);
+  try {
+    const st = fs.fstatSync(fd);
+    const chown = isRoot() && (st.uid !== uid || st.gid !== gid);
+    if (chown) fs.fchownSync(fd, uid, gid);
+    // Also after a chown, which clears the setgid bit.
+    if (chown || (st.mode & 0o7777) !== mode) fs.fchmodSync(fd, mode);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * The platform's own folders, as root, before anything else runs: the api
+ * and the router both call this at start (whichever comes first).
+ */
+export function preparePlatformDirs(dataDir: string, ingress: number): void {
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  ensureDir(dataDir, 0, ingress, MODE.platform);
+  for (const dir of [path.join(dataDir, 'users'), path.join(dataDir, 'run'), ingressDir(dataDir)]) {
+    ensureDir(dir, 0, ingress, MODE.platform);
+  }
+  ensureDir(ingressLinksDir(dataDir), ingress, ingress, MODE.ingressOwned);
+}
+
+/**
+ * run/<webapp>/g<n>: the folder one container generation gets as /run/pyhost.
+ * run/<webapp> is root's (the user cannot swap their folder for a link), the
+ * generation's own folder is the user's, and the router's group may pass.
+ */
+export function ensureRunDir(webappDir: string, runDir: string, uid: number, ingress: number): void {
+  ensureDir(webappDir, 0, ingress, MODE.platform);
+  ensureDir(runDir, uid, ingress, MODE.userOwned);
+}

@@ -1,0 +1,30 @@
+import type { RouteSnapshot, StaticFileRouteRow, WebappRouteRow } from '../domain/route-snapshot.js';
+import type { Db } from './database.js';
+import { RoutesVersion } from './routes-version.js';
+
+/** What the router needs from the store, read in one transaction (the web apps and their mappings of one moment). */
+export class RouteRows {
+  private readonly version: RoutesVersion;
+
+  constructor(private readonly db: Db) {
+    this.version = new RoutesVersion(db);
+  }
+
+  currentVersion(): number {
+    return this.version.current();
+  }
+
+  snapshot(): RouteSnapshot {
+    return this.db.transaction(() => ({
+      version: this.version.current(),
+      webapps: this.db
+        .prepare(
+          `SELECT w.id, w.user_id, u.username, w.domain_name, w.enabled, w.active_generation, w.force_https,
+                  w.password_protection_enabled, w.password_protection_username, w.password_protection_hash
+             FROM webapps w JOIN users u ON u.id = w.user_id ORDER BY w.id`,
+        )
+        .all() as WebappRouteRow[],
+      staticFiles: this.db.prepare('SELECT webapp_id, url, path FROM static_files ORDER BY id').all() as StaticFileRouteRow[],
+    }))();
+  }
+}
