@@ -27,6 +27,11 @@ export abstract class EntryProcess {
     readonly port: number,
   ) {}
 
+  /** The running process's pid (undefined before start and after it ended). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Throws until the started process answers as it should. */
   protected abstract probe(): Promise<void>;
 
