@@ -13,8 +13,10 @@ import { ingressDir, ingressLinksDir } from '../domain/layout.js';
 export const MODE = {
   /** PYHOST_DATA, users/, run/, ingress/, users/<u>, run/<webapp>: root and the router pass. */
   platform: 0o750,
-  /** users/<u>/home and www, run/<webapp>/g<n>: the user's; the router reads static files and sockets. */
+  /** users/<u>/home and www: the user's; the router reads static files. */
   userOwned: 0o750,
+  /** run/<webapp>/g<n>: the user's; setgid, so that every socket the gateway makes there is the router's group's. */
+  userRun: 0o2750,
   /** users/<u>/log: the router appends access logs; new files get the ingress group (setgid). */
   userLog: 0o2770,
   /** ingress/links: the router's own sockets. */
@@ -70,5 +72,5 @@ export function preparePlatformDirs(dataDir: string, ingress: number): void {
  */
 export function ensureRunDir(webappDir: string, runDir: string, uid: number, ingress: number): void {
   ensureDir(webappDir, 0, ingress, MODE.platform);
-  ensureDir(runDir, uid, ingress, MODE.userOwned);
+  ensureDir(runDir, uid, ingress, MODE.userRun);
 }

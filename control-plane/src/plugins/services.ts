@@ -16,6 +16,7 @@ import { ingressLinkSocket, routesSnapshotFile } from '../domain/layout.js';
 import { RouteRows } from '../store/route-rows.js';
 import { RoutePublisher } from '../services/route-publisher.js';
 import { IngressLinks } from '../services/ingress-links.js';
+import { repairLayout } from '../services/layout-repair.js';
 
 export interface Services {
   auth: AuthService;
@@ -45,6 +46,8 @@ export default fp<{ runtime: ContainerRuntime | null }>(
     const routes = new RoutesVersion(app.db);
     // The router's view of the store, and its way to the api (both: the router never opens either itself).
     const publisher = new RoutePublisher(new RouteRows(app.db), routesSnapshotFile(app.config.dataDir), app.config.ingressUid, app.log.child({ component: 'routes' }));
+    // Folders and sockets from an older layout (or a restore) first: the router must reach them.
+    app.addHook('onReady', async () => repairLayout(app.config, new UsersStore(app.db).all(), webapps.store.all(), app.log));
     app.addHook('onReady', async () => publisher.start());
     app.addHook('onClose', async () => publisher.stop());
     const links = new IngressLinks(

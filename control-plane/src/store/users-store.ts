@@ -35,6 +35,10 @@ export class UsersStore {
     }
   }
 
+  all(): UserRow[] {
+    return this.db.prepare('SELECT * FROM users ORDER BY id').all() as UserRow[];
+  }
+
   count(): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
   }
