@@ -103,15 +103,15 @@ describe('web app lifecycle on the Docker Engine', () => {
     expect((await getViaSocket(activeSocket(t, domain))).body).toContain('Hello, World!');
   });
 
-  it('saves a virtualenv or source directory that does not exist yet, warns, and the old container keeps serving', async () => {
+  it('saves a virtualenv that does not exist yet, warns, and the old container keeps serving', async () => {
     // Was: 422 and nothing stored. PythonAnywhere saves settings and applies them at the next
-    // Reload, and its tools configure before they create the folders.
+    // Reload, and its tools configure before they create the folders. (A missing source or
+    // working directory is no reason not to start at all: see the next test.)
     const domain = `cfg.${alice.username}.localhost`;
     await create(domain);
     const socket = activeSocket(t, domain);
     const cases: [object, object, RegExp][] = [
       [{ virtualenv_path: `/home/${alice.username}/.virtualenvs/nope` }, { virtualenv_path: `/home/${alice.username}/.virtualenvs/nope` }, /virtualenv .*nope does not exist/],
-      [{ virtualenv_path: '', source_directory: `/home/${alice.username}/no/such/dir` }, { virtualenv_path: null, source_directory: `/home/${alice.username}/no/such/dir` }, /source directory .*no\/such\/dir does not exist/],
     ];
     for (const [patch, saved, why] of cases) {
       const res = await t.app.inject({ method: 'PATCH', url: api(`${domain}/`), headers: asToken(alice.token), payload: patch });
@@ -135,6 +135,29 @@ describe('web app lifecycle on the Docker Engine', () => {
     expect(early.json().detail).toMatch(/does not exist.*previous version keeps serving/);
     expect((await getViaSocket(activeSocket(t, domain))).body).toContain('Hello, World!');
     expect((await getWebapp(t.app, alice, domain)).settings_warning).toMatch(/does not exist/);
+  });
+
+  it('serves the WSGI file from a source or working directory that does not exist, as PythonAnywhere does, and says so in the server log', async () => {
+    // `pa webapp create` saves source_directory=~/<domain>, never creates it, and ends with a
+    // Reload: that was a 422 (the gateway refused to start), so `pa` failed.
+    const domain = `nodir.${alice.username}.localhost`;
+    await create(domain);
+    writeAsUser(wsgiFile(t, alice, domain), ['import os', helloApp('x').replace('"x".encode()', '("cwd=" + os.getcwd()).encode()')].join('\n'), aliceUid);
+    const home = `/home/${alice.username}`;
+    const serverLog = path.join(userDirs(t.dataDir, alice.username).log, `${domain}.server.log`);
+    for (const [patch, warning] of [
+      [{ source_directory: `${home}/${domain}` }, `source directory ${home}/${domain} does not exist; serving the WSGI file anyway`],
+      [{ working_directory: `${home}/no/such/dir` }, `working directory ${home}/no/such/dir does not exist; the server runs in the home folder ${home} instead`],
+    ] as const) {
+      const patched = await t.app.inject({ method: 'PATCH', url: api(`${domain}/`), headers: asToken(alice.token), payload: patch });
+      expect(patched.statusCode, patched.body).toBe(200);
+      expect(patched.json()).toMatchObject({ ...patch, settings_warning: null, state: 'running' });
+      const res = await reload(domain);
+      expect(res.statusCode, res.body).toBe(200);
+      expect((await getViaSocket(activeSocket(t, domain))).body).toBe(`cwd=${home}`);
+      expect(fs.readFileSync(serverLog, 'utf8')).toContain(`[pyhost] warning: ${warning}`);
+    }
+    expect(await getWebapp(t.app, alice, domain)).toMatchObject({ state: 'running', settings_warning: null, last_reload: { ok: true } });
   });
 
   it('applies saved settings at the next Reload once the files exist (configure, create, reload), and clears the warning', async () => {

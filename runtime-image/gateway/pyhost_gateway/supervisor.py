@@ -126,10 +126,13 @@ class Supervisor:
             self._cancel_restart()
             t0 = time.monotonic()
             self._note(f"{reason}: starting {self.cfg.server}")
-            problem = preflight(self.cfg)
+            checked = preflight(self.cfg)
+            for warning in checked.warnings:
+                self._note(f"warning: {warning}")
+            problem = checked.problem
             new = None
             if problem is None:
-                new, events = self._spawn()
+                new, events = self._spawn(checked.cfg)
                 problem = self._wait_loaded(new, events)
                 if problem is None and self._stopping:
                     problem = "the gateway is stopping"
@@ -151,7 +154,8 @@ class Supervisor:
                 threading.Thread(target=self._retire, args=(old,), daemon=True).start()
             return Outcome(True, ms)
 
-    def _spawn(self) -> Tuple[ServerProcess, "queue.Queue[dict]"]:
+    def _spawn(self, cfg: Config) -> Tuple[ServerProcess, "queue.Queue[dict]"]:
+        # `cfg` is self.cfg as preflight adjusted it (a missing working directory gives way to the home folder).
         self._generation += 1
         server_id = f"{os.getpid()}-{self._generation}"
         socket_path = os.path.join(self.cfg.run_dir, f".app-{self._generation}.sock")
@@ -159,9 +163,9 @@ class Supervisor:
         server = ServerProcess(
             kind=self.cfg.server, server_id=server_id, generation=self._generation,
             socket_path=socket_path, master_fifo=fifo,
-            argv=build_argv(self.cfg, socket_path, fifo, self._backlog),
-            env=build_env(self.cfg, self._base_env, server_id=server_id, inbox=self._inbox.path),
-            cwd=self.cfg.working_dir, server_log=self._server_log, on_exit=self._on_exit)
+            argv=build_argv(cfg, socket_path, fifo, self._backlog),
+            env=build_env(cfg, self._base_env, server_id=server_id, inbox=self._inbox.path),
+            cwd=cfg.working_dir, server_log=self._server_log, on_exit=self._on_exit)
         events = self._inbox.subscribe(server_id)  # before start: no event may be missed
         with self._state_lock:
             self._servers.add(server)
