@@ -2,6 +2,13 @@
 // and what Docker has. The loop around it (services/reconciler.ts) only
 // gathers the two lists and carries out the actions.
 
+/**
+ * The gateway's exit status after a crash loop (docs/runtime-contract.md,
+ * "Exit statuses"): it already restarted the server five times; starting the
+ * container again would only repeat the loop.
+ */
+export const EXIT_CRASH_LOOP = 3;
+
 export interface DesiredWebapp {
   readonly id: number;
   readonly enabled: boolean;
@@ -15,22 +22,28 @@ export interface ActualContainer {
   readonly webappId: number;
   readonly generation: number;
   readonly running: boolean;
+  /** The container's exit status once it has exited; null while it runs. */
+  readonly exitCode: number | null;
 }
 
 export type ReconcileAction =
   | { readonly kind: 'remove'; readonly containerId: string; readonly webappId: number; readonly reason: 'orphan' | 'disabled' | 'stale-generation' | 'exited' }
-  | { readonly kind: 'start'; readonly webappId: number; readonly reason: 'missing' | 'died' };
+  | { readonly kind: 'start'; readonly webappId: number; readonly reason: 'missing' | 'died' }
+  | { readonly kind: 'mark-crashed'; readonly webappId: number; readonly generation: number; readonly reason: 'crash-loop' };
 
 /**
  * Removes containers nobody wants (no such app, app disabled, an old
  * generation, or dead) and starts one for every enabled app that has no
- * running container of its active generation. Apps in `busy` are in the
- * middle of an operation (reload, replace…) and are left alone.
+ * running container of its active generation, except one whose active
+ * container ended a crash loop (EXIT_CRASH_LOOP): that app is marked crashed
+ * instead, and waits for a reload. Apps in `busy` are in the middle of an
+ * operation (reload, replace…) and are left alone.
  */
 export function plan(desired: readonly DesiredWebapp[], actual: readonly ActualContainer[], busy: ReadonlySet<number>): ReconcileAction[] {
   const byId = new Map(desired.map((d) => [d.id, d]));
   const actions: ReconcileAction[] = [];
   const died = new Set<number>();
+  const crashLoops = new Map<number, number>();
   const serving = new Set<number>();
 
   for (const c of actual) {
@@ -44,12 +57,18 @@ export function plan(desired: readonly DesiredWebapp[], actual: readonly ActualC
     else if (c.generation !== app.activeGeneration) actions.push({ kind: 'remove', containerId: c.id, webappId: c.webappId, reason: 'stale-generation' });
     else if (!c.running) {
       actions.push({ kind: 'remove', containerId: c.id, webappId: c.webappId, reason: 'exited' });
-      died.add(c.webappId);
+      if (c.exitCode === EXIT_CRASH_LOOP) crashLoops.set(c.webappId, c.generation);
+      else died.add(c.webappId);
     } else serving.add(c.webappId);
   }
 
   for (const app of desired) {
     if (!app.enabled || app.crashed || busy.has(app.id) || serving.has(app.id)) continue;
+    const loopedIn = crashLoops.get(app.id);
+    if (loopedIn !== undefined) {
+      actions.push({ kind: 'mark-crashed', webappId: app.id, generation: loopedIn, reason: 'crash-loop' });
+      continue;
+    }
     actions.push({ kind: 'start', webappId: app.id, reason: died.has(app.id) ? 'died' : 'missing' });
   }
   return actions;

@@ -32,6 +32,7 @@ export function webappView(config: Config, row: WebappRow, username: string, sta
     url: webappUrl(config, row.domain_name),
     last_reload: status.last_reload,
     // A disabled app serves nothing, and enabling starts it with the saved settings.
-    settings_warning: row.enabled === 1 ? (row.settings_warning ?? null) : null,
+    settings_warning: row.enabled === 1 ? row.settings_warning : null,
+    crash_reason: status.state === 'crashed' ? row.crashed_reason : null,
   };
 }

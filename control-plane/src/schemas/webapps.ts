@@ -55,6 +55,11 @@ export const Webapp = Type.Object({
       'Pyhost\'s own: why the saved settings are not serving yet (e.g. a virtualenv that does not exist); ' +
       'the previous version keeps serving and the next Reload applies them. Null when the saved settings serve.',
   }),
+  crash_reason: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'Pyhost\'s own: why the app is `crashed` when its server kept dying and Pyhost stopped restarting it, ' +
+      'pointing at the error log. Null in every other state; the next Reload, or a change of settings that starts the app, ends it.',
+  }),
 });
 
 export const CreateWebapp = Type.Object(

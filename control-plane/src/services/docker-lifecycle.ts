@@ -128,8 +128,6 @@ export class DockerLifecycle implements WebappLifecycle {
           if (outcome.kept) this.store.setSettingsWarning(current.id, pendingWarning(outcome.reason));
           throw new ReloadFailedError(outcome.message, outcome.logTail);
         }
-        this.store.setCrashed(current.id, null);
-        this.onRecovered(current.id);
         return;
       }
       const result = await gateway.reload(runDir, this.config.reloadTimeoutMs + 5000);
@@ -297,6 +295,9 @@ export class DockerLifecycle implements WebappLifecycle {
     }
     this.store.setActiveGeneration(app.id, started.generation);
     this.store.setSettingsWarning(app.id, null);
+    // Whether a Reload or a change of settings started it: the app serves, so a crash is over.
+    this.store.setCrashed(app.id, null);
+    this.onRecovered(app.id);
     this.observed.set(app.id, 'running');
     this.routesChanged();
     this.store.recordReload(app.id, { ok: true, durationMs: duration, error: null });

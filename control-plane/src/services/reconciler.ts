@@ -8,7 +8,7 @@ import { plan, type ActualContainer, type DesiredWebapp } from '../domain/reconc
 import type { ContainerRuntime, ManagedContainer } from '../runtime/index.js';
 import type { UsersStore } from '../store/users-store.js';
 import type { WebappRow, WebappsStore } from '../store/webapps-store.js';
-import { appendErrorLog, errorLogPath } from './app-logs.js';
+import { appendErrorLog, errorLogPath, logTail } from './app-logs.js';
 import type { DockerLifecycle } from './docker-lifecycle.js';
 
 /** Restarts in a row before an app is left crashed until its next reload. */
@@ -32,6 +32,30 @@ interface Backoff {
 /** Delay before restart number `n` (1-based): 1 s, 2 s, 4 s… capped at a minute. */
 export function backoffDelay(n: number): number {
   return Math.min(BASE_BACKOFF_MS * 2 ** Math.max(0, n - 1), MAX_BACKOFF_MS);
+}
+
+// The line the gateway writes last before it exits after a crash loop
+// (docs/runtime-contract.md, "Exit statuses"), after the log's timestamp.
+const GATEWAY_GAVE_UP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}: restart failed: (.+)$/;
+const GATEWAY_ADVICE = /\.?\s*Fix the cause, then Reload\.\s*$/;
+/** The app's own stderr shares the log: a line that merely looks like the gateway's is kept short. */
+const MAX_GATEWAY_CHARS = 400;
+
+/**
+ * Why an app whose gateway ended a crash loop is crashed, for the Web tab:
+ * the gateway's own words from the end of the error log when they are there
+ * (the router may have appended after them), and where to look.
+ */
+export function crashLoopReason(domain: string, errorLogTail: string): string {
+  const said = errorLogTail
+    .split('\n')
+    .reverse()
+    .map((line) => GATEWAY_GAVE_UP.exec(line.trimEnd())?.[1])
+    .find((s) => s !== undefined)
+    ?.replace(GATEWAY_ADVICE, '')
+    .slice(0, MAX_GATEWAY_CHARS);
+  const what = said ? `: ${said}` : '; Pyhost stopped restarting it';
+  return `the app's server kept dying soon after it started${what}. See /var/log/${domain}.error.log for why; fix the cause, then Reload.`;
 }
 
 /**
@@ -124,11 +148,16 @@ export class Reconciler {
       webappId: c.labels.webapp!,
       generation: c.labels.generation ?? -1,
       running: c.state === 'running' || c.state === 'restarting',
+      exitCode: c.exitCode,
     }));
     const byId = new Map(containers.map((c) => [c.id, c]));
     const actions = plan(desired, actual, this.lifecycle.locks.busyKeys());
     this.forgetHealthy(containers);
 
+    // Before the removals: the app reads as crashed from the moment its container is gone.
+    for (const action of actions) {
+      if (action.kind === 'mark-crashed') await this.markCrashLoop(action.webappId, action.generation);
+    }
     for (const action of actions.filter((a) => a.kind === 'remove')) {
       this.log.info({ container: action.containerId, webappId: action.webappId, reason: action.reason }, 'removing container');
       await this.lifecycle.removeIfUnwanted(byId.get(action.containerId)!);
@@ -149,6 +178,25 @@ export class Reconciler {
         this.log.error({ err }, 'reconciling console containers failed');
       });
     }
+  }
+
+  /**
+   * The gateway of the app's active container restarted its server until it
+   * gave up and exited (EXIT_CRASH_LOOP): the app is crashed until the next
+   * reload. Starting the container again would only repeat the loop.
+   */
+  private async markCrashLoop(webappId: number, generation: number): Promise<void> {
+    await this.lifecycle.locks.run(webappId, async () => {
+      const app = this.store.byId(webappId);
+      // A reload or a change of settings may have replaced that container since the plan was made.
+      if (!app || !app.enabled || app.crashed_reason !== null || app.active_generation !== generation) return;
+      const owner = this.users.byId(app.user_id);
+      // The gateway wrote its reason to the error log before it exited; read through the safe helper (the folder is the user's).
+      const tail = owner ? await logTail(errorLogPath(this.config.dataDir, owner.username, app.domain_name)).catch(() => '') : '';
+      this.store.setCrashed(webappId, crashLoopReason(app.domain_name, tail));
+      this.backoff.delete(webappId);
+      this.log.warn({ webapp: app.domain_name, generation }, 'crash loop: the gateway stopped restarting the server');
+    });
   }
 
   private async restartWithBackoff(webappId: number, containers: ManagedContainer[]): Promise<void> {

@@ -33,11 +33,9 @@ export interface WebappRow {
   crashed_reason: string | null;
   /**
    * Why the saved settings are not what serves (their container did not
-   * start); null once a container with them has started. Every row read from
-   * the database has it; optional only so that rows built by hand (unit
-   * tests of the spec builders) need not name it.
+   * start); null once a container with them has started.
    */
-  settings_warning?: string | null;
+  settings_warning: string | null;
 }
 
 /** Columns a PATCH may change, already validated and in storage form. */

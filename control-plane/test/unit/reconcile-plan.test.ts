@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { plan, type ActualContainer, type DesiredWebapp } from '../../src/domain/reconcile-plan.js';
-import { backoffDelay } from '../../src/services/reconciler.js';
+import { EXIT_CRASH_LOOP, plan, type ActualContainer, type DesiredWebapp } from '../../src/domain/reconcile-plan.js';
+import { backoffDelay, crashLoopReason } from '../../src/services/reconciler.js';
 
 const app = (id: number, over: Partial<DesiredWebapp> = {}): DesiredWebapp => ({ id, enabled: true, activeGeneration: 1, crashed: false, ...over });
-const box = (id: string, webappId: number, over: Partial<ActualContainer> = {}): ActualContainer => ({ id, webappId, generation: 1, running: true, ...over });
+const box = (id: string, webappId: number, over: Partial<ActualContainer> = {}): ActualContainer => ({ id, webappId, generation: 1, running: true, exitCode: null, ...over });
 const none = new Set<number>();
 
 describe('reconcile plan', () => {
@@ -40,8 +40,79 @@ describe('reconcile plan', () => {
     ['still removes orphans of busy ids (no app to protect)', [], [box('a', 1)], new Set([1]), [{ kind: 'remove', containerId: 'a', webappId: 1, reason: 'orphan' }]],
     ['does not restart a crashed app (it waits for a reload)', [app(1, { crashed: true })], [], none, []],
     ['does not start a disabled app', [app(1, { enabled: false })], [], none, []],
+    [
+      'marks an app crashed, without a start, when its active container ended a crash loop (exit status 3)',
+      [app(1, { activeGeneration: 4 })],
+      [box('a', 1, { generation: 4, running: false, exitCode: EXIT_CRASH_LOOP })],
+      none,
+      [
+        { kind: 'remove', containerId: 'a', webappId: 1, reason: 'exited' },
+        { kind: 'mark-crashed', webappId: 1, generation: 4, reason: 'crash-loop' },
+      ],
+    ],
+    [
+      'restarts a container that exited with any other status',
+      [app(1)],
+      [box('a', 1, { running: false, exitCode: 2 })],
+      none,
+      [
+        { kind: 'remove', containerId: 'a', webappId: 1, reason: 'exited' },
+        { kind: 'start', webappId: 1, reason: 'died' },
+      ],
+    ],
+    [
+      'only removes a crash-looped container of an app already crashed',
+      [app(1, { crashed: true })],
+      [box('a', 1, { running: false, exitCode: EXIT_CRASH_LOOP })],
+      none,
+      [{ kind: 'remove', containerId: 'a', webappId: 1, reason: 'exited' }],
+    ],
+    [
+      'ignores the crash loop of an old generation when the new one serves',
+      [app(1, { activeGeneration: 2 })],
+      [box('a', 1, { running: false, exitCode: EXIT_CRASH_LOOP }), box('b', 1, { generation: 2 })],
+      none,
+      [{ kind: 'remove', containerId: 'a', webappId: 1, reason: 'stale-generation' }],
+    ],
+    ['leaves a crash-looped container of a busy app to the operation in progress', [app(1)], [box('a', 1, { running: false, exitCode: EXIT_CRASH_LOOP })], new Set([1]), []],
+    [
+      'neither marks nor starts a disabled app whose container crash-looped',
+      [app(1, { enabled: false })],
+      [box('a', 1, { running: false, exitCode: EXIT_CRASH_LOOP })],
+      none,
+      [{ kind: 'remove', containerId: 'a', webappId: 1, reason: 'disabled' }],
+    ],
   ])('%s', (_name, desired, actual, busy, expected) => {
     expect(plan(desired, actual, busy)).toEqual(expected);
+  });
+
+  it.each<[string, string, string]>([
+    [
+      "with the gateway's own words (the router may have appended since), without its advice twice",
+      [
+        '2026-01-02 03:04:05,006: Traceback (most recent call last):',
+        '2026-01-02 03:04:09,010: restart failed: uwsgi exited 5 times in a row within a minute of starting (last exit status 1); Pyhost stopped restarting it. Fix the cause, then Reload.',
+        '2026-01-02 03:04:09,500: [router] upstream unavailable',
+      ].join('\n'),
+      "the app's server kept dying soon after it started: uwsgi exited 5 times in a row within a minute of starting (last exit status 1); Pyhost stopped restarting it. See /var/log/alice.localhost.error.log for why; fix the cause, then Reload.",
+    ],
+    [
+      'the last such line when there are several',
+      ['2026-01-02 03:04:05,006: restart failed: gunicorn exited 5 times (old)', '2026-01-02 03:05:05,006: restart failed: gunicorn exited 5 times (new)'].join('\n'),
+      "the app's server kept dying soon after it started: gunicorn exited 5 times (new). See /var/log/alice.localhost.error.log for why; fix the cause, then Reload.",
+    ],
+    [
+      'in general terms when the log does not have it (rotated, unreadable)',
+      '2026-01-02 03:04:05,006: reload failed: something else',
+      "the app's server kept dying soon after it started; Pyhost stopped restarting it. See /var/log/alice.localhost.error.log for why; fix the cause, then Reload.",
+    ],
+  ])('says why an app crash-looped: %s', (_name, tail, reason) => {
+    expect(crashLoopReason('alice.localhost', tail)).toBe(reason);
+  });
+
+  it('keeps a crash-loop reason short even when the line found is huge', () => {
+    const reason = crashLoopReason('a.localhost', `2026-01-02 03:04:05,006: restart failed: ${'x'.repeat(100_000)}`);
+    expect(reason.length).toBeLessThan(600);
   });
 
   it('backs off 1 s, 2 s, 4 s… up to a minute', () => {

@@ -1,3 +1,4 @@
+import './state-section.css';
 import { ErrorMessage } from '@/components/error-message';
 import { formatDate, formatDuration } from '@/lib/format';
 import type { Webapp, WebappState } from '../api/types';
@@ -30,7 +31,11 @@ export function StateSection({ username, webapp }: { username: string; webapp: W
           <a href={webapp.url} target="_blank" rel="noopener noreferrer" className="mono">{webapp.url}</a>
         </dd>
         <dt>State</dt>
-        <dd><StateBadge state={webapp.state} /></dd>
+        <dd>
+          <StateBadge state={webapp.state} />
+          {/* Why it crashed, when Pyhost knows (its server kept dying): the next Reload starts it again. */}
+          {webapp.crash_reason ? <p className="crash-reason" role="note" aria-label="Why it crashed">{webapp.crash_reason}</p> : null}
+        </dd>
         <dt>Last reload</dt>
         <dd>
           {last ? `${formatDate(last.at)} — ${last.ok ? `took ${formatDuration(last.duration_ms)}` : `failed: ${last.error ?? 'see the error log'}`}` : 'never'}
