@@ -35,6 +35,23 @@ export const DEVICE_COOKIE = 'pyhost_device';
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * A dashboard cookie's name for this request. Over HTTPS it carries the
+ * `__Host-` prefix: a browser keeps such a cookie only when this very host
+ * set it over HTTPS with Path=/ and no Domain, so no other host under the
+ * same domain (a user's web app) can plant or overwrite it. Over plain HTTP
+ * browsers refuse the prefix; there the router keeps apps' cookies off the
+ * dashboard (router/cookie-domains.ts).
+ */
+export function cookieName(request: FastifyRequest, name: typeof SESSION_COOKIE | typeof DEVICE_COOKIE): string {
+  return request.protocol === 'https' ? `__Host-${name}` : name;
+}
+
+/** The value of a dashboard cookie the request carries, under its name for this request. */
+export function cookieOf(request: FastifyRequest, name: typeof SESSION_COOKIE | typeof DEVICE_COOKIE): string | undefined {
+  return request.cookies[cookieName(request, name)];
+}
+
 function tokenFrom(request: FastifyRequest): string | null | undefined {
   const header = request.headers.authorization;
   if (header === undefined) return undefined;
@@ -73,8 +90,9 @@ export default fp(
     const auth = app.services.auth;
     app.decorateRequest('principal', null);
 
+    // Path=/ and no Domain always, Secure over HTTPS: what the __Host- prefix requires.
     app.decorate('setSessionCookie', (reply: FastifyReply, session: NewSession) => {
-      void reply.setCookie(SESSION_COOKIE, session.sessionToken, {
+      void reply.setCookie(cookieName(reply.request, SESSION_COOKIE), session.sessionToken, {
         path: '/',
         httpOnly: true,
         sameSite: 'lax',
@@ -83,10 +101,10 @@ export default fp(
       });
     });
     app.decorate('clearSessionCookie', (reply: FastifyReply) => {
-      void reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: reply.request.protocol === 'https' });
+      void reply.clearCookie(cookieName(reply.request, SESSION_COOKIE), { path: '/', httpOnly: true, sameSite: 'lax', secure: reply.request.protocol === 'https' });
     });
     app.decorate('setDeviceCookie', (reply: FastifyReply, cookie: DeviceCookie) => {
-      void reply.setCookie(DEVICE_COOKIE, cookie.value, {
+      void reply.setCookie(cookieName(reply.request, DEVICE_COOKIE), cookie.value, {
         path: '/',
         httpOnly: true,
         sameSite: 'strict',
@@ -105,7 +123,7 @@ export default fp(
         request.principal = auth.fromApiToken(token);
         if (!request.principal) throw new UnauthenticatedError('that API token is not valid (revoked or mistyped)');
       } else {
-        const cookieValue = request.cookies[SESSION_COOKIE];
+        const cookieValue = cookieOf(request, SESSION_COOKIE);
         request.principal = cookieValue ? auth.fromSession(cookieValue) : null;
         if (request.principal && !SAFE_METHODS.has(request.method)) {
           const sent = request.headers[CSRF_HEADER];

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { AccessLogs } from './access-log.js';
 import { BasicAuth, type AuthResult } from './basic-auth.js';
+import { cookieMayPass } from './cookie-domains.js';
 import { normalizeHost } from './host.js';
 import { pages, rawResponse, sendPage } from './pages.js';
 import { connectOwnedSocket, type UnsafePathError } from '../lib/no-follow.js';
@@ -14,9 +15,11 @@ import type { AppRoute, RouteTable } from './route-table.js';
 import { findStaticMapping, serveStatic } from './static-files.js';
 import { tunnel, type TunnelTarget } from './upgrade.js';
 import type { UpstreamPools, UpstreamUser } from './upstream-pool.js';
+import type { CookieScreen } from './upstream-response.js';
 
 // A request for a web app: disabled? force HTTPS? password? a static file?
-// Otherwise it goes to the app's socket. Every answer lands in the app's
+// Otherwise it goes to the app's socket, and the app's answer comes back
+// without the cookies it may not set. Every answer lands in the app's
 // access log.
 
 export interface AppRequestDeps {
@@ -31,7 +34,10 @@ export interface AppRequestDeps {
 }
 
 /** The app's current socket, found again on every attempt by host (a reload or replacement moves it). */
-class AppTarget implements ProxyTarget, TunnelTarget {
+class AppTarget implements ProxyTarget, TunnelTarget, CookieScreen {
+  /** The app's cookies are screened by their Domain (cookie-domains.ts). */
+  readonly cookies: CookieScreen = this;
+
   constructor(
     private readonly deps: AppRequestDeps,
     private readonly host: string | undefined,
@@ -82,6 +88,10 @@ class AppTarget implements ProxyTarget, TunnelTarget {
     this.deps.refusals.note(this.route, err);
   }
 
+  keepsCookie(setCookie: string): boolean {
+    return cookieMayPass(setCookie, this.route.domain, this.deps.table());
+  }
+
   failurePage(kind: FailureKind) {
     return kind === 'timeout' ? { status: 504, html: pages.timeout(this.route.domain) } : { status: 502, html: pages.badGateway(this.route.domain) };
   }
@@ -99,7 +109,7 @@ function accessLogger(deps: AppRequestDeps, req: IncomingMessage, route: AppRout
       user,
       time,
       method: req.method ?? '-',
-      url: req.url ?? '-',
+      url: facts.target,
       httpVersion: req.httpVersion,
       status,
       bytes,
@@ -117,7 +127,7 @@ export function serveAppRequest(deps: AppRequestDeps, req: IncomingMessage, res:
   if (route.forceHttps && facts.proto !== 'https') {
     // 301 keeps GET a GET; 308 makes a browser repeat a POST with its body.
     const status = req.method === 'GET' || req.method === 'HEAD' ? 301 : 308;
-    const location = `https://${normalizeHost(facts.host)}${req.url}`;
+    const location = `https://${normalizeHost(facts.host)}${facts.target}`;
     return log(status, sendPage(res, status, pages.movedToHttps(location), { Location: location }));
   }
   if (!route.protected) return afterAuth(deps, req, res, route, facts, log, undefined);
@@ -146,7 +156,7 @@ function afterAuth(
   user: string | undefined,
 ): void {
   if (res.destroyed) return log(499, 0, user); // left while its password was being checked
-  const hit = findStaticMapping(route, req.url ?? '/');
+  const hit = findStaticMapping(route, facts.target);
   if (hit === 'bad-path') return log(404, sendPage(res, 404, pages.notFound()), user);
   if (hit !== null) {
     void serveStatic(req, res, route, hit, deps.dataDir).then(

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { MAX_HEADER_FIELDS, MAX_TARGET_BYTES } from './request-limits.js';
 
 // The router's own answers. Plain, small, and they never reveal what else
 // this instance serves: an unknown host gets the same page whatever exists.
@@ -37,6 +38,14 @@ export const pages = {
   methodNotAllowed: () => page('405 Method Not Allowed', '<p>Static files can only be fetched with GET or HEAD.</p>'),
   tooLarge: () => page('413 Content Too Large', '<p>A chunked request body this large must be sent with a Content-Length.</p>'),
   rangeNotSatisfiable: () => page('416 Range Not Satisfiable', '<p>The requested range is outside the file.</p>'),
+  refused: (status: 400 | 414 | 431) => REFUSED[status](),
+};
+
+/** Requests the router answers before routing them (request-limits.ts, request-facts.ts). */
+const REFUSED = {
+  400: () => page('400 Bad Request', '<p>The request names its host more than once, or in a malformed URL.</p>'),
+  414: () => page('414 URI Too Long', `<p>The URL is longer than this server accepts (${MAX_TARGET_BYTES / 1024} KiB).</p>`),
+  431: () => page('431 Request Header Fields Too Large', `<p>The request has more header fields than this server accepts (${MAX_HEADER_FIELDS}).</p>`),
 };
 
 /** Sends a page; returns the bytes of body written (for the access log). */

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { cutOffWrite, guardWrites, unguardWrites } from './cut-off-writes.js';
 import { pages, sendPage } from './pages.js';
 import { upstreamHead, type RequestFacts } from './request-facts.js';
-import { MalformedResponse, ResponseParser, type ResponseHead, type ResponseSink } from './upstream-response.js';
+import { MalformedResponse, ResponseParser, type CookieScreen, type ResponseHead, type ResponseSink } from './upstream-response.js';
 import { isUnsafePath, type UnsafePathError } from '../lib/no-follow.js';
 import { closeIdleBeside, discard, keepsAlive, release, type Pool, type UpstreamSocket, type UpstreamUser } from './upstream-pool.js';
 import { isCutOff, isNotThere, MAX_RESENDS, retryDelay } from './upstream-retry.js';
@@ -13,6 +14,12 @@ import { isCutOff, isNotThere, MAX_RESENDS, retryDelay } from './upstream-retry.
 // keeps them (upstream-pool.ts), the request head written as one latin1
 // string, and responses re-framed through Node's ServerResponse so an app
 // can never desync a client connection.
+//
+// An upstream may answer before it has read the request's body (a 401 or
+// 413 from the api, an app's early refusal) and close. The answer is what
+// the client gets: writing the rest of the body then fails (EPIPE,
+// ECONNRESET), and that failure is only noted (cut-off-writes.ts), so that
+// the answer already on the connection is still read.
 
 export interface ProxyContext {
   readonly waitMs: number;
@@ -35,6 +42,8 @@ export interface ProxyTarget {
   failurePage(kind: FailureKind): { status: number; html: string };
   /** The socket there is not the target's own (a symlink, another uid's): tell whoever must know. */
   refused(err: UnsafePathError): void;
+  /** Which Set-Cookie headers of the target's responses reach the client; all of them without. */
+  readonly cookies?: CookieScreen;
 }
 
 /** Called once per request with what the client got (status 499: it left first). */
@@ -83,7 +92,7 @@ class Exchange implements ResponseSink, UpstreamUser {
     private readonly ctx: ProxyContext,
     private readonly done: ProxyDone,
   ) {
-    this.parser = new ResponseParser(this, req.method === 'HEAD');
+    this.parser = new ResponseParser(this, req.method === 'HEAD', target.cookies ?? null);
     res[EXCHANGE] = this;
     res.once('close', onClientClose);
   }
@@ -120,7 +129,7 @@ class Exchange implements ResponseSink, UpstreamUser {
   private attempt(): void {
     if (this.finished) return;
     this.connected = false;
-    this.parser = this.attempts === 0 ? this.parser : new ResponseParser(this, this.req.method === 'HEAD');
+    this.parser = this.attempts === 0 ? this.parser : new ResponseParser(this, this.req.method === 'HEAD', this.target.cookies ?? null);
     this.attempts++;
     this.lastActivity = Date.now();
     // Watched while waiting for a connection too: a queue behind a stuck app is the app's silence.
@@ -153,7 +162,10 @@ class Exchange implements ResponseSink, UpstreamUser {
     this.lastActivity = Date.now();
     const sock = this.upstream!;
     sock.write(this.requestHead(keepsAlive(sock)), 'latin1');
-    if (this.body !== null && this.body.length > 0) sock.write(this.body);
+    const body = this.body !== null && this.body.length > 0 ? this.body : null;
+    if (body === null && !this.streamed) return;
+    guardWrites(sock);
+    if (body !== null) sock.write(body);
     if (this.streamed) {
       this.req.pipe(sock, { end: false });
       // A long upload is activity too: the app is not silent while it reads.
@@ -186,7 +198,7 @@ class Exchange implements ResponseSink, UpstreamUser {
       this.dropUpstream();
       return;
     }
-    if (this.mayResend()) {
+    if (this.mayResend(this.upstream === null ? undefined : cutOffWrite(this.upstream))) {
       this.resend(); // a kept connection the server closed just as it was reused
       return;
     }
@@ -330,7 +342,6 @@ class Exchange implements ResponseSink, UpstreamUser {
   private fail(status: number, html: string): void {
     if (this.finished) return;
     this.dropUpstream();
-    if (this.streamed) this.req.unpipe();
     if (this.res.headersSent || this.res.destroyed) {
       this.abort(status);
       return;
@@ -358,9 +369,10 @@ class Exchange implements ResponseSink, UpstreamUser {
     this.upstream = null;
     // A body the app answered before it was all sent would run into the next request.
     const bodySent = !this.streamed || this.req.complete;
-    if (this.streamed) this.req.unpipe(sock);
+    this.stopBody(sock);
+    const writesIntact = unguardWrites(sock);
     sock.resume(); // paused for a slow client in this very read
-    release(sock, this.parser.reusable && bodySent);
+    release(sock, this.parser.reusable && bodySent && writesIntact);
   }
 
   /** Gives up the connection (or the place in its queue) for good. */
@@ -370,8 +382,19 @@ class Exchange implements ResponseSink, UpstreamUser {
     const sock = this.upstream;
     if (sock === null) return;
     this.upstream = null;
-    if (this.streamed) this.req.unpipe(sock);
+    this.stopBody(sock);
     discard(sock);
+  }
+
+  /**
+   * No more of the body goes to `sock`. What the client still sends of it
+   * is read and dropped, as Node does for a body nobody reads: the client
+   * can then finish sending, and its connection carries the next request.
+   */
+  private stopBody(sock: UpstreamSocket): void {
+    if (!this.streamed) return;
+    this.req.unpipe(sock);
+    if (!this.req.complete) this.req.resume();
   }
 }
 

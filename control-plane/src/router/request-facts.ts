@@ -1,14 +1,24 @@
 import type { IncomingMessage } from 'node:http';
 import { unmapIPv4, type TrustCheck } from '../domain/trusted-proxies.js';
 import { nextRequestId, isAcceptableRequestId } from './request-id.js';
+import { MAX_HEADER_FIELDS, MAX_TARGET_BYTES } from './request-limits.js';
 
 // One pass over a request's raw headers collects what the router needs and
 // the header lines it passes on to the app. Hop-by-hop headers and the
 // forwarding headers a client could forge never reach an app; the router
-// writes its own.
+// writes its own. Requests that no app should see (request-limits.ts, more
+// than one Host, a malformed absolute-form target) are marked for refusal.
+
+/** A status the router answers itself, before routing; 0 when the request may go on. */
+export type Refusal = 0 | 400 | 414 | 431;
 
 export interface RequestFacts {
+  /** The refusal's status, when the request is not to be routed at all (the other facts are then not collected). */
+  readonly refusal: Refusal;
+  /** Where the request is for: the Host header, or the authority of an absolute-form target (RFC 9112 §3.2.2). */
   readonly host: string | undefined;
+  /** The request target in origin-form (path and query), as the app, the static files and the access log see it. */
+  readonly target: string;
   readonly authorization: string | undefined;
   readonly referer: string | undefined;
   readonly userAgent: string | undefined;
@@ -36,8 +46,29 @@ const DROPPED = new Set([
   'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'x-real-ip', 'x-request-id', 'forwarded',
 ]);
 
+/** The facts of a refused request: nothing of it is used. */
+function refused(refusal: Refusal): RequestFacts {
+  return {
+    refusal, host: undefined, target: '/', authorization: undefined, referer: undefined, userAgent: undefined, contentLength: undefined,
+    chunked: false, upgrade: undefined, peer: '', trusted: false, proto: 'http', clientIp: '', forwardedFor: '', forwardedHost: '', requestId: '', passOn: '',
+  };
+}
+
 export function requestFacts(req: IncomingMessage, isTrusted: TrustCheck): RequestFacts {
   const raw = req.rawHeaders;
+  // Node keeps collecting fields a little past its maxHeadersCount (router.ts): too many still shows here.
+  if (raw.length > 2 * MAX_HEADER_FIELDS) return refused(431);
+  const url = req.url ?? '/';
+  if (url.length > MAX_TARGET_BYTES) return refused(414); // latin1: one character per byte
+  let target = url;
+  let authority: string | undefined;
+  // Not "/…": absolute-form ("http://host/path") or "*" (OPTIONS); Node's parser has refused anything else.
+  if (url.charCodeAt(0) !== 47 && url !== '*') {
+    const absolute = parseAbsoluteForm(url);
+    if (absolute === null) return refused(400);
+    ({ authority, target } = absolute);
+  }
+  let refusal: Refusal = 0;
   let host: string | undefined;
   let authorization: string | undefined;
   let referer: string | undefined;
@@ -56,7 +87,16 @@ export function requestFacts(req: IncomingMessage, isTrusted: TrustCheck): Reque
     const value = raw[i + 1]!;
     const lower = name.toLowerCase();
     switch (lower) {
-      case 'host': host ??= value; break;
+      case 'host':
+        // More than one Host is a bad request (RFC 9112 §3.2), whichever an app would believe.
+        if (host !== undefined) refusal = 400;
+        host = value;
+        // With an absolute-form target the app is told the host the target names.
+        if (authority !== undefined) {
+          passOn += `Host: ${authority}\r\n`;
+          continue;
+        }
+        break;
       case 'authorization': authorization ??= value; break;
       case 'referer': referer ??= value; break;
       case 'user-agent': userAgent ??= value; break;
@@ -71,14 +111,21 @@ export function requestFacts(req: IncomingMessage, isTrusted: TrustCheck): Reque
     }
     if (!DROPPED.has(lower)) passOn += `${name}: ${value}\r\n`;
   }
-  if (connection !== undefined) passOn = dropConnectionListed(passOn, raw, connection);
+  if (refusal !== 0) return refused(refusal);
+  if (connection !== undefined) passOn = dropConnectionListed(passOn, raw, connection, authority);
+  if (authority !== undefined) {
+    if (host === undefined) passOn = `Host: ${authority}\r\n${passOn}`; // HTTP/1.0 may leave it out
+    host = authority;
+  }
 
   const peer = unmapIPv4(req.socket.remoteAddress ?? '');
   const trusted = isTrusted(peer);
   const reportedProto = trusted && xfProto ? firstToken(xfProto).toLowerCase() : '';
   const reportedClient = trusted && xff ? lastToken(xff) : '';
   return {
+    refusal: 0,
     host,
+    target,
     authorization,
     referer,
     userAgent,
@@ -105,7 +152,7 @@ export function requestFacts(req: IncomingMessage, isTrusted: TrustCheck): Reque
  */
 export function upstreamHead(req: IncomingMessage, facts: RequestFacts, framing: string, connection: 'keep-alive' | 'close' | 'upgrade'): string {
   return (
-    `${req.method} ${req.url} HTTP/1.1\r\n${facts.passOn}` +
+    `${req.method} ${facts.target} HTTP/1.1\r\n${facts.passOn}` +
     `X-Forwarded-For: ${facts.forwardedFor}\r\nX-Forwarded-Proto: ${facts.proto}\r\n` +
     `X-Forwarded-Host: ${facts.forwardedHost}\r\nX-Real-IP: ${facts.clientIp}\r\nX-Request-Id: ${facts.requestId}\r\n` +
     (connection === 'upgrade' ? `Connection: Upgrade\r\nUpgrade: ${facts.upgrade}\r\n` : connection === 'close' ? 'Connection: close\r\n' : '') +
@@ -123,13 +170,27 @@ function lastToken(list: string): string {
 }
 
 /** Headers named in Connection are hop-by-hop too (RFC 9110 §7.6.1); rare, so done in a second pass. */
-function dropConnectionListed(passOn: string, raw: readonly string[], connection: string): string {
-  const listed = new Set(connection.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t && t !== 'close' && t !== 'keep-alive' && t !== 'upgrade'));
+function dropConnectionListed(passOn: string, raw: readonly string[], connection: string, authority: string | undefined): string {
+  const listed = new Set(connection.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t && t !== 'close' && t !== 'keep-alive' && t !== 'upgrade' && t !== 'host'));
   if (listed.size === 0) return passOn;
   let out = '';
   for (let i = 0; i < raw.length; i += 2) {
     const lower = raw[i]!.toLowerCase();
-    if (!DROPPED.has(lower) && !listed.has(lower)) out += `${raw[i]}: ${raw[i + 1]}\r\n`;
+    if (lower === 'host' && authority !== undefined) out += `Host: ${authority}\r\n`;
+    else if (!DROPPED.has(lower) && !listed.has(lower)) out += `${raw[i]}: ${raw[i + 1]}\r\n`;
   }
   return out;
+}
+
+// scheme "://" authority, then the path, query (and a fragment Node lets through) up to the end.
+const ABSOLUTE_FORM = /^https?:\/\/([^/?#]*)(.*)$/is;
+// RFC 3986 host (an IP literal, or a reg-name without userinfo) and an optional port.
+const AUTHORITY = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)(?::[0-9]*)?$/;
+
+/** An absolute-form target (RFC 9112 §3.2.2) as the authority it names and the origin-form the app gets; null when malformed. */
+export function parseAbsoluteForm(url: string): { authority: string; target: string } | null {
+  const m = ABSOLUTE_FORM.exec(url);
+  if (m === null || !AUTHORITY.test(m[1]!)) return null; // another scheme, no host, or userinfo ("user@host")
+  const rest = m[2]!;
+  return { authority: m[1]!, target: rest.charCodeAt(0) === 47 ? rest : `/${rest}` };
 }

@@ -50,6 +50,9 @@ export interface RouteTableSettings {
 }
 
 export class RouteTable {
+  /** Every parent domain of a host served here (made when first asked: only apps' Domain cookies ask). */
+  private parents: Set<string> | null = null;
+
   constructor(
     private readonly routes: ReadonlyMap<string, Route>,
     /** The store's routes_version this table was built from. */
@@ -59,6 +62,17 @@ export class RouteTable {
   /** The route for a raw Host header; undefined for hosts nobody serves. */
   lookup(hostHeader: string | undefined): Route | undefined {
     return this.routes.get(normalizeHost(hostHeader));
+  }
+
+  /** Whether a host served here is a subdomain of `domain` (normalised): a cookie for `domain` would reach it. */
+  hasHostsBelow(domain: string): boolean {
+    if (this.parents === null) {
+      this.parents = new Set();
+      for (const host of this.routes.keys()) {
+        for (let dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) this.parents.add(host.slice(dot + 1));
+      }
+    }
+    return this.parents.has(domain);
   }
 
   get size(): number {

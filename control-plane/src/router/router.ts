@@ -9,7 +9,8 @@ import type { BasicAuth } from './basic-auth.js';
 import { pages, rawResponse, sendPage } from './pages.js';
 import { proxyRequest } from './proxy.js';
 import { Refusals } from './refusals.js';
-import { requestFacts } from './request-facts.js';
+import { requestFacts, type Refusal } from './request-facts.js';
+import { MAX_HEADER_BYTES, MAX_HEADER_FIELDS } from './request-limits.js';
 import type { RouteTable } from './route-table.js';
 import type { RouterLog } from './router-log.js';
 import { tunnel } from './upgrade.js';
@@ -35,9 +36,6 @@ export interface RouterDeps {
   readonly apiLinks: LinkPool;
 }
 
-/** Node's own default (16 KiB) is smaller than the cookies some apps set; nginx allows 4 × 8 KiB. */
-const MAX_HEADER_BYTES = 32 * 1024;
-
 export function createRouterServer({ config, routes, accessLogs, auth, log, apiLinks }: RouterDeps): http.Server {
   const settings = config.router;
   const isTrusted = trustedProxyCheck(config.trustedProxies);
@@ -60,9 +58,12 @@ export function createRouterServer({ config, routes, accessLogs, auth, log, apiL
   });
   // No inactivity limit on responses: a long download is fine; apps are bounded by appTimeoutMs.
   server.timeout = 0;
+  // Node does not refuse more header fields than this, it stops collecting them: one more shows that there were too many.
+  server.maxHeadersCount = MAX_HEADER_FIELDS + 1;
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const facts = requestFacts(req, isTrusted);
+    if (facts.refusal !== 0) return refuse(res, facts.refusal);
     const route = routes.table.lookup(facts.host);
     if (route === undefined) sendPage(res, 404, pages.unknownHost());
     else if (route.kind === 'api') proxyRequest(req, res, facts, api, proxy, noLog);
@@ -72,6 +73,7 @@ export function createRouterServer({ config, routes, accessLogs, auth, log, apiL
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const facts = requestFacts(req, isTrusted);
+    if (facts.refusal !== 0) return void socket.end(rawResponse(facts.refusal, STATUS_CODES[facts.refusal]!, pages.refused(facts.refusal)));
     const route = routes.table.lookup(facts.host);
     if (route === undefined) socket.end(rawResponse(404, 'Not Found', pages.unknownHost()));
     else if (route.kind === 'api') {
@@ -98,6 +100,11 @@ export function createRouterServer({ config, routes, accessLogs, auth, log, apiL
   });
 
   return server;
+}
+
+/** A request no app may see (request-limits.ts, request-facts.ts): answered, and the connection closed after it. */
+function refuse(res: ServerResponse, status: Exclude<Refusal, 0>): void {
+  sendPage(res, status, pages.refused(status), { Connection: 'close' });
 }
 
 /** Stops taking connections, lets requests in flight finish (bounded), then closes what is left. */

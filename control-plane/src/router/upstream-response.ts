@@ -4,6 +4,7 @@
 // bytes on a client's keep-alive connection beyond its own response: what
 // an app sends after its message ends is dropped, and a malformed response
 // becomes a 502. Body bytes are handed on as views into the input, not copied.
+// Cookies an app may not set (cookie-domains.ts) are left out of the head.
 
 export type Framing = 'none' | 'length' | 'chunked' | 'close';
 
@@ -21,6 +22,11 @@ export interface ResponseSink {
   onHead(head: ResponseHead): void;
   onBody(chunk: Buffer): void;
   onMessageEnd(): void;
+}
+
+/** Decides which of an app's Set-Cookie headers reach the client (cookie-domains.ts); the others are left out of the head. */
+export interface CookieScreen {
+  keepsCookie(setCookie: string): boolean;
 }
 
 export class MalformedResponse extends Error {}
@@ -49,7 +55,11 @@ export class ResponseParser {
   private overrun = false;
 
   /** `bodyless`: the request was HEAD, so no body follows whatever the headers say. */
-  constructor(private readonly sink: ResponseSink, private readonly bodyless: boolean) {}
+  constructor(
+    private readonly sink: ResponseSink,
+    private readonly bodyless: boolean,
+    private readonly cookies: CookieScreen | null = null,
+  ) {}
 
   get done(): boolean {
     return this.state === State.Done;
@@ -132,7 +142,7 @@ export class ResponseParser {
     }
     if (end > MAX_HEAD_BYTES) throw new MalformedResponse('the response headers are too large');
     this.pending = null;
-    const head = parseHead(buf.toString('latin1', 0, end), this.bodyless);
+    const head = parseHead(buf.toString('latin1', 0, end), this.bodyless, this.cookies);
     const rest = buf.subarray(end + 4);
     // 1xx interim responses (103 Early Hints, a stray 100) are not forwarded: the final one follows.
     if (head.status < 200) {
@@ -201,7 +211,7 @@ export class ResponseParser {
   }
 }
 
-function parseHead(text: string, bodyless: boolean): ResponseHead {
+function parseHead(text: string, bodyless: boolean, cookies: CookieScreen | null): ResponseHead {
   const lines = text.split('\r\n');
   const m = STATUS_LINE.exec(lines[0]!);
   if (!m || /[\r\n]/.test(lines[0]!)) throw new MalformedResponse('the status line is malformed');
@@ -230,6 +240,8 @@ function parseHead(text: string, bodyless: boolean): ResponseHead {
       connection += `,${value}`;
       continue;
     } else if (HOP_BY_HOP.has(lower)) {
+      continue;
+    } else if (cookies !== null && lower === 'set-cookie' && !cookies.keepsCookie(value)) {
       continue;
     }
     headers.push(name, value);

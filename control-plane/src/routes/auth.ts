@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { uidFor } from '../domain/layout.js';
 import { UnauthenticatedError } from '../domain/errors.js';
 import type { TokenRow } from '../store/tokens-store.js';
-import { DEVICE_COOKIE, SESSION_COOKIE } from '../plugins/authentication.js';
+import { cookieOf, DEVICE_COOKIE, SESSION_COOKIE } from '../plugins/authentication.js';
 import { Credentials, Me, NewToken, SignupResult, TokenInfo, TokenParams, TokenRequest } from '../schemas/auth.js';
 import { StatusOk, responses } from '../schemas/common.js';
 
@@ -36,7 +36,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: 'public' },
     schema: { tags: ['accounts'], summary: 'Log in and receive a session cookie', body: Credentials, response: responses({ 200: Me }) },
   }, async (request, reply) => {
-    const session = await auth.login(request.body.username, request.body.password, request.ip, request.cookies[DEVICE_COOKIE]);
+    const session = await auth.login(request.body.username, request.body.password, request.ip, cookieOf(request, DEVICE_COOKIE));
     app.setSessionCookie(reply, session);
     app.setDeviceCookie(reply, session.deviceCookie);
     return {
@@ -53,7 +53,7 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: 'public' },
     schema: { tags: ['accounts'], summary: 'End this session', response: responses({ 200: StatusOk }) },
   }, async (request, reply) => {
-    const cookie = request.cookies[SESSION_COOKIE];
+    const cookie = cookieOf(request, SESSION_COOKIE);
     if (cookie && request.principal?.via === 'session') auth.logout(cookie);
     app.clearSessionCookie(reply);
     return { status: 'OK' as const };

@@ -301,6 +301,63 @@ describe('the login throttle', () => {
   });
 });
 
+// Behind HTTPS (the router's X-Forwarded-Proto) the dashboard's cookies carry
+// the __Host- prefix, which a browser takes only from the dashboard's own host:
+// no web app under the same domain can plant a session or a device cookie.
+describe('dashboard cookies over HTTPS', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  const https = { 'x-forwarded-proto': 'https' };
+  const loginOverHttps = (user: TestUser, address: string, cookie?: string) =>
+    t.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: address, headers: { ...https, ...(cookie ? { cookie } : {}) }, payload: { username: user.username, password: user.password } });
+
+  it('sets __Host- cookies (Secure, Path=/, no Domain) that work for later requests, and ignores the plain names', async () => {
+    const user = await createUser(t.app);
+    const res = await loginOverHttps(user, '10.9.0.1');
+    expect(res.statusCode).toBe(200);
+    expect(res.cookies.map((c) => c.name).sort()).toEqual(['__Host-pyhost_device', '__Host-pyhost_session']);
+    for (const c of res.cookies) expect(c, c.name).toMatchObject({ secure: true, path: '/', httpOnly: true });
+    expect(String(res.headers['set-cookie'])).not.toMatch(/domain=/i);
+    const session = res.cookies.find((c) => c.name === '__Host-pyhost_session')!;
+    const csrf = res.json<{ csrf_token: string }>().csrf_token;
+
+    const me = await t.app.inject({ url: '/api/auth/me', headers: { ...https, cookie: `__Host-pyhost_session=${session.value}` } });
+    expect(me.statusCode).toBe(200);
+    expect(me.json().username).toBe(user.username);
+    const write = await t.app.inject({ method: 'POST', url: '/api/auth/tokens', headers: { ...https, cookie: `__Host-pyhost_session=${session.value}`, 'x-csrf-token': csrf }, payload: { name: 'x' } });
+    expect(write.statusCode).toBe(201);
+    // Over HTTPS the plain name is what another host could have set: it does not count.
+    expect((await t.app.inject({ url: '/api/auth/me', headers: { ...https, cookie: `pyhost_session=${session.value}` } })).statusCode).toBe(401);
+
+    const out = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { ...https, cookie: `__Host-pyhost_session=${session.value}`, 'x-csrf-token': csrf } });
+    expect(out.statusCode).toBe(200);
+    expect(out.cookies.find((c) => c.name === '__Host-pyhost_session')).toMatchObject({ value: '', secure: true, path: '/' });
+    expect((await t.app.inject({ url: '/api/auth/me', headers: { ...https, cookie: `__Host-pyhost_session=${session.value}` } })).statusCode).toBe(401);
+  });
+
+  it('reads the __Host- device cookie at login', async () => {
+    const user = await createUser(t.app);
+    const device = (await loginOverHttps(user, '10.9.1.1')).cookies.find((c) => c.name === '__Host-pyhost_device')!;
+    for (let i = 0; i < 5; i++) {
+      const wrong = await t.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.9.1.2', headers: https, payload: { username: user.username, password: 'wrong-password' } });
+      expect(wrong.statusCode).toBe(401);
+    }
+    expect((await loginOverHttps(user, '10.9.1.2')).statusCode).toBe(429);
+    expect((await loginOverHttps(user, '10.9.1.2', `pyhost_device=${device.value}`)).statusCode).toBe(429);
+    expect((await loginOverHttps(user, '10.9.1.2', `__Host-pyhost_device=${device.value}`)).statusCode).toBe(200);
+  });
+
+  it('keeps the plain names over HTTP', async () => {
+    const user = await createUser(t.app);
+    const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: user.username, password: user.password } });
+    expect(res.cookies.map((c) => c.name).sort()).toEqual(['pyhost_device', 'pyhost_session']);
+  });
+});
+
 describe('accounts (sign-up open)', () => {
   let t: TestApp;
   beforeAll(async () => {

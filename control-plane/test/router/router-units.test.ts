@@ -9,7 +9,8 @@ import { isAddressOrCidr, trustedProxyCheck } from '../../src/domain/trusted-pro
 import { AccessLogs, formatAccessLine, type AccessEntry } from '../../src/router/access-log.js';
 import { BasicAuth } from '../../src/router/basic-auth.js';
 import { normalizeHost } from '../../src/router/host.js';
-import { requestFacts, upstreamHead } from '../../src/router/request-facts.js';
+import { parseAbsoluteForm, requestFacts, upstreamHead } from '../../src/router/request-facts.js';
+import { MAX_HEADER_FIELDS, MAX_TARGET_BYTES } from '../../src/router/request-limits.js';
 import { buildRouteTable } from '../../src/router/route-table.js';
 import { silentLog } from '../../src/router/router-log.js';
 
@@ -80,6 +81,53 @@ describe('request facts', () => {
     expect(c.router).toMatchObject({ workers: 2, appWaitMs: 3000, appTimeoutMs: 300_000, headersTimeoutMs: 20_000 });
     expect(loadConfig({ PYHOST_API_SOCKET: '/run/api.sock' }).apiSocket).toBe('/run/api.sock');
     expect(() => loadConfig({ PYHOST_HEADERS_TIMEOUT_SECONDS: '0' })).toThrow(/PYHOST_HEADERS_TIMEOUT_SECONDS/);
+  });
+});
+
+describe('requests refused or rewritten before routing', () => {
+  const req = (url: string, rawHeaders: string[]) => ({ rawHeaders, socket: { remoteAddress: '203.0.113.9' }, method: 'GET', url }) as unknown as IncomingMessage;
+  const untrusted = trustedProxyCheck([]);
+  const fields = (n: number) => ['Host', 'a.localhost', ...Array.from({ length: n - 1 }, (_, i) => [`X-${i}`, 'v']).flat()];
+
+  it(`refuses more than ${MAX_HEADER_FIELDS} header fields (431) and a target over ${MAX_TARGET_BYTES} bytes (414)`, () => {
+    expect(requestFacts(req('/', fields(MAX_HEADER_FIELDS)), untrusted).refusal).toBe(0);
+    expect(requestFacts(req('/', fields(MAX_HEADER_FIELDS + 1)), untrusted).refusal).toBe(431);
+    expect(requestFacts(req(`/${'a'.repeat(MAX_TARGET_BYTES - 1)}`, fields(1)), untrusted).refusal).toBe(0);
+    expect(requestFacts(req(`/${'a'.repeat(MAX_TARGET_BYTES)}`, fields(1)), untrusted).refusal).toBe(414);
+  });
+
+  it('refuses two Host headers (400)', () => {
+    expect(requestFacts(req('/', ['Host', 'a.localhost', 'host', 'b.localhost']), untrusted).refusal).toBe(400);
+    expect(requestFacts(req('/', ['Host', 'a.localhost', 'X', '1', 'HOST', 'a.localhost']), untrusted).refusal).toBe(400);
+  });
+
+  it('routes an absolute-form target by its authority, and gives the app origin-form and that Host', () => {
+    const f = requestFacts(req('http://b.localhost:8080/p?q=1', ['Host', 'a.localhost', 'Cookie', 'c=1', 'Connection', 'x-gone', 'X-Gone', '1']), untrusted);
+    expect(f).toMatchObject({ refusal: 0, host: 'b.localhost:8080', target: '/p?q=1', forwardedHost: 'b.localhost:8080', passOn: 'Host: b.localhost:8080\r\nCookie: c=1\r\n' });
+    expect(upstreamHead(req('http://b.localhost:8080/p?q=1', []), f, '', 'keep-alive')).toMatch(/^GET \/p\?q=1 HTTP\/1\.1\r\nHost: b\.localhost:8080\r\n/);
+    // HTTP/1.0 needs no Host; the app gets one all the same.
+    expect(requestFacts(req('http://b.localhost', []), untrusted)).toMatchObject({ host: 'b.localhost', target: '/', passOn: 'Host: b.localhost\r\n' });
+    // Origin-form and "*" stay as they are; Host cannot be made hop-by-hop.
+    expect(requestFacts(req('/x?y', ['Host', 'a.localhost', 'Connection', 'Host']), untrusted)).toMatchObject({ host: 'a.localhost', target: '/x?y', passOn: 'Host: a.localhost\r\n' });
+    expect(requestFacts(req('*', ['Host', 'a.localhost']), untrusted)).toMatchObject({ target: '*' });
+  });
+
+  it.each([
+    ['http://b.localhost/p?q', { authority: 'b.localhost', target: '/p?q' }],
+    ['HTTPS://B.localhost', { authority: 'B.localhost', target: '/' }],
+    ['http://b.localhost?q=1', { authority: 'b.localhost', target: '/?q=1' }],
+    ['http://[::1]:8080/x', { authority: '[::1]:8080', target: '/x' }],
+    ['http://user@b.localhost/', null],
+    ['http://u:p@b.localhost/', null],
+    ['ftp://b.localhost/', null],
+    ['http:///p', null],
+    ['http://:80/', null],
+    ['http://b.localhost:8o/', null],
+    ['http:b.localhost/', null],
+  ])('absolute-form %s -> %j', (url, parsed) => expect(parseAbsoluteForm(url)).toEqual(parsed));
+
+  it('refuses a malformed absolute-form target (400)', () => {
+    expect(requestFacts(req('http://user@b.localhost/', ['Host', 'b.localhost']), untrusted).refusal).toBe(400);
   });
 });
 
