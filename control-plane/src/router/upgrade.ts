@@ -3,6 +3,7 @@ import type net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { isUnsafePath, type UnsafePathError } from '../lib/no-follow.js';
 import { upstreamHead, type RequestFacts } from './request-facts.js';
+import type { CookieScreen } from './upstream-response.js';
 import { isNotThere, retryDelay } from './upstream-retry.js';
 
 // WebSocket (and any other Upgrade) requests: after the same routing and
@@ -22,6 +23,8 @@ export interface TunnelTarget {
   refreshRoutes(): void;
   /** The socket there is not the target's own. */
   refused(err: UnsafePathError): void;
+  /** An app's answer to the upgrade (its 101 or a refusal) may set only its own cookies, as any response. */
+  readonly cookies?: CookieScreen;
 }
 
 export interface TunnelResult {
@@ -68,7 +71,7 @@ export function tunnel(req: IncomingMessage, client: Duplex, head: Buffer, facts
       }
       upstream.write(requestHead, 'latin1');
       if (head.length > 0) upstream.write(head);
-      splice(client, upstream, done);
+      splice(client, upstream, target.cookies ?? null, done);
     });
     if (cancel === null) return later();
     if (!settled) {
@@ -92,20 +95,12 @@ export function tunnel(req: IncomingMessage, client: Duplex, head: Buffer, facts
   attempt();
 }
 
-function splice(client: Duplex, upstream: net.Socket, done: (result: TunnelResult) => void): void {
+/** Longest response head from an app that the tunnel looks into. */
+const MAX_HEAD_BYTES = 64 * 1024;
+
+function splice(client: Duplex, upstream: net.Socket, cookies: CookieScreen | null, done: (result: TunnelResult) => void): void {
   let status = 0;
   let bytes = 0;
-  let statusLine = '';
-  upstream.on('data', (chunk: Buffer) => {
-    bytes += chunk.length;
-    if (status === 0 && statusLine.length < 64) {
-      statusLine += chunk.toString('latin1', 0, Math.min(chunk.length, 64));
-      const m = /^HTTP\/1\.[01] (\d{3})/.exec(statusLine);
-      if (m) status = Number(m[1]);
-    }
-  });
-  upstream.pipe(client);
-  client.pipe(upstream);
   let ended = false;
   const close = (): void => {
     if (ended) return;
@@ -117,4 +112,33 @@ function splice(client: Duplex, upstream: net.Socket, done: (result: TunnelResul
   upstream.on('close', close);
   upstream.on('error', close);
   client.on('close', close);
+  upstream.on('data', (chunk: Buffer) => (bytes += chunk.length));
+  // The app's answer head first, screened like any response's; then bytes both ways, untouched.
+  let head = Buffer.alloc(0);
+  const onHead = (chunk: Buffer): void => {
+    head = Buffer.concat([head, chunk]);
+    const end = head.indexOf('\r\n\r\n');
+    if (end < 0 && head.length < MAX_HEAD_BYTES) return;
+    upstream.off('data', onHead);
+    upstream.pause();
+    const text = head.toString('latin1', 0, end < 0 ? head.length : end);
+    const m = /^HTTP\/1\.[01] (\d{3})/.exec(text);
+    if (m) status = Number(m[1]);
+    if (end < 0) return close(); // no end of head within the limit: not an answer to pass on
+    client.write(screenHead(text, cookies), 'latin1');
+    client.write(head.subarray(end));
+    upstream.pipe(client);
+    upstream.resume();
+  };
+  upstream.on('data', onHead);
+  client.pipe(upstream);
+}
+
+/** The head with the Set-Cookie lines the app may not send left out. */
+function screenHead(head: string, cookies: CookieScreen | null): string {
+  if (cookies === null || !/\r\nset-cookie:/i.test(head)) return head;
+  return head
+    .split('\r\n')
+    .filter((line, i) => i === 0 || !/^set-cookie:/i.test(line) || cookies.keepsCookie(line.slice(line.indexOf(':') + 1).trim()))
+    .join('\r\n');
 }

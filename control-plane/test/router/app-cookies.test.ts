@@ -97,4 +97,21 @@ describe('cookies apps set, through the router', () => {
     expect(await names('shop')).toEqual(['host-only']);
     expect(await names('blog.shop')).toEqual(['own']);
   });
+
+  it('screens the answer to an Upgrade (a WebSocket handshake) the same way', async () => {
+    const answer = await new Promise<string>((resolve, reject) => {
+      const c = net.connect(router.port, '127.0.0.1', () => c.write('GET / HTTP/1.1\r\nHost: solo.localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'));
+      let text = '';
+      c.on('data', (d) => {
+        text += d.toString('latin1');
+        if (text.includes('\r\n\r\nok')) {
+          c.destroy();
+          resolve(text);
+        }
+      });
+      c.on('error', reject);
+    });
+    const set = answer.split('\r\n').filter((l) => /^set-cookie:/i.test(l)).map((l) => l.slice(l.indexOf(':') + 1).trim().split('=')[0]);
+    expect(set).toEqual(['host-only', 'own', 'own-dotted', '__Host-prefixed', '__Secure-prefixed']);
+  });
 });
