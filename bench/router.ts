@@ -108,7 +108,7 @@ function wrk(port: number, host: string, connections: number, seconds: number, p
 }
 
 async function startRouter(t: DockerTestApp, port: number, workers: number, profileDir: string | null): Promise<ChildProcess> {
-  const args = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'src/router-main.ts'];
+  const args = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'src/ingress-main.ts'];
   const child = spawn(process.execPath, args, {
     cwd: CONTROL_PLANE,
     env: { ...process.env, PYHOST_DATA: t.dataDir, PYHOST_PORT: String(port), PYHOST_HOST: '127.0.0.1', PYHOST_ROUTER_WORKERS: String(workers), PYHOST_LOG_LEVEL: 'warn' },

@@ -12,7 +12,7 @@ export PYHOST_DATA="$data" PYHOST_PORT="$port" PYHOST_HOST=127.0.0.1 PYHOST_SIGN
 
 node control-plane/dist/server.js > "$data/api.out" 2>&1 &
 api=$!
-node control-plane/dist/router-main.js > "$data/router.out" 2>&1 &
+node control-plane/dist/ingress-main.js > "$data/router.out" 2>&1 &
 router=$!
 cleanup() {
   kill -TERM "$api" "$router" 2>/dev/null || true

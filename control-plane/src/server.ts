@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { loadConfig, ConfigError } from './config.js';
-import { prepareUnixSocket } from './unix-socket.js';
+import { prepareUnixSocket } from './lib/unix-socket.js';
 import { buildApp } from './app.js';
 import { createDockerRuntime } from './runtime/index.js';
 import { ownContainerMounts } from './runtime/own-mounts.js';

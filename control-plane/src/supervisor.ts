@@ -25,7 +25,7 @@ const STOP_GRACE_MS = 20_000;
 // same flags: dist/server.js from dist/supervisor.js, or src/server.ts under
 // `node --import tsx src/supervisor.ts`.
 const HERE = fileURLToPath(import.meta.url);
-const CHILDREN = { api: 'server', router: 'router-main' } as const;
+const CHILDREN = { api: 'server', router: 'ingress-main' } as const;
 type Name = keyof typeof CHILDREN;
 
 interface Child {

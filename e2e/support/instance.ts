@@ -86,7 +86,7 @@ export async function startInstance(): Promise<Instance> {
     PYHOST_LOG_LEVEL: 'warn',
   };
   const api = startProcess('server.js', env, path.join(dataDir, 'api.out'));
-  const router = startProcess('router-main.js', env, path.join(dataDir, 'router.out'));
+  const router = startProcess('ingress-main.js', env, path.join(dataDir, 'router.out'));
   const stopAll = async () => {
     for (const child of [router, api]) if (child.exitCode === null) child.kill('SIGTERM');
     await Promise.all([api, router].map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { databaseFile } from '../domain/layout.js';
-import { socketAnswers } from '../unix-socket.js';
+import { socketAnswers } from '../lib/unix-socket.js';
 import { BACKUP_DB, BACKUP_USERS, BackupError, inspectDatabase, readManifest, verifyChecksums, type Manifest } from './manifest.js';
 import { unpack } from './tar.js';
 

@@ -33,6 +33,11 @@ export function webappRunDir(dataDir: string, webappId: number): string {
   return path.join(dataDir, 'run', String(webappId));
 }
 
+/** The run directory of one container generation of a web app: its sockets live here. */
+export function generationRunDir(dataDir: string, webappId: number, generation: number): string {
+  return path.join(webappRunDir(dataDir, webappId), `g${generation}`);
+}
+
 export function uidFor(uidBase: number, userId: number): number {
   return uidBase + userId;
 }

@@ -3,8 +3,8 @@ import cookie from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ForbiddenError, UnauthenticatedError } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
-import type { NewSession } from '../services/auth-service.js';
-import type { DeviceCookie } from '../services/login-throttle.js';
+import type { NewSession } from '../services/accounts/auth-service.js';
+import type { DeviceCookie } from '../services/accounts/login-throttle.js';
 
 /**
  * Who may call a route:

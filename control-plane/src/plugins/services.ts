@@ -1,22 +1,22 @@
 import fp from 'fastify-plugin';
-import { AuthService } from '../services/auth-service.js';
-import { FileService } from '../services/file-service.js';
-import { ConsoleService } from '../services/console-service.js';
-import { LogService } from '../services/log-service.js';
-import { WebappService } from '../services/webapp-service.js';
-import type { WebappLifecycle } from '../services/lifecycle.js';
-import { StoreOnlyLifecycle } from '../services/store-only-lifecycle.js';
-import { DockerLifecycle } from '../services/docker-lifecycle.js';
-import { Reconciler } from '../services/reconciler.js';
+import { AuthService } from '../services/accounts/auth-service.js';
+import { FileService } from '../services/files/file-service.js';
+import { ConsoleService } from '../services/consoles/console-service.js';
+import { LogService } from '../services/logs/log-service.js';
+import { WebappService } from '../services/webapps/webapp-service.js';
+import type { WebappLifecycle } from '../services/webapps/lifecycle.js';
+import { StoreOnlyLifecycle } from '../services/webapps/store-only-lifecycle.js';
+import { DockerLifecycle } from '../services/webapps/docker-lifecycle.js';
+import { Reconciler } from '../services/platform/reconciler.js';
 import { UsersStore } from '../store/users-store.js';
 import { ConsolesStore } from '../store/consoles-store.js';
 import { RoutesVersion } from '../store/routes-version.js';
 import type { ContainerRuntime } from '../runtime/index.js';
 import { ingressLinkSocket, routesSnapshotFile } from '../domain/layout.js';
 import { RouteRows } from '../store/route-rows.js';
-import { RoutePublisher } from '../services/route-publisher.js';
-import { IngressLinks } from '../services/ingress-links.js';
-import { repairLayout } from '../services/layout-repair.js';
+import { RoutePublisher } from '../services/platform/route-publisher.js';
+import { IngressLinks } from '../services/platform/ingress-links.js';
+import { repairLayout } from '../services/platform/layout-repair.js';
 
 export interface Services {
   auth: AuthService;

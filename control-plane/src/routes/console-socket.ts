@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { WebSocket } from 'ws';
 import { assertSameOrigin } from '../plugins/authentication.js';
 import { ConsoleParams } from '../schemas/consoles.js';
-import type { Viewer } from '../services/console-session.js';
+import type { Viewer } from '../services/consoles/console-session.js';
 
 // The browser's terminal: a WebSocket per open console tab.
 //

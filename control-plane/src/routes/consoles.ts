@@ -4,7 +4,7 @@ import { StatusOk, responses } from '../schemas/common.js';
 import { Console, ConsoleParams, CreateConsole, LatestOutput, SendInput } from '../schemas/consoles.js';
 import { UserParams } from '../schemas/webapps.js';
 import { consoleName } from '../domain/console-rules.js';
-import type { ConsoleInfo } from '../services/console-service.js';
+import type { ConsoleInfo } from '../services/consoles/console-service.js';
 
 export function consoleView(info: ConsoleInfo, username: string) {
   const { row } = info;

@@ -5,6 +5,5 @@ export * from './container-spec.js';
 export * from './container-runtime.js';
 export { DockerRuntime, createDockerClient, createDockerRuntime, type DockerClientOptions } from './docker-runtime.js';
 export * from './console-spec.js';
-export { FakeRuntime } from './fake-runtime.js';
 export * as gateway from './gateway-client.js';
 export type { GatewayStatus, GatewayState, ReloadResult } from './gateway-client.js';

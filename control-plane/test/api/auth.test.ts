@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { ADMIN, asCookie, asToken, createTestApp, createUser, login, sessionCookieOf, uniqueName, type TestApp, type TestUser } from '../helpers/test-app.js';
 import { databaseFile, userDirs } from '../../src/domain/layout.js';
-import { LOGIN_LIMITS } from '../../src/services/login-throttle.js';
+import { LOGIN_LIMITS } from '../../src/services/accounts/login-throttle.js';
 
 describe('accounts (sign-up closed)', () => {
   let t: TestApp;

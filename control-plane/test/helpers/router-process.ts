@@ -1,10 +1,10 @@
 import http from 'node:http';
 import { EntryProcess } from './entry-process.js';
 
-/** The router as its own process (src/router-main.ts under tsx) on a loopback port. */
+/** The router as its own process (src/ingress-main.ts under tsx) on a loopback port. */
 export class RouterProcess extends EntryProcess {
   constructor(env: Record<string, string>, port: number) {
-    super({ entry: 'src/router-main.ts', name: 'router' }, env, port);
+    super({ entry: 'src/ingress-main.ts', name: 'router' }, env, port);
   }
 
   /** Any answer will do: an unknown host gets the router's own 404. */

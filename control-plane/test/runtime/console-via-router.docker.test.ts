@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRouterFixture, type RouterFixture } from '../router/router-fixture.js';
+import { createRouterFixture, type RouterFixture } from '../ingress/router-fixture.js';
 import { openTerminal, startConsole } from '../helpers/consoles.js';
 
 /** As in production: the browser reaches the api's console WebSocket through the router, by the dashboard's host name. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WebappContainerSpec } from '../../src/runtime/container-spec.js';
 import { RuntimeError, type RuntimeEvent } from '../../src/runtime/container-runtime.js';
-import { FakeRuntime } from '../../src/runtime/fake-runtime.js';
+import { FakeRuntime } from '../fakes/fake-runtime.js';
 import { webappSpec } from '../helpers/container-specs.js';
 
 const spec = (overrides: Partial<WebappContainerSpec> = {}) => webappSpec({ instance: 'unit', webappId: 1, generation: 1, ...overrides });

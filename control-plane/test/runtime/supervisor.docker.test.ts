@@ -9,7 +9,7 @@ import { freePort } from '../helpers/server-process.js';
 import { isAlive, SupervisorProcess } from '../helpers/supervisor-process.js';
 import { ADMIN } from '../helpers/test-app.js';
 import { firstSuccessAfter, startTimedLoad, successesAfter, tally, type Attempt } from '../helpers/timed-load.js';
-import { routerRequest } from '../router/router-fixture.js';
+import { routerRequest } from '../ingress/router-fixture.js';
 
 // `npm start` runs the api and the router under src/supervisor.ts. Killing
 // either one with SIGKILL under load: the supervisor starts it again, the

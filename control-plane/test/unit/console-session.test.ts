@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TtyExec } from '../../src/runtime/index.js';
-import { ConsoleSession, type Viewer } from '../../src/services/console-session.js';
+import { ConsoleSession, type Viewer } from '../../src/services/consoles/console-session.js';
 
 /** A TTY exec whose output the test writes and whose exit it decides. */
 function fakeExec() {

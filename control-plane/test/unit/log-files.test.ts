@@ -4,7 +4,7 @@ import path from 'node:path';
 import fsp from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { logFileName, parseLogFileName, splitLines } from '../../src/domain/log-files.js';
-import { openLogFile, tailPlain } from '../../src/services/log-reader.js';
+import { openLogFile, tailPlain } from '../../src/services/logs/log-reader.js';
 
 describe('log file names', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeviceCookies, LOGIN_LIMITS, LoginThrottle, type LoginAttempt } from '../../src/services/login-throttle.js';
+import { DeviceCookies, LOGIN_LIMITS, LoginThrottle, type LoginAttempt } from '../../src/services/accounts/login-throttle.js';
 import { RateLimitedError } from '../../src/domain/errors.js';
 
 const MINUTE = 60 * 1000;

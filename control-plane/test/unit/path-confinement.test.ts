@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapVisiblePath } from '../../src/services/path-confinement.js';
+import { mapVisiblePath } from '../../src/lib/path-confinement.js';
 import { userDirs } from '../../src/domain/layout.js';
 import { NotFoundError, ValidationError } from '../../src/domain/errors.js';
 

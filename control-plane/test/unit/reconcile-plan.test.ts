@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EXIT_CRASH_LOOP, plan, type ActualContainer, type DesiredWebapp } from '../../src/domain/reconcile-plan.js';
-import { backoffDelay, crashLoopReason } from '../../src/services/reconciler.js';
+import { backoffDelay, crashLoopReason } from '../../src/services/platform/reconciler.js';
 
 const app = (id: number, over: Partial<DesiredWebapp> = {}): DesiredWebapp => ({ id, enabled: true, activeGeneration: 1, crashed: false, ...over });
 const box = (id: string, webappId: number, over: Partial<ActualContainer> = {}): ActualContainer => ({ id, webappId, generation: 1, running: true, exitCode: null, ...over });

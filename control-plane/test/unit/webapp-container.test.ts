@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { generationRunDir, webappContainerSpec, webappEnvironment } from '../../src/services/webapp-container.js';
+import { generationRunDir } from '../../src/domain/layout.js';
+import { webappContainerSpec, webappEnvironment } from '../../src/services/webapps/webapp-workload.js';
 import type { WebappRow } from '../../src/store/webapps-store.js';
 import type { UserRow } from '../../src/store/users-store.js';
 

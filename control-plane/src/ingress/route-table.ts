@@ -1,0 +1,121 @@
+import path from 'node:path';
+import { generationRunDir, uidFor, userDirs } from '../domain/layout.js';
+import type { StaticFileRouteRow, WebappRouteRow } from '../domain/route-snapshot.js';
+import { normalizeHost } from './host.js';
+
+// What the router knows about every host it serves, built from the rows
+// the api publishes by a pure function (route-loader.ts does the reading).
+
+export interface StaticMapping {
+  /** URL prefix, e.g. /static/ (or one file, e.g. /robots.txt). */
+  readonly url: string;
+  /** Folder or file as the user sees it, e.g. /home/alice/site/static. */
+  readonly path: string;
+}
+
+export interface AppRoute {
+  readonly kind: 'app';
+  readonly webappId: number;
+  readonly domain: string;
+  readonly username: string;
+  /** The user's uid: their access log is theirs. */
+  readonly uid: number;
+  readonly enabled: boolean;
+  /** The active generation's app.sock; null before any container started. */
+  readonly socketPath: string | null;
+  readonly forceHttps: boolean;
+  /** Basic auth credentials; a protected app without both refuses everyone. */
+  readonly auth: { readonly username: string; readonly hash: string } | null;
+  readonly protected: boolean;
+  /** Longest URL first, so that the most specific mapping wins. */
+  readonly staticFiles: readonly StaticMapping[];
+  /** Host path of /var/log/<domain>.access.log. */
+  readonly accessLogFile: string;
+  /** Host path of /var/log/<domain>.error.log (the gateway's; the router only adds refusals). */
+  readonly errorLogFile: string;
+}
+
+/** The dashboard hosts: served by the api, over the links it keeps open to the router (api-links.ts). */
+export interface ApiRoute {
+  readonly kind: 'api';
+}
+
+export type Route = AppRoute | ApiRoute;
+
+export interface RouteTableSettings {
+  readonly dataDir: string;
+  readonly domain: string;
+  readonly uidBase: number;
+}
+
+export class RouteTable {
+  /** Every parent domain of a host served here (made when first asked: only apps' Domain cookies ask). */
+  private parents: Set<string> | null = null;
+
+  constructor(
+    private readonly routes: ReadonlyMap<string, Route>,
+    /** The store's routes_version this table was built from. */
+    readonly version: number,
+  ) {}
+
+  /** The route for a raw Host header; undefined for hosts nobody serves. */
+  lookup(hostHeader: string | undefined): Route | undefined {
+    return this.routes.get(normalizeHost(hostHeader));
+  }
+
+  /** Whether a host served here is a subdomain of `domain` (normalised): a cookie for `domain` would reach it. */
+  hasHostsBelow(domain: string): boolean {
+    if (this.parents === null) {
+      this.parents = new Set();
+      for (const host of this.routes.keys()) {
+        for (let dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) this.parents.add(host.slice(dot + 1));
+      }
+    }
+    return this.parents.has(domain);
+  }
+
+  get size(): number {
+    return this.routes.size;
+  }
+}
+
+export function buildRouteTable(
+  settings: RouteTableSettings,
+  version: number,
+  webapps: readonly WebappRouteRow[],
+  staticFiles: readonly StaticFileRouteRow[],
+): RouteTable {
+  const byWebapp = new Map<number, StaticMapping[]>();
+  for (const s of staticFiles) {
+    const list = byWebapp.get(s.webapp_id) ?? [];
+    list.push({ url: s.url, path: s.path });
+    byWebapp.set(s.webapp_id, list);
+  }
+  const routes = new Map<string, Route>();
+  for (const w of webapps) {
+    const domain = normalizeHost(w.domain_name);
+    const hasCredentials = w.password_protection_username !== null && w.password_protection_hash !== null;
+    routes.set(domain, {
+      kind: 'app',
+      webappId: w.id,
+      domain,
+      username: w.username,
+      uid: uidFor(settings.uidBase, w.user_id),
+      enabled: w.enabled === 1,
+      socketPath: w.active_generation > 0 ? path.join(generationRunDir(settings.dataDir, w.id, w.active_generation), 'app.sock') : null,
+      forceHttps: w.force_https === 1,
+      protected: w.password_protection_enabled === 1,
+      auth: w.password_protection_enabled === 1 && hasCredentials
+        ? { username: w.password_protection_username!, hash: w.password_protection_hash! }
+        : null,
+      staticFiles: (byWebapp.get(w.id) ?? []).sort((a, b) => b.url.length - a.url.length),
+      accessLogFile: path.join(userDirs(settings.dataDir, w.username).log, `${domain}.access.log`),
+      errorLogFile: path.join(userDirs(settings.dataDir, w.username).log, `${domain}.error.log`),
+    });
+  }
+  // The dashboard wins over anything else that claims its names.
+  const api: ApiRoute = { kind: 'api' };
+  routes.set(settings.domain, api);
+  routes.set(`www.${settings.domain}`, api);
+  return new RouteTable(routes, version);
+}

@@ -1,0 +1,217 @@
+import type { Config } from '../../config.js';
+import type { Db } from '../../store/database.js';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../../domain/errors.js';
+import { assertUsername } from '../../domain/names.js';
+import { uidFor, userDirs } from '../../domain/layout.js';
+import type { Principal } from '../../domain/principal.js';
+import { UsersStore, type UserRow } from '../../store/users-store.js';
+import { SessionsStore } from '../../store/sessions-store.js';
+import { TokensStore, type TokenRow } from '../../store/tokens-store.js';
+import { MetaStore } from '../../store/meta-store.js';
+import { dummyPasswordHash, hashPassword, randomToken, sameHash, sha256, verifyPassword } from '../../lib/secrets.js';
+import { DeviceCookies, LoginThrottle, type DeviceCookie } from './login-throttle.js';
+import { createUserDirs } from './user-dirs.js';
+
+const SESSION_DAYS = 14;
+/** meta key of the first-run setup token's SHA-256 (the token itself is only ever in the api's log). */
+const SETUP_TOKEN_KEY = 'setup_token_sha256';
+/** meta key of the secret that signs device cookies (made on first use, kept across restarts). */
+const DEVICE_SECRET_KEY = 'device_cookie_secret';
+
+export interface NewSession {
+  readonly user: UserRow;
+  /** The cookie value; only its hash is stored. */
+  readonly sessionToken: string;
+  readonly csrfToken: string;
+  readonly expiresAt: Date;
+}
+
+export interface LoginSession extends NewSession {
+  /** Lets this browser past the throttle that others' wrong guesses for this username run up. */
+  readonly deviceCookie: DeviceCookie;
+}
+
+export interface CreatedToken {
+  readonly row: TokenRow;
+  /** The token itself, shown to the user once. */
+  readonly token: string;
+}
+
+function assertPassword(password: string): void {
+  if (password.length < 8) throw new ValidationError('password must be at least 8 characters', 'password');
+  if (password.length > 1024) throw new ValidationError('password must be at most 1024 characters', 'password');
+}
+
+export class AuthService {
+  private readonly users: UsersStore;
+  private readonly sessions: SessionsStore;
+  private readonly tokens: TokensStore;
+  private readonly meta: MetaStore;
+  private readonly throttle = new LoginThrottle();
+  private devices: DeviceCookies | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly config: Config,
+  ) {
+    this.users = new UsersStore(db);
+    this.sessions = new SessionsStore(db);
+    this.tokens = new TokensStore(db);
+    this.meta = new MetaStore(db);
+  }
+
+  /**
+   * Creates an account and its folders. Anyone may when sign-up is open;
+   * otherwise only an admin (`actor`).
+   */
+  async signup(username: string, password: string, actor: Principal | null): Promise<UserRow> {
+    if (this.config.signup !== 'open' && !actor?.isAdmin) {
+      throw new ForbiddenError('Sign-up is closed on this Pyhost: ask an administrator to create your account');
+    }
+    return this.createUser(username, password, false);
+  }
+
+  /** Creates the configured admin, or resets its password and admin flag. */
+  async ensureAdmin(username: string, password: string): Promise<UserRow> {
+    const existing = this.users.byUsername(username);
+    if (!existing) return this.createUser(username, password, true);
+    this.users.update(existing.id, { passwordHash: await hashPassword(password), isAdmin: true });
+    return this.users.byId(existing.id)!;
+  }
+
+  /**
+   * First run without PYHOST_ADMIN_*: while the instance has no users at all,
+   * makes a new one-time setup token (replacing any earlier one) and returns
+   * it for the api's log; only its hash is stored. Returns null once anyone
+   * exists, and forgets a token nobody used.
+   */
+  issueSetupToken(): string | null {
+    if (this.users.count() > 0) {
+      this.meta.remove(SETUP_TOKEN_KEY);
+      return null;
+    }
+    const token = randomToken();
+    this.meta.set(SETUP_TOKEN_KEY, sha256(token));
+    return token;
+  }
+
+  /** Whether this instance is waiting for its first admin (and a setup token is out). */
+  setupPending(): boolean {
+    return this.users.count() === 0 && this.meta.get(SETUP_TOKEN_KEY) !== undefined;
+  }
+
+  /**
+   * Creates the first admin with the setup token from the api's log. Works
+   * exactly once: the token is consumed in the same transaction that creates
+   * the account, and refused as soon as any account exists.
+   */
+  async completeSetup(token: string, username: string, password: string): Promise<UserRow> {
+    this.assertSetupToken(token);
+    return this.createUser(username, password, true, () => this.assertSetupToken(token, { consume: true }));
+  }
+
+  private assertSetupToken(token: string, { consume = false } = {}): void {
+    const stored = this.meta.get(SETUP_TOKEN_KEY);
+    if (stored === undefined || this.users.count() > 0) {
+      throw new ConflictError('this Pyhost is already set up: log in, or ask an administrator for an account');
+    }
+    if (!sameHash(sha256(token), stored)) throw new ForbiddenError('wrong setup token (it is in the api\'s log; each start prints a new one)');
+    if (consume) this.meta.remove(SETUP_TOKEN_KEY);
+  }
+
+  private async createUser(username: string, password: string, isAdmin: boolean, guard?: () => void): Promise<UserRow> {
+    assertUsername(username);
+    assertPassword(password);
+    if (this.users.byUsername(username)) throw new ConflictError(`the username "${username}" is taken`);
+    const hash = await hashPassword(password);
+    // Row and folders together: a failure to create the folders rolls the row back.
+    return this.db.transaction(() => {
+      guard?.();
+      if (this.users.byUsername(username)) throw new ConflictError(`the username "${username}" is taken`);
+      const user = this.users.insert(username, hash, isAdmin);
+      createUserDirs(userDirs(this.config.dataDir, username), uidFor(this.config.uidBase, user.id), this.config.ingressUid);
+      return user;
+    })();
+  }
+
+  /**
+   * `deviceCookie` is what the browser kept from an earlier login: one valid
+   * for this username is throttled only by its own failures (see LoginThrottle).
+   */
+  async login(username: string, password: string, address: string, deviceCookie?: string): Promise<LoginSession> {
+    const devices = this.deviceCookies();
+    const attempt = this.throttle.begin({ username, address, device: devices.deviceOf(deviceCookie, username) });
+    const user = this.users.byUsername(username);
+    // Spend the same time on unknown names, so timing does not tell which exist.
+    const ok = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash()));
+    if (!user || !ok) throw new UnauthenticatedError('wrong username or password');
+    attempt.succeeded();
+    return { ...this.startSession(user), deviceCookie: devices.issue(user.username) };
+  }
+
+  private deviceCookies(): DeviceCookies {
+    if (!this.devices) {
+      let secret = this.meta.get(DEVICE_SECRET_KEY);
+      if (secret === undefined) {
+        secret = randomToken();
+        this.meta.set(DEVICE_SECRET_KEY, secret);
+      }
+      this.devices = new DeviceCookies(secret);
+    }
+    return this.devices;
+  }
+
+  startSession(user: UserRow): NewSession {
+    const sessionToken = randomToken();
+    const csrfToken = randomToken();
+    const expiresAt = new Date(Date.now() + SESSION_DAYS * 24 * 3600 * 1000);
+    this.sessions.removeExpired();
+    this.sessions.insert(sha256(sessionToken), user.id, csrfToken, expiresAt);
+    return { user, sessionToken, csrfToken, expiresAt };
+  }
+
+  logout(sessionToken: string): void {
+    this.sessions.remove(sha256(sessionToken));
+  }
+
+  fromSession(sessionToken: string): Principal | null {
+    const session = this.sessions.live(sha256(sessionToken));
+    if (!session) return null;
+    const user = this.users.byId(session.user_id);
+    if (!user) return null;
+    return { userId: user.id, username: user.username, isAdmin: user.is_admin === 1, via: 'session', csrfToken: session.csrf_token };
+  }
+
+  fromApiToken(token: string): Principal | null {
+    const row = this.tokens.byHash(sha256(token));
+    if (!row) return null;
+    const user = this.users.byId(row.user_id);
+    if (!user) return null;
+    this.tokens.touch(row.id);
+    return { userId: user.id, username: user.username, isAdmin: user.is_admin === 1, via: 'token' };
+  }
+
+  createToken(userId: number, name: string): CreatedToken {
+    const trimmed = name.trim();
+    if (trimmed.length === 0 || trimmed.length > 100) throw new ValidationError('name must be 1 to 100 characters', 'name');
+    const token = randomToken();
+    return { row: this.tokens.insert(userId, trimmed, sha256(token)), token };
+  }
+
+  listTokens(userId: number): TokenRow[] {
+    return this.tokens.forUser(userId);
+  }
+
+  deleteToken(userId: number, id: number): void {
+    if (!this.tokens.remove(userId, id)) throw new NotFoundError('no such token');
+  }
+
+  /** The user whose resources `principal` may act on, or NotFound (never revealing that it exists). */
+  resolveOwner(principal: Principal, username: string): UserRow {
+    const user = this.users.byUsername(username);
+    if (!user || (user.id !== principal.userId && !principal.isAdmin)) {
+      throw new NotFoundError(`no user "${username}" that you can see`);
+    }
+    return user;
+  }
+}

@@ -1,0 +1,98 @@
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../../config.js';
+import { consoleEnvironment, groupFile, passwdFile } from '../../domain/console-rules.js';
+import { UnavailableError } from '../../domain/errors.js';
+import { consoleEtcDir, uidFor, userDirs } from '../../domain/layout.js';
+import { RuntimeError, type ConsoleContainerSpec, type ContainerRuntime, type ManagedContainer } from '../../runtime/index.js';
+import type { UserRow } from '../../store/users-store.js';
+import { KeyedLock } from '../../lib/keyed-lock.js';
+
+/**
+ * Each user's console container: one per user, started for their first
+ * console, holding all their consoles as TTY execs. Operations on one user's
+ * container run one at a time (`locks`, keyed by user id) so that starting a
+ * console and the reconciler removing an idle container never cross.
+ */
+export class ConsoleContainers {
+  readonly locks = new KeyedLock();
+  /** user id → the container last started or found for them. */
+  private readonly known = new Map<number, string>();
+
+  constructor(
+    private readonly config: Config,
+    private readonly instance: string,
+    private readonly runtime: ContainerRuntime,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  /** The user's running console container, started if needed. Call under `locks` for the user. */
+  async ensure(user: UserRow): Promise<string> {
+    const cached = this.known.get(user.id);
+    if (cached) {
+      const c = await this.runtime.inspect(cached);
+      // The label check matters: a deleted user's id may be handed out again.
+      if (c?.state === 'running' && c.labels.user === user.username) return c.id;
+    }
+    const mine = await this.containersOf(user.username);
+    const running = mine.find((c) => c.state === 'running');
+    if (running) {
+      this.known.set(user.id, running.id);
+      return running.id;
+    }
+    // A stopped one keeps the name; it holds nothing worth keeping.
+    for (const c of mine) await this.runtime.remove(c.id);
+    try {
+      const started = await this.runtime.startConsole(await this.spec(user));
+      this.known.set(user.id, started.id);
+      this.log.info({ user: user.username, container: started.id }, 'console container started');
+      return started.id;
+    } catch (err) {
+      if (err instanceof RuntimeError && err.code === 'unavailable') throw new UnavailableError('the container engine is not answering; try again in a moment');
+      throw err;
+    }
+  }
+
+  /** This instance's console containers, all users, any state. */
+  async all(): Promise<ManagedContainer[]> {
+    return (await this.runtime.list(this.instance)).filter((c) => c.labels.kind === 'console');
+  }
+
+  async containersOf(username: string): Promise<ManagedContainer[]> {
+    return (await this.all()).filter((c) => c.labels.user === username);
+  }
+
+  /** Force-removes one container (its consoles end with it). */
+  async remove(container: ManagedContainer, reason: string): Promise<void> {
+    this.log.info({ user: container.labels.user, container: container.id, reason }, 'removing console container');
+    await this.runtime.remove(container.id);
+    for (const [userId, id] of this.known) if (id === container.id) this.known.delete(userId);
+  }
+
+  /**
+   * The spec, after (re)writing the user's passwd and group files: the uid
+   * has no entry in the image, and without one bash prompts "I have no
+   * name!", `whoami` fails and git refuses to commit.
+   */
+  private async spec(user: UserRow): Promise<ConsoleContainerSpec> {
+    const uid = uidFor(this.config.uidBase, user.id);
+    const etc = consoleEtcDir(this.config.dataDir, user.username);
+    await fsp.mkdir(etc, { recursive: true, mode: 0o755 });
+    const passwd = path.join(etc, 'passwd');
+    const group = path.join(etc, 'group');
+    // Written by root, read-only for the user: a user's container must not be able to change who it is.
+    await fsp.writeFile(passwd, passwdFile(user.username, uid), { mode: 0o644 });
+    await fsp.writeFile(group, groupFile(user.username, uid), { mode: 0o644 });
+    const dirs = userDirs(this.config.dataDir, user.username);
+    return {
+      instance: this.instance,
+      image: this.config.runtimeImage,
+      username: user.username,
+      uid,
+      env: consoleEnvironment(user.username),
+      hostPaths: { home: dirs.home, www: dirs.www, log: dirs.log, passwd, group },
+      limits: { ...this.config.appLimits },
+    };
+  }
+}

@@ -1,0 +1,267 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../../config.js';
+import {
+  DEFAULT_EXECUTABLE,
+  TERMINAL_ENV,
+  killArgv,
+  launchArgv,
+  splitArguments,
+  validateExecutable,
+} from '../../domain/console-rules.js';
+import { ConflictError, NotFoundError, NotImplementedError, UnavailableError } from '../../domain/errors.js';
+import { plainText } from '../../domain/scrollback.js';
+import { RuntimeError, type ContainerRuntime, type ManagedContainer } from '../../runtime/index.js';
+import type { ConsoleRow, ConsolesStore } from '../../store/consoles-store.js';
+import type { UserRow, UsersStore } from '../../store/users-store.js';
+import { ConsoleContainers } from './console-containers.js';
+import { ConsoleSession, DEFAULT_SESSION_LIMITS, type ConsoleExit, type Viewer } from './console-session.js';
+import { resolveWorkingDirectory } from './console-working-dir.js';
+
+export type ConsoleState = 'running' | 'exited' | 'stopped';
+
+export interface ConsoleInfo {
+  row: ConsoleRow;
+  /** `stopped`: no process (this control plane has no container engine). */
+  state: ConsoleState;
+  exit: ConsoleExit | null;
+}
+
+export interface CreateConsoleInput {
+  executable?: string | undefined;
+  arguments?: string | undefined;
+  working_directory?: string | null | undefined;
+}
+
+/** PythonAnywhere's get_latest_output returns about this much. */
+export const LATEST_OUTPUT_CHARS = 500;
+const KILL_EXEC_TIMEOUT_MS = 5000;
+const EXIT_WAIT_MS = 3000;
+const INITIAL_SIZE = { cols: 80, rows: 24 };
+
+/**
+ * Consoles: processes on a TTY in the user's console container, with their
+ * output kept here (bounded) for replays. Records are in SQLite; processes
+ * and scrollback are in this process's memory, so a console ends when the
+ * control plane stops (Docker cannot reattach to an exec).
+ */
+export class ConsoleService {
+  private readonly sessions = new Map<number, ConsoleSession>();
+  /** user id → when their last running console ended (their container is idle since then). */
+  private readonly idleSince = new Map<number, number>();
+  private readonly containers: ConsoleContainers | null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly config: Config,
+    instance: string,
+    readonly store: ConsolesStore,
+    private readonly users: UsersStore,
+    private readonly runtime: ContainerRuntime | null,
+    private readonly log: FastifyBaseLogger,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.containers = runtime ? new ConsoleContainers(config, instance, runtime, log) : null;
+  }
+
+  /** Forgets consoles of a previous process and starts the idle sweep. */
+  start(): void {
+    const forgotten = this.store.removeAll();
+    if (forgotten > 0) this.log.info({ consoles: forgotten }, 'consoles of the previous run ended with it');
+    const every = Math.min(30_000, Math.max(1000, this.config.consoleIdleMs / 4));
+    this.timer = setInterval(() => void this.sweepIdle().catch((err: unknown) => this.log.error({ err }, 'console idle sweep failed')), every);
+    this.timer.unref();
+  }
+
+  /** The control plane is stopping: its consoles cannot outlive it, so their containers go too. */
+  async shutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    for (const s of this.sessions.values()) s.disconnect('the control plane stopped');
+    if (!this.containers) return;
+    const all = await this.containers.all().catch(() => [] as ManagedContainer[]);
+    await Promise.all(all.map((c) => this.containers!.remove(c, 'shutdown').catch(() => undefined)));
+  }
+
+  list(owner: UserRow): ConsoleInfo[] {
+    return this.store.forUser(owner.id).map((row) => this.info(row));
+  }
+
+  get(owner: UserRow, id: number): ConsoleInfo {
+    return this.info(this.row(owner, id));
+  }
+
+  async create(owner: UserRow, input: CreateConsoleInput): Promise<ConsoleInfo> {
+    const executable = validateExecutable(input.executable ?? DEFAULT_EXECUTABLE);
+    const args = input.arguments ?? '';
+    const argv = [executable, ...splitArguments(args)];
+    const workingDir = await resolveWorkingDirectory(this.config.dataDir, owner.username, input.working_directory ?? null);
+    const containers = this.containers;
+    if (!containers || !this.runtime) throw new NotImplementedError('consoles need the container engine, and this control plane runs without one');
+    const runtime = this.runtime;
+    return containers.locks.run(owner.id, async () => {
+      this.makeRoom(owner);
+      const row = this.store.insert({ user_id: owner.id, executable, arguments: args, working_directory: input.working_directory ? workingDir : null });
+      try {
+        const containerId = await containers.ensure(owner);
+        const exec = await runtime.execTty(containerId, { cmd: launchArgv(row.id, argv), env: { ...TERMINAL_ENV }, workingDir, ...INITIAL_SIZE });
+        const session = new ConsoleSession(row.id, owner.id, containerId, exec, DEFAULT_SESSION_LIMITS, this.now);
+        this.sessions.set(row.id, session);
+        this.idleSince.delete(owner.id);
+        session.onExit(() => this.sessionEnded(owner.id));
+        this.log.info({ user: owner.username, console: row.id, executable }, 'console started');
+        return this.info(row);
+      } catch (err) {
+        this.store.remove(row.id);
+        if (err instanceof RuntimeError && err.code === 'unavailable') throw new UnavailableError('the container engine is not answering; try again in a moment');
+        throw err;
+      }
+    });
+  }
+
+  /** DELETE: ends the process (if it runs) and forgets the console. */
+  async kill(owner: UserRow, id: number): Promise<void> {
+    const row = this.row(owner, id);
+    const session = this.sessions.get(row.id);
+    if (session?.running) await this.terminate(owner, session, 'the console was killed');
+    this.sessions.delete(row.id);
+    this.store.remove(row.id);
+  }
+
+  sendInput(owner: UserRow, id: number, input: string): void {
+    this.runningSession(owner, id).write(input);
+  }
+
+  /** The end of the console's output as plain text (escape sequences removed), like PythonAnywhere's. */
+  latestOutput(owner: UserRow, id: number): string {
+    const session = this.sessions.get(this.row(owner, id).id);
+    if (!session) return '';
+    const text = plainText(session.scrollback.contents().toString('utf8'));
+    return text.slice(-LATEST_OUTPUT_CHARS);
+  }
+
+  /** For the WebSocket: replay, then live output. Null when the console has no process at all. */
+  attach(owner: UserRow, id: number, viewer: Viewer): { session: ConsoleSession; detach: () => void } | null {
+    const session = this.sessions.get(this.row(owner, id).id);
+    if (!session) return null;
+    return { session, detach: session.attach(viewer) };
+  }
+
+  /**
+   * Ends consoles nobody watched or typed into for the idle time, forgets
+   * ended ones after as long again, and removes console containers that have
+   * had no console for the idle time.
+   */
+  async sweepIdle(now: number = this.now()): Promise<void> {
+    const idle = this.config.consoleIdleMs;
+    // Containers that became idle during this very sweep wait for the next one.
+    const idleContainers = [...this.idleSince];
+    for (const s of [...this.sessions.values()]) {
+      if (s.running && s.viewerCount > 0) s.lastActivity = now;
+      else if (s.running && now - s.lastActivity > idle) {
+        const owner = this.users.byId(s.userId);
+        if (owner) await this.terminate(owner, s, `the console was idle for ${Math.round(idle / 60_000)} minutes`);
+      } else if (!s.running && s.exit && now - s.exit.at > idle) {
+        this.sessions.delete(s.id);
+        this.store.remove(s.id);
+      }
+    }
+    if (!this.containers) return;
+    for (const [userId, since] of idleContainers) {
+      if (now - since <= idle) continue;
+      await this.containers.locks.runIfIdle(userId, async () => {
+        if (this.hasRunning(userId) || this.idleSince.get(userId) !== since) return;
+        const owner = this.users.byId(userId);
+        for (const c of owner ? await this.containers!.containersOf(owner.username) : []) await this.containers!.remove(c, 'idle');
+        this.idleSince.delete(userId);
+      });
+    }
+  }
+
+  /**
+   * Called by the reconciler with this instance's console containers:
+   * removes those of deleted users, dead ones, and any that no console of
+   * this process uses (left by a previous run).
+   */
+  async reconcile(containers: ManagedContainer[]): Promise<void> {
+    for (const s of [...this.sessions.values()]) {
+      if (this.store.byId(s.id)) continue; // its user was deleted with the row
+      s.endReason = 'the account was deleted';
+      s.disconnect('the account was deleted');
+      this.sessions.delete(s.id);
+    }
+    if (!this.containers) return;
+    for (const c of containers) {
+      const owner = this.users.byUsername(c.labels.user);
+      if (!owner) {
+        await this.containers.remove(c, 'orphan');
+        continue;
+      }
+      await this.containers.locks.runIfIdle(owner.id, async () => {
+        if (c.state !== 'running') await this.containers!.remove(c, 'exited');
+        else if (!this.hasRunning(owner.id) && !this.idleSince.has(owner.id)) await this.containers!.remove(c, 'unused');
+      });
+    }
+  }
+
+  private async terminate(owner: UserRow, session: ConsoleSession, reason: string): Promise<void> {
+    session.endReason ??= reason;
+    try {
+      await this.runtime!.execOnce(session.containerId, killArgv(session.id), KILL_EXEC_TIMEOUT_MS);
+    } catch (err) {
+      this.log.warn({ err, console: session.id }, 'could not run kill in the console container');
+    }
+    if (await session.waitForExit(EXIT_WAIT_MS)) return;
+    // Nothing new can start in there (a fork bomb fills the pids limit):
+    // the whole container goes, and the user's other consoles with it.
+    this.log.warn({ user: owner.username, console: session.id }, 'console did not die; removing its container');
+    await this.containers!.locks.run(owner.id, async () => {
+      for (const c of await this.containers!.containersOf(owner.username)) {
+        if (c.id === session.containerId) await this.containers!.remove(c, 'unkillable console');
+      }
+    });
+    if (!(await session.waitForExit(EXIT_WAIT_MS))) session.disconnect(reason);
+  }
+
+  /** Makes room for one more console: ended ones go first; if all run, the limit answers. */
+  private makeRoom(owner: UserRow): void {
+    const rows = this.store.forUser(owner.id);
+    const limit = this.config.consolesPerUser;
+    let excess = rows.length - limit + 1;
+    for (const row of rows) {
+      if (excess <= 0) break;
+      if (this.sessions.get(row.id)?.running) continue;
+      this.sessions.delete(row.id);
+      this.store.remove(row.id);
+      excess--;
+    }
+    if (excess > 0) {
+      throw new ConflictError(`you have ${limit} consoles open, the most allowed here: close one (or type exit in it) first`);
+    }
+  }
+
+  private sessionEnded(userId: number): void {
+    if (!this.hasRunning(userId)) this.idleSince.set(userId, this.now());
+  }
+
+  private hasRunning(userId: number): boolean {
+    for (const s of this.sessions.values()) if (s.userId === userId && s.running) return true;
+    return false;
+  }
+
+  private runningSession(owner: UserRow, id: number): ConsoleSession {
+    const session = this.sessions.get(this.row(owner, id).id);
+    if (!session?.running) throw new ConflictError('this console is not running any more: start a new one');
+    return session;
+  }
+
+  private row(owner: UserRow, id: number): ConsoleRow {
+    const row = this.store.byId(id);
+    if (!row || row.user_id !== owner.id) throw new NotFoundError(`no console ${id}`);
+    return row;
+  }
+
+  private info(row: ConsoleRow): ConsoleInfo {
+    const session = this.sessions.get(row.id);
+    if (!session) return { row, state: 'stopped', exit: null };
+    return { row, state: session.running ? 'running' : 'exited', exit: session.exit };
+  }
+}

@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+import type { FastifyBaseLogger } from 'fastify';
+import { serializeSnapshot } from '../../domain/route-snapshot.js';
+import { isRoot } from '../../lib/platform-dirs.js';
+import type { RouteRows } from '../../store/route-rows.js';
+
+const POLL_MS = 25;
+
+/**
+ * Hands the router its route table: whenever the store's routes_version
+ * moves, the rows the router needs are written to ingress/routes.json
+ * (whole, then renamed into place, root:<ingress> 0640). The router runs
+ * as its own uid and never opens the database, which holds password and
+ * token hashes; it polls this file instead, and keeps the last one it read
+ * while the api is down.
+ */
+export class RoutePublisher {
+  private published = Number.NaN;
+  private timer: NodeJS.Timeout | null = null;
+  private failing = false;
+
+  constructor(
+    private readonly rows: RouteRows,
+    private readonly file: string,
+    private readonly ingressGid: number,
+    private readonly log: FastifyBaseLogger,
+    private readonly pollMs = POLL_MS,
+  ) {}
+
+  start(): void {
+    this.check();
+    this.timer = setInterval(() => this.check(), this.pollMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Publishes when the version moved since the last write. Never throws. */
+  check(): void {
+    try {
+      if (this.rows.currentVersion() === this.published) return;
+      const snapshot = this.rows.snapshot();
+      this.write(serializeSnapshot(snapshot));
+      this.published = snapshot.version;
+      if (this.failing) this.log.info({ file: this.file }, 'route table published again');
+      this.failing = false;
+    } catch (err) {
+      if (!this.failing) this.log.error({ err, file: this.file }, 'cannot publish the route table for the router; it keeps its last one');
+      this.failing = true;
+    }
+  }
+
+  private write(text: string): void {
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    fs.rmSync(tmp, { force: true });
+    const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o640);
+    try {
+      fs.writeSync(fd, text);
+      if (isRoot()) fs.fchownSync(fd, 0, this.ingressGid);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, this.file);
+  }
+}

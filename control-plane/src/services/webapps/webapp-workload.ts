@@ -1,0 +1,49 @@
+import type { Config } from '../../config.js';
+import { generationRunDir, uidFor, userDirs } from '../../domain/layout.js';
+import type { WebappContainerSpec } from '../../runtime/index.js';
+import type { UserRow } from '../../store/users-store.js';
+import type { WebappRow } from '../../store/webapps-store.js';
+
+// Pure builders from a web app's record to what its container needs
+// (docs/runtime-contract.md). Table-tested; no I/O.
+
+/** The gateway's PYHOST_* settings, with the user's own variables beside them. */
+export function webappEnvironment(app: WebappRow, username: string): Record<string, string> {
+  const home = `/home/${username}`;
+  const source = app.source_directory ?? home;
+  const userEnv = JSON.parse(app.env_json) as Record<string, string>;
+  return {
+    ...userEnv,
+    HOME: home,
+    PYHOST_DOMAIN_NAME: app.domain_name,
+    PYHOST_USERNAME: username,
+    PYHOST_SERVER: app.server,
+    PYHOST_WORKERS: String(app.workers),
+    PYHOST_SOURCE_DIR: source,
+    PYHOST_WORKING_DIR: app.working_directory ?? source,
+    PYHOST_VIRTUALENV: app.virtualenv_path ?? '',
+    PYHOST_AUTO_RELOAD: app.auto_reload === 1 ? '1' : '0',
+  };
+}
+
+export function webappContainerSpec(
+  config: Config,
+  instance: string,
+  user: UserRow,
+  app: WebappRow,
+  generation: number,
+): WebappContainerSpec {
+  const dirs = userDirs(config.dataDir, user.username);
+  return {
+    instance,
+    image: config.runtimeImage,
+    username: user.username,
+    uid: uidFor(config.uidBase, user.id),
+    webappId: app.id,
+    domain: app.domain_name,
+    generation,
+    env: webappEnvironment(app, user.username),
+    hostPaths: { home: dirs.home, www: dirs.www, log: dirs.log, run: generationRunDir(config.dataDir, app.id, generation) },
+    limits: { ...config.appLimits },
+  };
+}
