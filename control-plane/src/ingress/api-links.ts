@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { isRoot } from '../lib/platform-dirs.js';
 import { pages } from './pages.js';
-import type { FailureKind, ProxyTarget } from './proxy.js';
+import type { FailureKind, ProxyTarget } from './proxy-target.js';
 import type { TunnelTarget } from './upgrade.js';
 import { MAX_WAITING, Pool, detach, onData, type UpstreamSocket, type UpstreamUser } from './upstream-pool.js';
 

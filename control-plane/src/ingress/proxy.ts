@@ -1,11 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { cutOffWrite, guardWrites, unguardWrites } from './cut-off-writes.js';
-import { pages, sendPage } from './pages.js';
+import { collectChunkedBody, type ChunkedBodyUser } from './chunked-body.js';
+import { cutOffWrite, guardWrites } from './cut-off-writes.js';
+import { EXCHANGE, ExchangeEndings, type ClientResponse } from './exchange-endings.js';
+import { pages } from './pages.js';
+import type { ProxyContext, ProxyDone, ProxyTarget } from './proxy-target.js';
 import { upstreamHead, type RequestFacts } from './request-facts.js';
-import { MalformedResponse, ResponseParser, type CookieScreen, type ResponseHead, type ResponseSink } from './upstream-response.js';
-import { isUnsafePath, type UnsafePathError } from '../lib/no-follow.js';
-import { closeIdleBeside, discard, keepsAlive, release, type Pool, type UpstreamSocket, type UpstreamUser } from './upstream-pool.js';
-import { isCutOff, isNotThere, MAX_RESENDS, retryDelay } from './upstream-retry.js';
+import { silenceWatch } from './silence-watch.js';
+import { MalformedResponse, ResponseParser, type ResponseHead, type ResponseSink } from './upstream-response.js';
+import { isUnsafePath } from '../lib/no-follow.js';
+import { closeIdleBeside, keepsAlive, type UpstreamSocket } from './upstream-pool.js';
+import { isCutOff, isNotThere, MAX_RESENDS } from './upstream-retry.js';
 
 // Forwards one request to an app's (or the api's) unix socket and its
 // response back. Built for the hot path: one object per request, no
@@ -13,7 +17,8 @@ import { isCutOff, isNotThere, MAX_RESENDS, retryDelay } from './upstream-retry.
 // the connection), a kept-alive connection reused when the app's server
 // keeps them (upstream-pool.ts), the request head written as one latin1
 // string, and responses re-framed through Node's ServerResponse so an app
-// can never desync a client connection.
+// can never desync a client connection. How an exchange ends, and lets go
+// of its connection, is exchange-endings.ts.
 //
 // An upstream may answer before it has read the request's body (a 401 or
 // 413 from the api, an app's early refusal) and close. The answer is what
@@ -21,49 +26,13 @@ import { isCutOff, isNotThere, MAX_RESENDS, retryDelay } from './upstream-retry.
 // ECONNRESET), and that failure is only noted (cut-off-writes.ts), so that
 // the answer already on the connection is still read.
 
-export interface ProxyContext {
-  readonly waitMs: number;
-  readonly timeoutMs: number;
-  /** Asks the route loader to look at the store now (a socket went missing). */
-  refreshRoutes(): void;
-}
-
-export type FailureKind = 'unreachable' | 'timeout' | 'refused';
-
-export interface ProxyTarget {
-  /**
-   * Asks for a connection for `user`, found again on every attempt: true
-   * when it has one or waits in line for one (the pool calls back), false
-   * while there is nothing to connect to (an app starting, the api
-   * restarting).
-   */
-  acquire(user: UpstreamUser): boolean;
-  /** What to answer when the target stays unreachable, does not answer in time, or is refused. */
-  failurePage(kind: FailureKind): { status: number; html: string };
-  /** The socket there is not the target's own (a symlink, another uid's): tell whoever must know. */
-  refused(err: UnsafePathError): void;
-  /** Which Set-Cookie headers of the target's responses reach the client; all of them without. */
-  readonly cookies?: CookieScreen;
-}
-
-/** Called once per request with what the client got (status 499: it left first). */
-export type ProxyDone = (status: number, bytes: number) => void;
-
-/** Chunked request bodies are collected (uWSGI cannot read chunked input) up to this size. */
-const MAX_CHUNKED_BODY = 16 * 1024 * 1024;
-
-const EXCHANGE = Symbol('exchange');
-type ClientResponse = ServerResponse & { [EXCHANGE]?: Exchange };
-
 export function proxyRequest(req: IncomingMessage, res: ServerResponse, facts: RequestFacts, target: ProxyTarget, ctx: ProxyContext, done: ProxyDone): void {
   const exchange = new Exchange(req, res as ClientResponse, facts, target, ctx, done);
-  if (facts.chunked) exchange.collectBody();
+  if (facts.chunked) collectChunkedBody(req, exchange);
   else exchange.begin(facts.contentLength !== undefined && facts.contentLength !== '0');
 }
 
-class Exchange implements ResponseSink, UpstreamUser {
-  waitingIn: Pool | null = null;
-  private upstream: UpstreamSocket | null = null;
+class Exchange extends ExchangeEndings implements ResponseSink, ChunkedBodyUser {
   private parser: ResponseParser;
   /** The body's framing header line for the app ('' without a body). */
   private framing = '';
@@ -71,52 +40,33 @@ class Exchange implements ResponseSink, UpstreamUser {
   private head = '';
   private headKeepsAlive = false;
   private body: Buffer | null = null;
-  /** The request body is streamed from the client, so it cannot be sent twice. */
-  private streamed = false;
-  private deadline = 0;
-  private attempts = 0;
   private resends = 0;
   private connected = false;
-  private finished = false;
-  private status = 0;
-  private bytes = 0;
-  private lastActivity = 0;
   /** A body chunk not yet written (see onBody). */
   private held: Buffer | null = null;
 
   constructor(
-    private readonly req: IncomingMessage,
-    private readonly res: ClientResponse,
+    req: IncomingMessage,
+    res: ClientResponse,
     private readonly facts: RequestFacts,
-    private readonly target: ProxyTarget,
-    private readonly ctx: ProxyContext,
-    private readonly done: ProxyDone,
+    target: ProxyTarget,
+    ctx: ProxyContext,
+    done: ProxyDone,
   ) {
+    super(req, res, target, ctx, done);
     this.parser = new ResponseParser(this, req.method === 'HEAD', target.cookies ?? null);
-    res[EXCHANGE] = this;
-    res.once('close', onClientClose);
   }
 
-  collectBody(): void {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    this.req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_CHUNKED_BODY) {
-        this.req.removeAllListeners('data');
-        this.req.resume();
-        this.fail(413, pages.tooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    this.req.once('end', () => {
-      if (this.finished) return;
-      this.body = Buffer.concat(chunks);
-      this.framing = `Content-Length: ${this.body.length}\r\n`;
-      this.deadline = Date.now() + this.ctx.waitMs;
-      this.attempt();
-    });
+  bodyCollected(chunks: Buffer[]): void {
+    if (this.finished) return;
+    this.body = Buffer.concat(chunks);
+    this.framing = `Content-Length: ${this.body.length}\r\n`;
+    this.deadline = Date.now() + this.ctx.waitMs;
+    this.attempt();
+  }
+
+  bodyTooLarge(): void {
+    this.fail(413, pages.tooLarge());
   }
 
   begin(hasBody: boolean): void {
@@ -126,7 +76,7 @@ class Exchange implements ResponseSink, UpstreamUser {
     this.attempt();
   }
 
-  private attempt(): void {
+  protected override attempt(): void {
     if (this.finished) return;
     this.connected = false;
     this.parser = this.attempts === 0 ? this.parser : new ResponseParser(this, this.req.method === 'HEAD', this.target.cookies ?? null);
@@ -153,11 +103,11 @@ class Exchange implements ResponseSink, UpstreamUser {
 
   // ---- UpstreamUser ---------------------------------------------------------
 
-  upstreamAssigned(sock: UpstreamSocket): void {
+  override upstreamAssigned(sock: UpstreamSocket): void {
     this.upstream = sock;
   }
 
-  upstreamConnected(): void {
+  override upstreamConnected(): void {
     this.connected = true;
     this.lastActivity = Date.now();
     const sock = this.upstream!;
@@ -173,12 +123,7 @@ class Exchange implements ResponseSink, UpstreamUser {
     }
   }
 
-  /** For the silence watch: whether the app has said nothing for too long. */
-  silentSince(now: number): boolean {
-    return now - this.lastActivity > this.ctx.timeoutMs;
-  }
-
-  upstreamData(chunk: Buffer): void {
+  override upstreamData(chunk: Buffer): void {
     this.lastActivity = Date.now();
     try {
       this.parser.feed(chunk);
@@ -193,7 +138,7 @@ class Exchange implements ResponseSink, UpstreamUser {
     }
   }
 
-  upstreamEnded(): void {
+  override upstreamEnded(): void {
     if (this.finished) {
       this.dropUpstream();
       return;
@@ -211,7 +156,7 @@ class Exchange implements ResponseSink, UpstreamUser {
     this.dropUpstream();
   }
 
-  upstreamFailed(err: Error): void {
+  override upstreamFailed(err: Error): void {
     if (this.finished) {
       this.dropUpstream();
       return;
@@ -231,18 +176,6 @@ class Exchange implements ResponseSink, UpstreamUser {
     } else {
       this.giveUp('unreachable');
     }
-  }
-
-  upstreamTimedOut(): void {
-    if (!this.finished) this.giveUp('timeout');
-  }
-
-  clientClosed(): void {
-    if (this.finished) return;
-    // The client left before the whole response was written (499, as nginx logs it), or the
-    // router refused the rest of its request (the clientError handler set the status).
-    this.dropUpstream();
-    this.finish(this.res.headersSent ? this.status : this.res.statusCode !== 200 ? this.res.statusCode : 499);
   }
 
   /**
@@ -293,7 +226,7 @@ class Exchange implements ResponseSink, UpstreamUser {
     this.held = null;
     // The connection first: the app's worker idles until the next request in
     // line is written to it, so that is done before the client gets its answer.
-    this.releaseUpstream();
+    this.releaseUpstream(this.parser.reusable);
     if (last !== null) this.res.end(last);
     else this.res.end();
     this.finish(this.status);
@@ -305,112 +238,8 @@ class Exchange implements ResponseSink, UpstreamUser {
       this.res.once('drain', onClientDrain);
     }
   }
-
-  resumeUpstream(): void {
-    this.upstream?.resume();
-  }
-
-  // ---- endings ----------------------------------------------------------------
-
-  private retryLater(): void {
-    const delay = retryDelay(this.attempts);
-    if (Date.now() + delay > this.deadline) {
-      const page = this.target.failurePage('unreachable');
-      this.fail(page.status, page.html);
-      return;
-    }
-    this.attempts++;
-    setTimeout(() => this.attempt(), delay);
-  }
-
-  private broken(): void {
-    if (this.finished) this.dropUpstream();
-    else this.giveUp('unreachable');
-  }
-
-  /** No (more of an) answer from the app: a failure page while none of it went out, otherwise the client connection is cut. */
-  private giveUp(kind: FailureKind): void {
-    this.dropUpstream();
-    if (this.res.headersSent) {
-      this.abort(this.status);
-      return;
-    }
-    const page = this.target.failurePage(kind);
-    this.fail(page.status, page.html);
-  }
-
-  private fail(status: number, html: string): void {
-    if (this.finished) return;
-    this.dropUpstream();
-    if (this.res.headersSent || this.res.destroyed) {
-      this.abort(status);
-      return;
-    }
-    this.finish(status, sendPage(this.res, status, html));
-  }
-
-  private abort(status: number): void {
-    this.res.destroy();
-    this.finish(status);
-  }
-
-  private finish(status: number, bytes = this.bytes): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.res[EXCHANGE] = undefined;
-    this.done(status, bytes);
-  }
-
-  /** The app's response ended: the connection goes back to its pool (or is closed). */
-  private releaseUpstream(): void {
-    const sock = this.upstream;
-    if (sock === null) return;
-    silenceWatch.delete(this);
-    this.upstream = null;
-    // A body the app answered before it was all sent would run into the next request.
-    const bodySent = !this.streamed || this.req.complete;
-    this.stopBody(sock);
-    const writesIntact = unguardWrites(sock);
-    sock.resume(); // paused for a slow client in this very read
-    release(sock, this.parser.reusable && bodySent && writesIntact);
-  }
-
-  /** Gives up the connection (or the place in its queue) for good. */
-  private dropUpstream(): void {
-    silenceWatch.delete(this);
-    this.waitingIn?.cancel(this);
-    const sock = this.upstream;
-    if (sock === null) return;
-    this.upstream = null;
-    this.stopBody(sock);
-    discard(sock);
-  }
-
-  /**
-   * No more of the body goes to `sock`. What the client still sends of it
-   * is read and dropped, as Node does for a body nobody reads: the client
-   * can then finish sending, and its connection carries the next request.
-   */
-  private stopBody(sock: UpstreamSocket): void {
-    if (!this.streamed) return;
-    this.req.unpipe(sock);
-    if (!this.req.complete) this.req.resume();
-  }
 }
 
-/**
- * Apps that go silent (PYHOST_APP_TIMEOUT_SECONDS) are found by one sweep a
- * second over the exchanges waiting on an app, rather than by a timer per
- * socket that every read and write would re-arm.
- */
-const silenceWatch = new Set<Exchange>();
-setInterval(() => {
-  const now = Date.now();
-  for (const exchange of silenceWatch) if (exchange.silentSince(now)) exchange.upstreamTimedOut();
-}, 1000).unref();
-function onClientClose(this: ClientResponse): void {
-  this[EXCHANGE]?.clientClosed();
-}
 function onClientDrain(this: ClientResponse): void {
   this[EXCHANGE]?.resumeUpstream();
 }
