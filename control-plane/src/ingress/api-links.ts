@@ -4,7 +4,8 @@ import { isRoot } from '../lib/platform-dirs.js';
 import { pages } from './pages.js';
 import type { FailureKind, ProxyTarget } from './proxy-target.js';
 import type { TunnelTarget } from './upgrade.js';
-import { MAX_WAITING, Pool, detach, onData, type UpstreamSocket, type UpstreamUser } from './upstream-pool.js';
+import { MAX_WAITING, Pool } from './pool.js';
+import { detach, onData, type UpstreamSocket, type UpstreamUser } from './upstream-socket.js';
 
 // How dashboard requests reach the api. The router runs as its own
 // unprivileged uid and must not be able to open any socket of the

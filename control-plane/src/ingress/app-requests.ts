@@ -15,7 +15,8 @@ import type { RequestFacts } from './request-facts.js';
 import type { AppRoute, RouteTable } from './route-table.js';
 import { findStaticMapping, serveStatic } from './static-files.js';
 import { tunnel, type TunnelTarget } from './upgrade.js';
-import type { UpstreamPools, UpstreamUser } from './upstream-pool.js';
+import type { UpstreamPools } from './upstream-pool.js';
+import type { UpstreamUser } from './upstream-socket.js';
 import type { CookieScreen } from './upstream-response.js';
 
 // A request for a web app: disabled? force HTTPS? password? a static file?

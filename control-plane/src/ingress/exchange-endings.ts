@@ -3,7 +3,7 @@ import { unguardWrites } from './cut-off-writes.js';
 import { sendPage } from './pages.js';
 import type { FailureKind, ProxyContext, ProxyDone, ProxyTarget } from './proxy-target.js';
 import { silenceWatch, type WaitingOnApp } from './silence-watch.js';
-import { discard, release, type Pool, type UpstreamSocket, type UpstreamUser } from './upstream-pool.js';
+import { discard, release, type ConnectionPool, type UpstreamSocket, type UpstreamUser } from './upstream-socket.js';
 import { retryDelay } from './upstream-retry.js';
 
 // The base of proxy.ts's Exchange: what one request's exchange holds, and
@@ -16,7 +16,7 @@ export const EXCHANGE = Symbol('exchange');
 export type ClientResponse = ServerResponse & { [EXCHANGE]?: ExchangeEndings };
 
 export abstract class ExchangeEndings implements UpstreamUser, WaitingOnApp {
-  waitingIn: Pool | null = null;
+  waitingIn: ConnectionPool | null = null;
   protected upstream: UpstreamSocket | null = null;
   /** The request body is streamed from the client, so it cannot be sent twice. */
   protected streamed = false;

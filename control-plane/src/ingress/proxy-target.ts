@@ -1,6 +1,6 @@
 import type { UnsafePathError } from '../lib/no-follow.js';
 import type { CookieScreen } from './upstream-response.js';
-import type { UpstreamUser } from './upstream-pool.js';
+import type { UpstreamUser } from './upstream-socket.js';
 
 // What proxy.ts is given for a request: where it goes (the target), the
 // limits it waits within (the context), and whom it tells how it ended.

@@ -8,7 +8,7 @@ import { upstreamHead, type RequestFacts } from './request-facts.js';
 import { silenceWatch } from './silence-watch.js';
 import { MalformedResponse, ResponseParser, type ResponseHead, type ResponseSink } from './upstream-response.js';
 import { isUnsafePath } from '../lib/no-follow.js';
-import { closeIdleBeside, keepsAlive, type UpstreamSocket } from './upstream-pool.js';
+import { closeIdleBeside, keepsAlive, type UpstreamSocket } from './upstream-socket.js';
 import { isCutOff, isNotThere, MAX_RESENDS } from './upstream-retry.js';
 
 // Forwards one request to an app's (or the api's) unix socket and its

@@ -12,8 +12,8 @@ export interface UpstreamInfo {
 }
 
 export const CONNECTION_PER_REQUEST: UpstreamInfo = { keepAlive: false, maxConnections: Infinity, idleMs: 0 };
-/** The router's idle limit: at most a quarter of the server's, and never above a second. */
-const MAX_IDLE_MS = 1000;
+/** The router's idle limit for app connections: at most a quarter of the server's, and never above a second. */
+export const MAX_IDLE_MS = 1000;
 /** upstream.json cannot ask for more than this (the api allows 1–16 workers). */
 const MAX_CONNECTIONS = 64;
 /** The file is a few dozen bytes; anything much larger is not the gateway's. */
