@@ -9,8 +9,11 @@ import { ConflictError, NotFoundError, TooLargeError, ValidationError } from '..
 import { uidFor, userDirs } from '../../domain/layout.js';
 import { DirHandle, lstatEntry, removeEntry, withDir } from '../../lib/beneath.js';
 import type { UserRow } from '../../store/users-store.js';
-import { confineBeneath, mapVisiblePath, type MappedPath } from '../../lib/path-confinement.js';
+import { confineBeneath, mapVisiblePath } from '../../lib/path-confinement.js';
 import { canChown } from '../accounts/user-dirs.js';
+import { code, TEMP_PREFIX, walkError, type Target } from './file-target.js';
+import { fileTree } from './file-tree.js';
+import { makeFolders } from './make-folders.js';
 
 // The api runs as root inside folders the user can change at any moment (a
 // console runs beside every request). So every operation here starts from
@@ -33,30 +36,19 @@ export type ReadResult =
   | { readonly kind: 'file'; readonly handle: FileHandle; readonly size: number; readonly modified: Date }
   | { readonly kind: 'directory'; readonly visible: string; readonly entries: DirEntry[] };
 
-const TREE_LIMIT = 20_000;
-const TEMP_PREFIX = '.pyhost-upload-';
 const READ_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
 
 function tooLarge(limit: number): string {
   return `the file is larger than this Pyhost accepts (${limit} bytes); nothing was changed`;
 }
 
-function code(err: unknown): string | undefined {
-  return (err as NodeJS.ErrnoException).code;
-}
-
-/** A path checked, then walked: the folder it is in and its own name (null for an area's root). */
-interface Target {
-  readonly mapped: MappedPath;
-  readonly real: string;
-  readonly root: string;
-  readonly parents: readonly string[];
-  readonly name: string | null;
-}
-
 /** Reads and writes a user's files through the paths they see, never outside them. */
 export class FileService {
   constructor(private readonly config: Config) {}
+
+  private uid(owner: UserRow): number {
+    return uidFor(this.config.uidBase, owner.id);
+  }
 
   private async target(owner: UserRow, rawPath: string, followLast: boolean): Promise<Target> {
     const mapped = mapVisiblePath(owner.username, userDirs(this.config.dataDir, owner.username), rawPath);
@@ -72,8 +64,7 @@ export class FileService {
     try {
       return DirHandle.open(t.root, t.parents);
     } catch (err) {
-      if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') throw new NotFoundError(`${t.mapped.visible} does not exist`);
-      throw err;
+      throw walkError(err, t);
     }
   }
 
@@ -129,8 +120,7 @@ export class FileService {
     try {
       return await withDir(root, segments, work);
     } catch (err) {
-      if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') throw new NotFoundError(`${t.mapped.visible} does not exist`);
-      throw err;
+      throw walkError(err, t);
     }
   }
 
@@ -142,8 +132,8 @@ export class FileService {
   async write(owner: UserRow, rawPath: string, content: Readable): Promise<{ created: boolean; size: number }> {
     const t = await this.target(owner, rawPath, false);
     if (t.name === null) throw new ValidationError(`${t.mapped.visible} is a folder, not a file`, 'path');
-    const uid = uidFor(this.config.uidBase, owner.id);
-    const dir = await this.makeFolders(t, t.parents, uid);
+    const uid = this.uid(owner);
+    const dir = await makeFolders(t, t.parents, uid);
     try {
       const name = t.name;
       const before = await lstatEntry(dir, name);
@@ -184,52 +174,17 @@ export class FileService {
     }
   }
 
-  /**
-   * Opens root/segments, creating the folders that are missing (owned by the
-   * user). Returns the last one, open; the caller closes it.
-   */
-  private async makeFolders(t: Target, segments: readonly string[], uid: number): Promise<DirHandle> {
-    let dir = DirHandle.open(t.root);
-    try {
-      for (const segment of segments) {
-        let next: DirHandle;
-        try {
-          next = dir.child(segment);
-        } catch (err) {
-          if (code(err) === 'ENOTDIR') {
-            const st = await lstatEntry(dir, segment);
-            if (st?.isSymbolicLink()) throw new NotFoundError(`${t.mapped.visible} does not exist`);
-            throw new ValidationError(`a parent of ${t.mapped.visible} is a file, not a folder`, 'path');
-          }
-          if (code(err) !== 'ENOENT') throw err;
-          await fsp.mkdir(dir.path(segment), { mode: 0o755 }).catch((e: NodeJS.ErrnoException) => {
-            if (e.code !== 'EEXIST') throw e;
-          });
-          // lchown names the entry itself: a link swapped in here is changed, not followed.
-          if (canChown()) await fsp.lchown(dir.path(segment), uid, uid);
-          next = dir.child(segment);
-        }
-        dir.close();
-        dir = next;
-      }
-      return dir;
-    } catch (err) {
-      dir.close();
-      throw err;
-    }
-  }
-
   /** Creates a folder (and any missing parents); an existing file or folder there is a conflict. */
   async makeFolder(owner: UserRow, rawPath: string): Promise<{ path: string }> {
     const t = await this.target(owner, rawPath, false);
     if (t.name === null) throw new ConflictError(`${t.mapped.visible} already exists`);
-    const parent = await this.makeFolders(t, t.parents, uidFor(this.config.uidBase, owner.id));
+    const parent = await makeFolders(t, t.parents, this.uid(owner));
     try {
       if (await lstatEntry(parent, t.name)) throw new ConflictError(`${t.mapped.visible} already exists`);
     } finally {
       parent.close();
     }
-    (await this.makeFolders(t, [...t.parents, t.name], uidFor(this.config.uidBase, owner.id))).close();
+    (await makeFolders(t, [...t.parents, t.name], this.uid(owner))).close();
     return { path: t.mapped.visible };
   }
 
@@ -250,7 +205,7 @@ export class FileService {
     }
     await this.inParent(from, async (source, fromName) => {
       if (!(await lstatEntry(source, fromName))) throw new NotFoundError(`${from.mapped.visible} does not exist`);
-      const dest = await this.makeFolders(to, to.parents, uidFor(this.config.uidBase, owner.id));
+      const dest = await makeFolders(to, to.parents, this.uid(owner));
       try {
         if (await lstatEntry(dest, to.name!)) throw new ConflictError(`${to.mapped.visible} already exists`);
         await fsp.rename(source.path(fromName), dest.path(to.name!)).catch((err: NodeJS.ErrnoException) => {
@@ -277,44 +232,6 @@ export class FileService {
 
   /** Every path below a folder (folders end in /), as PythonAnywhere's files/tree answers. */
   async tree(owner: UserRow, rawPath: string): Promise<string[]> {
-    const t = await this.target(owner, rawPath, true);
-    const segments = t.name === null ? [] : [...t.parents, t.name];
-    const out: string[] = [];
-    const walk = async (dir: DirHandle, visibleDir: string): Promise<void> => {
-      const names = (await fsp.readdir(dir.path())).sort((a, b) => a.localeCompare(b));
-      for (const name of names) {
-        if (name.startsWith(TEMP_PREFIX)) continue;
-        if (out.length >= TREE_LIMIT) {
-          throw new ValidationError(`more than ${TREE_LIMIT} files under ${t.mapped.visible}; ask for a smaller folder`, 'path');
-        }
-        const visible = `${visibleDir}/${name}`;
-        const st = await lstatEntry(dir, name).catch(() => null);
-        // Symlinks are listed but never entered.
-        if (st?.isDirectory()) {
-          out.push(visible + '/');
-          let child: DirHandle;
-          try {
-            child = dir.child(name);
-          } catch {
-            continue; // replaced by something else since the lstat
-          }
-          try {
-            await walk(child, visible);
-          } finally {
-            child.close();
-          }
-        } else {
-          out.push(visible);
-        }
-      }
-    };
-    try {
-      await withDir(t.root, segments, (dir) => walk(dir, t.mapped.visible === '/' ? '' : t.mapped.visible));
-    } catch (err) {
-      if (code(err) === 'ENOTDIR') throw new ValidationError(`${t.mapped.visible} is a file, not a folder`, 'path');
-      if (code(err) === 'ENOENT') throw new NotFoundError(`${t.mapped.visible} does not exist`);
-      throw err;
-    }
-    return out;
+    return fileTree(await this.target(owner, rawPath, true));
   }
 }
