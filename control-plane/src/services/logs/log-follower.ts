@@ -29,23 +29,11 @@ const READ_CHUNK = 256 * 1024;
  */
 export async function* followLog(file: string, options: FollowOptions): AsyncGenerator<FollowBatch> {
   const pollMs = options.pollMs ?? 500;
-  const maxLine = options.maxLineBytes ?? 1024 * 1024;
   const { signal } = options;
+  const lines = new LineCutter(options.maxLineBytes ?? 1024 * 1024);
   let handle: FileHandle | null = null;
   let ino = -1;
   let position = options.offset;
-  let decoder = new StringDecoder('utf8');
-  let carry = '';
-
-  const take = (text: string): string[] => {
-    const parts = (carry + text).split('\n');
-    carry = parts.pop()!;
-    if (carry.length > maxLine) {
-      parts.push(carry);
-      carry = '';
-    }
-    return parts.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-  };
 
   try {
     while (!signal.aborted) {
@@ -62,16 +50,15 @@ export async function* followLog(file: string, options: FollowOptions): AsyncGen
         if (size < position) {
           // Truncated in place: what is there now is new.
           position = 0;
-          carry = '';
-          decoder = new StringDecoder('utf8');
+          lines.reset();
         }
         while (position < size && !signal.aborted) {
           const buf = Buffer.alloc(Math.min(READ_CHUNK, size - position));
           const { bytesRead } = await handle.read(buf, 0, buf.length, position);
           if (bytesRead === 0) break;
           position += bytesRead;
-          const lines = take(decoder.write(buf.subarray(0, bytesRead)));
-          if (lines.length > 0) yield { lines, offset: position - Buffer.byteLength(carry) };
+          const whole = lines.take(buf.subarray(0, bytesRead));
+          if (whole.length > 0) yield { lines: whole, offset: position - lines.heldBytes };
         }
         // Rotated: the name now belongs to a new file (or none yet). The old
         // one was read to its end above; carry on with the new one from 0.
@@ -80,12 +67,8 @@ export async function* followLog(file: string, options: FollowOptions): AsyncGen
           await handle.close();
           handle = null;
           position = 0;
-          if (carry !== '') {
-            const rest = carry;
-            carry = '';
-            yield { lines: [rest], offset: 0 };
-          }
-          decoder = new StringDecoder('utf8');
+          const rest = lines.takeRest();
+          if (rest !== '') yield { lines: [rest], offset: 0 };
           continue;
         }
       }
@@ -93,5 +76,44 @@ export async function* followLog(file: string, options: FollowOptions): AsyncGen
     }
   } finally {
     await handle?.close();
+  }
+}
+
+/** Cuts a file's bytes into lines; the last, unfinished one is held until the rest of it is read. */
+class LineCutter {
+  private decoder = new StringDecoder('utf8');
+  /** The unfinished line. */
+  private carry = '';
+
+  /** `maxLine`: a line longer than this is sent in pieces rather than held back without end. */
+  constructor(private readonly maxLine: number) {}
+
+  /** The lines `bytes` ends (without their \n or \r\n). */
+  take(bytes: Buffer): string[] {
+    const parts = (this.carry + this.decoder.write(bytes)).split('\n');
+    this.carry = parts.pop()!;
+    if (this.carry.length > this.maxLine) {
+      parts.push(this.carry);
+      this.carry = '';
+    }
+    return parts.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  }
+
+  /** The bytes of the unfinished line held back. */
+  get heldBytes(): number {
+    return Buffer.byteLength(this.carry);
+  }
+
+  /** The file ended for good (rotated away): its unfinished line ('' when none), and a fresh start. */
+  takeRest(): string {
+    const rest = this.carry;
+    this.reset();
+    return rest;
+  }
+
+  /** Starts over (the file was truncated): nothing held back is kept. */
+  reset(): void {
+    this.carry = '';
+    this.decoder = new StringDecoder('utf8');
   }
 }
