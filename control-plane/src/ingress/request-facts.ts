@@ -68,51 +68,10 @@ export function requestFacts(req: IncomingMessage, isTrusted: TrustCheck): Reque
     if (absolute === null) return refused(400);
     ({ authority, target } = absolute);
   }
-  let refusal: Refusal = 0;
-  let host: string | undefined;
-  let authorization: string | undefined;
-  let referer: string | undefined;
-  let userAgent: string | undefined;
-  let contentLength: string | undefined;
-  let transferEncoding: string | undefined;
-  let connection: string | undefined;
-  let upgrade: string | undefined;
-  let xff: string | undefined;
-  let xfProto: string | undefined;
-  let xfHost: string | undefined;
-  let xRequestId: string | undefined;
-  let passOn = '';
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    const value = raw[i + 1]!;
-    const lower = name.toLowerCase();
-    switch (lower) {
-      case 'host':
-        // More than one Host is a bad request (RFC 9112 §3.2), whichever an app would believe.
-        if (host !== undefined) refusal = 400;
-        host = value;
-        // With an absolute-form target the app is told the host the target names.
-        if (authority !== undefined) {
-          passOn += `Host: ${authority}\r\n`;
-          continue;
-        }
-        break;
-      case 'authorization': authorization ??= value; break;
-      case 'referer': referer ??= value; break;
-      case 'user-agent': userAgent ??= value; break;
-      case 'content-length': contentLength = value; break;
-      case 'transfer-encoding': transferEncoding = transferEncoding === undefined ? value : `${transferEncoding},${value}`; break;
-      case 'connection': connection = connection === undefined ? value : `${connection},${value}`; break;
-      case 'upgrade': upgrade ??= value; break;
-      case 'x-forwarded-for': xff = xff === undefined ? value : `${xff}, ${value}`; break;
-      case 'x-forwarded-proto': xfProto ??= value; break;
-      case 'x-forwarded-host': xfHost ??= value; break;
-      case 'x-request-id': xRequestId ??= value; break;
-    }
-    if (!DROPPED.has(lower)) passOn += `${name}: ${value}\r\n`;
-  }
-  if (refusal !== 0) return refused(refusal);
-  if (connection !== undefined) passOn = dropConnectionListed(passOn, raw, connection, authority);
+  const h = scanHeaders(raw, authority);
+  if (h.refusal !== 0) return refused(h.refusal);
+  let { host, passOn } = h;
+  if (h.connection !== undefined) passOn = dropConnectionListed(passOn, raw, h.connection, authority);
   if (authority !== undefined) {
     if (host === undefined) passOn = `Host: ${authority}\r\n${passOn}`; // HTTP/1.0 may leave it out
     host = authority;
@@ -120,19 +79,20 @@ export function requestFacts(req: IncomingMessage, isTrusted: TrustCheck): Reque
 
   const peer = unmapIPv4(req.socket.remoteAddress ?? '');
   const trusted = isTrusted(peer);
-  const reportedProto = trusted && xfProto ? firstToken(xfProto).toLowerCase() : '';
+  const { xff, xfHost, xRequestId } = h;
+  const reportedProto = trusted && h.xfProto ? firstToken(h.xfProto).toLowerCase() : '';
   const reportedClient = trusted && xff ? lastToken(xff) : '';
   return {
     refusal: 0,
     host,
     target,
-    authorization,
-    referer,
-    userAgent,
-    contentLength,
+    authorization: h.authorization,
+    referer: h.referer,
+    userAgent: h.userAgent,
+    contentLength: h.contentLength,
     // Node's parser has already refused every Transfer-Encoding that does not end in chunked.
-    chunked: transferEncoding !== undefined,
-    upgrade,
+    chunked: h.transferEncoding !== undefined,
+    upgrade: h.upgrade,
     peer,
     trusted,
     proto: reportedProto === 'https' || reportedProto === 'http' ? reportedProto : 'http',
@@ -142,6 +102,70 @@ export function requestFacts(req: IncomingMessage, isTrusted: TrustCheck): Reque
     requestId: trusted && xRequestId && isAcceptableRequestId(xRequestId) ? xRequestId : nextRequestId(),
     passOn,
   };
+}
+
+/** What one pass over the raw headers found. */
+interface HeaderScan {
+  refusal: Refusal;
+  host: string | undefined;
+  authorization: string | undefined;
+  referer: string | undefined;
+  userAgent: string | undefined;
+  contentLength: string | undefined;
+  transferEncoding: string | undefined;
+  connection: string | undefined;
+  upgrade: string | undefined;
+  xff: string | undefined;
+  xfProto: string | undefined;
+  xfHost: string | undefined;
+  xRequestId: string | undefined;
+  passOn: string;
+}
+
+// One scan, reused by every request: requestFacts reads it before it
+// returns, and nothing else runs meanwhile, so the split costs no allocation.
+const scan: HeaderScan = {
+  refusal: 0, host: undefined, authorization: undefined, referer: undefined, userAgent: undefined, contentLength: undefined, transferEncoding: undefined,
+  connection: undefined, upgrade: undefined, xff: undefined, xfProto: undefined, xfHost: undefined, xRequestId: undefined, passOn: '',
+};
+
+/** The one pass over `raw`: the headers the router reads, and the lines passed on (`authority`: an absolute-form target's). */
+function scanHeaders(raw: readonly string[], authority: string | undefined): HeaderScan {
+  const h = scan;
+  h.refusal = 0;
+  h.host = h.authorization = h.referer = h.userAgent = h.contentLength = h.transferEncoding = undefined;
+  h.connection = h.upgrade = h.xff = h.xfProto = h.xfHost = h.xRequestId = undefined;
+  h.passOn = '';
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const value = raw[i + 1]!;
+    const lower = name.toLowerCase();
+    switch (lower) {
+      case 'host':
+        // More than one Host is a bad request (RFC 9112 §3.2), whichever an app would believe.
+        if (h.host !== undefined) h.refusal = 400;
+        h.host = value;
+        // With an absolute-form target the app is told the host the target names.
+        if (authority !== undefined) {
+          h.passOn += `Host: ${authority}\r\n`;
+          continue;
+        }
+        break;
+      case 'authorization': h.authorization ??= value; break;
+      case 'referer': h.referer ??= value; break;
+      case 'user-agent': h.userAgent ??= value; break;
+      case 'content-length': h.contentLength = value; break;
+      case 'transfer-encoding': h.transferEncoding = h.transferEncoding === undefined ? value : `${h.transferEncoding},${value}`; break;
+      case 'connection': h.connection = h.connection === undefined ? value : `${h.connection},${value}`; break;
+      case 'upgrade': h.upgrade ??= value; break;
+      case 'x-forwarded-for': h.xff = h.xff === undefined ? value : `${h.xff}, ${value}`; break;
+      case 'x-forwarded-proto': h.xfProto ??= value; break;
+      case 'x-forwarded-host': h.xfHost ??= value; break;
+      case 'x-request-id': h.xRequestId ??= value; break;
+    }
+    if (!DROPPED.has(lower)) h.passOn += `${name}: ${value}\r\n`;
+  }
+  return h;
 }
 
 /**

@@ -81,25 +81,29 @@ export function createRouterServer({ config, routes, accessLogs, auth, log, apiL
     } else serveAppUpgrade(deps, req, socket, head, route, facts);
   });
 
-  // Malformed requests (smuggling attempts among them), oversized headers
-  // and timeouts: answer once, then close, so nothing that follows on this
-  // connection is ever read as a request.
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
-    // A response already under way on this connection cannot be followed by another one.
-    const current = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    if (err.code === 'ECONNRESET' || !socket.writable || current?.headersSent) {
-      socket.destroy();
-      return;
-    }
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    // The body of a request already handed on can still turn out malformed: its access-log line says so.
-    if (current) (current as { statusCode?: number }).statusCode = status;
-    log.debug({ code: err.code }, 'refused a malformed request');
-    // Closed as soon as the answer is flushed, whatever the client does with its side.
-    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`, () => socket.destroy());
-  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => refuseMalformed(log, err, socket));
 
   return server;
+}
+
+/**
+ * Malformed requests (smuggling attempts among them), oversized headers
+ * and timeouts: answer once, then close, so nothing that follows on this
+ * connection is ever read as a request.
+ */
+function refuseMalformed(log: RouterLog, err: NodeJS.ErrnoException, socket: Duplex): void {
+  // A response already under way on this connection cannot be followed by another one.
+  const current = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (err.code === 'ECONNRESET' || !socket.writable || current?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  // The body of a request already handed on can still turn out malformed: its access-log line says so.
+  if (current) (current as { statusCode?: number }).statusCode = status;
+  log.debug({ code: err.code }, 'refused a malformed request');
+  // Closed as soon as the answer is flushed, whatever the client does with its side.
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`, () => socket.destroy());
 }
 
 /** A request no app may see (request-limits.ts, request-facts.ts): answered, and the connection closed after it. */
