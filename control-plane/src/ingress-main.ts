@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { isRoot, preparePlatformDirs } from './lib/platform-dirs.js';
+import { isRoot, prepareIngressDirs } from './lib/platform-dirs.js';
 import { dropRoot } from './ingress/drop-root.js';
 import { createRouterLog, startRouter, type RouterLog } from './ingress/index.js';
 
@@ -19,7 +19,7 @@ async function runWorker(config: Config, log: RouterLog, processIndex: number): 
   let router;
   try {
     // Whichever of api and router starts first lays out the platform's folders.
-    if (isRoot()) preparePlatformDirs(config.dataDir, config.ingressUid);
+    if (isRoot()) prepareIngressDirs(config.dataDir, config.ingressUid);
     router = await startRouter(config, log, { processIndex, onListening: () => dropRoot(config) });
   } catch (err) {
     log.error({ err, port: config.port }, 'the router cannot start');

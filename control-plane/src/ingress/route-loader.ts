@@ -68,7 +68,8 @@ export class RouteLoader {
       if (snapshot.version !== this.table.version) {
         this.table = buildRouteTable(this.settings, snapshot.version, snapshot.webapps, snapshot.staticFiles);
       }
-      if (this.lastProblem !== '') this.log.info({ routes: this.table.size }, 'route table readable again');
+      if (this.lastProblem === 'missing') this.log.info({ routes: this.table.size }, 'route table received from the api');
+      else if (this.lastProblem !== '') this.log.info({ routes: this.table.size }, 'route table readable again');
       this.lastProblem = '';
     } catch (err) {
       this.problem((err as Error).message, () => this.log.warn({ err, file: this.file, routes: this.table.size }, 'cannot read the route table; serving the last one'));

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ingressDir, ingressLinksDir } from '../domain/layout.js';
+import { DIR_NOFOLLOW, fdPath } from './proc-fd.js';
 
 // Who may enter which folder under PYHOST_DATA. Three kinds of process
 // touch it: the api (root), the router (its own unprivileged uid and group,
@@ -31,8 +32,10 @@ export function isRoot(): boolean {
 /**
  * Makes `dir` a directory (not a link) owned by uid:gid with `mode`; creates
  * it when missing (its parent must exist). The owner and mode are set on the
- * opened directory, never through a path that could lead elsewhere. Outside
- * root (development) only the mode is set.
+ * opened directory (through /proc/self/fd), never through a path that could
+ * lead elsewhere. Nothing is done to a folder that is right already, so a
+ * process with few capabilities (the router's container) can run it on
+ * folders the api laid out. Outside root (development) only the mode is set.
  */
 export function ensureDir(dir: string, uid: number, gid: number, mode: number): void {
   try {
@@ -40,29 +43,38 @@ export function ensureDir(dir: string, uid: number, gid: number, mode: number): 
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
-  const fd = fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW);
+  // O_PATH: no read permission needed, so a folder of the router's (0700) opens for root without DAC capabilities.
+  const fd = fs.openSync(dir, DIR_NOFOLLOW);
   try {
     const st = fs.fstatSync(fd);
-    const chown = isRoot() && (st.uid !== uid || st.gid !== gid);
-    if (chown) fs.fchownSync(fd, uid, gid);
-    // Also after a chown, which clears the setgid bit.
-    if (chown || (st.mode & 0o7777) !== mode) fs.fchmodSync(fd, mode);
+    if (!st.isDirectory()) throw new Error(`${dir} is not a folder`);
+    const self = fdPath(fd);
+    // The mode while this process still owns it, then the owner; a chown clears setgid, so that comes again.
+    if ((st.mode & 0o7777) !== mode) fs.chmodSync(self, mode);
+    if (isRoot() && (st.uid !== uid || st.gid !== gid)) {
+      fs.chownSync(self, uid, gid);
+      if (mode & 0o7000) fs.chmodSync(self, mode);
+    }
   } finally {
     fs.closeSync(fd);
   }
 }
 
-/**
- * The platform's own folders, as root, before anything else runs: the api
- * and the router both call this at start (whichever comes first).
- */
-export function preparePlatformDirs(dataDir: string, ingress: number): void {
+/** The folders the router needs before it can serve: PYHOST_DATA itself, ingress/ and its own ingress/links. */
+export function prepareIngressDirs(dataDir: string, ingress: number): void {
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   ensureDir(dataDir, 0, ingress, MODE.platform);
-  for (const dir of [path.join(dataDir, 'users'), path.join(dataDir, 'run'), ingressDir(dataDir)]) {
-    ensureDir(dir, 0, ingress, MODE.platform);
-  }
+  ensureDir(ingressDir(dataDir), 0, ingress, MODE.platform);
   ensureDir(ingressLinksDir(dataDir), ingress, ingress, MODE.ingressOwned);
+}
+
+/**
+ * The platform's own folders, as root, before anything else runs: the api
+ * lays them all out, the router only what it needs (whichever starts first).
+ */
+export function preparePlatformDirs(dataDir: string, ingress: number): void {
+  prepareIngressDirs(dataDir, ingress);
+  for (const dir of [path.join(dataDir, 'users'), path.join(dataDir, 'run')]) ensureDir(dir, 0, ingress, MODE.platform);
 }
 
 /**
