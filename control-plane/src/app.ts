@@ -25,8 +25,8 @@ function routerHops(config: Config): (address: string, hop: number) => boolean {
 export interface AppOptions {
   config: Config;
   logger?: FastifyServerOptions['logger'];
-  /** Where web apps run; null keeps records only (no container engine). */
-  runtime?: ContainerRuntime | null;
+  /** Where web apps and consoles run: the Docker Engine (tests: a fake of it). */
+  runtime: ContainerRuntime;
   /** Called for every route as it is registered (the authorization tests list them this way). */
   onRoute?: (route: RouteOptions) => void;
 }
@@ -35,7 +35,7 @@ export interface AppOptions {
  * Builds the control plane's HTTP app. It never listens: server.ts owns the
  * process, and tests drive the very same app with inject().
  */
-export async function buildApp({ config, logger = false, runtime = null, onRoute }: AppOptions) {
+export async function buildApp({ config, logger = false, runtime, onRoute }: AppOptions) {
   const app = Fastify({
     logger,
     // Only the router can reach the api (a root-only unix socket), so the

@@ -3,7 +3,6 @@ import { loadConfig, ConfigError } from './config.js';
 import { prepareUnixSocket } from './lib/unix-socket.js';
 import { buildApp } from './app.js';
 import { createDockerRuntime } from './runtime/index.js';
-import { ownContainerMounts } from './runtime/own-mounts.js';
 import { dataDirMountProblem } from './domain/host-paths.js';
 
 // The api process: reads the configuration, builds the app, listens, and
@@ -34,7 +33,7 @@ async function main(): Promise<void> {
   }
   // In a container (compose), web-app containers get their folders from the
   // host's engine: refuse to start on a data folder the host sees elsewhere.
-  const mounts = await ownContainerMounts(config.dockerSocket);
+  const mounts = await runtime.ownMounts();
   const mountProblem = mounts && dataDirMountProblem(config.dataDir, mounts);
   if (mountProblem) {
     console.error(`pyhost: ${mountProblem}`);

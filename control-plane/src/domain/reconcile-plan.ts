@@ -1,6 +1,8 @@
-// The reconciler's decision, as a pure function of what the database wants
-// and what Docker has. The loop around it (services/reconciler.ts) only
-// gathers the two lists and carries out the actions.
+// The reconciler's decision, as a pure function of what the store (and the
+// services) want and what Docker has, for every kind of workload. The loop
+// around it (services/platform/reconciler.ts) only gathers the two lists
+// and has each kind carry out its actions.
+import { KEEPING, type WorkloadKind } from './workloads.js';
 
 /**
  * The gateway's exit status after a crash loop (docs/runtime-contract.md,
@@ -9,67 +11,86 @@
  */
 export const EXIT_CRASH_LOOP = 3;
 
-export interface DesiredWebapp {
+export interface DesiredWorkload {
+  readonly kind: WorkloadKind;
   readonly id: number;
+  /** Kept kinds: whether a container should run (an enabled web app). On-demand kinds: whether one may exist. */
   readonly enabled: boolean;
-  readonly activeGeneration: number;
+  /** Kinds replaced side by side: the generation that should run (0 before any); null for the others. */
+  readonly activeGeneration: number | null;
   /** Restarts gave up on it; it waits for a reload. */
   readonly crashed: boolean;
 }
 
 export interface ActualContainer {
   readonly id: string;
-  readonly webappId: number;
-  readonly generation: number;
+  readonly kind: WorkloadKind;
+  /** Null only for a console container made before containers carried their workload's id. */
+  readonly workloadId: number | null;
+  readonly generation: number | null;
   readonly running: boolean;
   /** The container's exit status once it has exited; null while it runs. */
   readonly exitCode: number | null;
 }
 
+export type RemoveReason = 'orphan' | 'disabled' | 'unused' | 'stale-generation' | 'exited' | 'finished';
+
 export type ReconcileAction =
-  | { readonly kind: 'remove'; readonly containerId: string; readonly webappId: number; readonly reason: 'orphan' | 'disabled' | 'stale-generation' | 'exited' }
-  | { readonly kind: 'start'; readonly webappId: number; readonly reason: 'missing' | 'died' }
-  | { readonly kind: 'mark-crashed'; readonly webappId: number; readonly generation: number; readonly reason: 'crash-loop' };
+  | { readonly kind: 'remove'; readonly containerId: string; readonly workload: WorkloadKind; readonly id: number | null; readonly reason: RemoveReason }
+  | { readonly kind: 'start'; readonly workload: WorkloadKind; readonly id: number; readonly reason: 'missing' | 'died' }
+  | { readonly kind: 'mark-crashed'; readonly workload: WorkloadKind; readonly id: number; readonly generation: number; readonly reason: 'crash-loop' };
+
+/** Whether an operation (reload, replace, a console starting…) holds the workload right now. */
+export type IsBusy = (kind: WorkloadKind, id: number) => boolean;
+
+const keyOf = (kind: WorkloadKind, id: number | null) => `${kind}:${id}`;
 
 /**
- * Removes containers nobody wants (no such app, app disabled, an old
- * generation, or dead) and starts one for every enabled app that has no
- * running container of its active generation, except one whose active
- * container ended a crash loop (EXIT_CRASH_LOOP): that app is marked crashed
- * instead, and waits for a reload. Apps in `busy` are in the middle of an
- * operation (reload, replace…) and are left alone.
+ * For every container: removes it when nobody wants it (no such workload, a
+ * disabled or unused one, an old generation, one that died or finished).
+ * For every kept workload (an enabled web app) without a running container
+ * of its active generation: starts one, except one whose active container
+ * ended a crash loop (EXIT_CRASH_LOOP), which is marked crashed instead and
+ * waits for a reload. On-demand kinds are only ever removed (their service
+ * starts them), run-once kinds removed when they end. Busy workloads are
+ * left alone.
  */
-export function plan(desired: readonly DesiredWebapp[], actual: readonly ActualContainer[], busy: ReadonlySet<number>): ReconcileAction[] {
-  const byId = new Map(desired.map((d) => [d.id, d]));
+export function plan(desired: readonly DesiredWorkload[], actual: readonly ActualContainer[], isBusy: IsBusy): ReconcileAction[] {
+  const byKey = new Map(desired.map((d) => [keyOf(d.kind, d.id), d]));
   const actions: ReconcileAction[] = [];
-  const died = new Set<number>();
-  const crashLoops = new Map<number, number>();
-  const serving = new Set<number>();
+  const died = new Set<string>();
+  const crashLoops = new Map<string, number>();
+  const serving = new Set<string>();
+  const remove = (c: ActualContainer, reason: RemoveReason) => actions.push({ kind: 'remove', containerId: c.id, workload: c.kind, id: c.workloadId, reason });
 
   for (const c of actual) {
-    const app = byId.get(c.webappId);
-    if (!app) {
-      actions.push({ kind: 'remove', containerId: c.id, webappId: c.webappId, reason: 'orphan' });
+    const key = keyOf(c.kind, c.workloadId);
+    const want = byKey.get(key);
+    if (!want) {
+      remove(c, 'orphan');
       continue;
     }
-    if (busy.has(c.webappId)) continue;
-    if (!app.enabled) actions.push({ kind: 'remove', containerId: c.id, webappId: c.webappId, reason: 'disabled' });
-    else if (c.generation !== app.activeGeneration) actions.push({ kind: 'remove', containerId: c.id, webappId: c.webappId, reason: 'stale-generation' });
+    if (isBusy(c.kind, want.id)) continue;
+    const keeping = KEEPING[c.kind];
+    if (!want.enabled) remove(c, keeping === 'kept' ? 'disabled' : 'unused');
+    else if (want.activeGeneration !== null && c.generation !== want.activeGeneration) remove(c, 'stale-generation');
     else if (!c.running) {
-      actions.push({ kind: 'remove', containerId: c.id, webappId: c.webappId, reason: 'exited' });
-      if (c.exitCode === EXIT_CRASH_LOOP) crashLoops.set(c.webappId, c.generation);
-      else died.add(c.webappId);
-    } else serving.add(c.webappId);
+      remove(c, keeping === 'once' ? 'finished' : 'exited');
+      if (keeping !== 'kept') continue;
+      if (c.exitCode === EXIT_CRASH_LOOP && c.generation !== null) crashLoops.set(key, c.generation);
+      else died.add(key);
+    } else serving.add(key);
   }
 
-  for (const app of desired) {
-    if (!app.enabled || app.crashed || busy.has(app.id) || serving.has(app.id)) continue;
-    const loopedIn = crashLoops.get(app.id);
+  for (const want of desired) {
+    const key = keyOf(want.kind, want.id);
+    if (KEEPING[want.kind] !== 'kept' || !want.enabled || want.crashed || isBusy(want.kind, want.id) || serving.has(key)) continue;
+    const loopedIn = crashLoops.get(key);
     if (loopedIn !== undefined) {
-      actions.push({ kind: 'mark-crashed', webappId: app.id, generation: loopedIn, reason: 'crash-loop' });
+      actions.push({ kind: 'mark-crashed', workload: want.kind, id: want.id, generation: loopedIn, reason: 'crash-loop' });
       continue;
     }
-    actions.push({ kind: 'start', webappId: app.id, reason: died.has(app.id) ? 'died' : 'missing' });
+    actions.push({ kind: 'start', workload: want.kind, id: want.id, reason: died.has(key) ? 'died' : 'missing' });
   }
   return actions;
 }

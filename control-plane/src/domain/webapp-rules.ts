@@ -9,6 +9,9 @@ export const MAX_WORKERS = 8;
 export const MAX_ENV_VARS = 100;
 export const MAX_ENV_VALUE_LENGTH = 4096;
 
+/** Settings that need a new container when they change (see docs/architecture.md). */
+export const CONTAINER_SETTINGS = ['server', 'workers', 'virtualenv_path', 'env_json', 'source_directory', 'working_directory', 'auto_reload', 'python_version'] as const;
+
 /**
  * Accepts the forms PythonAnywhere's clients send ("3.11", "python311",
  * "python3.11"; pythonanywhere-core sends "python3X" from its PYTHON_VERSIONS)
@@ -73,46 +76,4 @@ export function checkStaticUrl(raw: string): string {
   }
   if (url.length > 512) throw new ValidationError('url must be at most 512 characters', 'url');
   return url;
-}
-
-export function helloWorldWsgi(domain: string): string {
-  return `# This file contains the WSGI configuration required to serve up your
-# web application at http://${domain}/
-# It works by setting the variable 'application' to a WSGI handler of some
-# description. Replace it with your own app, e.g. for Flask:
-#
-#     import sys
-#     path = '/home/<you>/mysite'
-#     if path not in sys.path:
-#         sys.path.insert(0, path)
-#     from flask_app import app as application
-#
-# or for Django:
-#
-#     import os, sys
-#     path = '/home/<you>/mysite'
-#     if path not in sys.path:
-#         sys.path.insert(0, path)
-#     os.environ['DJANGO_SETTINGS_MODULE'] = 'mysite.settings'
-#     from django.core.wsgi import get_wsgi_application
-#     application = get_wsgi_application()
-
-HELLO_WORLD = b"""<!DOCTYPE html>
-<html>
-<head><meta charset="utf-8"><title>Hello from Pyhost</title></head>
-<body>
-<h1>Hello, World!</h1>
-<p>This is the default welcome page for a Python web app hosted on Pyhost.</p>
-<p>Edit this app's WSGI file to make it your own.</p>
-</body>
-</html>"""
-
-
-def application(environ, start_response):
-    start_response('200 OK', [
-        ('Content-Type', 'text/html; charset=utf-8'),
-        ('Content-Length', str(len(HELLO_WORLD))),
-    ])
-    return [HELLO_WORLD]
-`;
 }

@@ -1,32 +1,34 @@
 import fp from 'fastify-plugin';
-import { AuthService } from '../services/accounts/auth-service.js';
-import { FileService } from '../services/files/file-service.js';
-import { ConsoleService } from '../services/consoles/console-service.js';
-import { LogService } from '../services/logs/log-service.js';
-import { WebappService } from '../services/webapps/webapp-service.js';
-import type { WebappLifecycle } from '../services/webapps/lifecycle.js';
-import { StoreOnlyLifecycle } from '../services/webapps/store-only-lifecycle.js';
-import { DockerLifecycle } from '../services/webapps/docker-lifecycle.js';
-import { Reconciler } from '../services/platform/reconciler.js';
-import { UsersStore } from '../store/users-store.js';
-import { ConsolesStore } from '../store/consoles-store.js';
-import { RoutesVersion } from '../store/routes-version.js';
-import type { ContainerRuntime } from '../runtime/index.js';
 import { ingressLinkSocket, routesSnapshotFile } from '../domain/layout.js';
-import { RouteRows } from '../store/route-rows.js';
-import { RoutePublisher } from '../services/platform/route-publisher.js';
+import { KeyedLock } from '../lib/keyed-lock.js';
+import type { ContainerRuntime } from '../runtime/index.js';
+import { AuthService } from '../services/accounts/auth-service.js';
+import { ConsoleContainers } from '../services/consoles/console-containers.js';
+import { ConsoleKeeper } from '../services/consoles/console-keeper.js';
+import { ConsoleService } from '../services/consoles/console-service.js';
+import { FileService } from '../services/files/file-service.js';
+import { LogService } from '../services/logs/log-service.js';
 import { IngressLinks } from '../services/platform/ingress-links.js';
 import { repairLayout } from '../services/platform/layout-repair.js';
+import { Reconciler } from '../services/platform/reconciler.js';
+import { RestartBackoff } from '../services/platform/restart-backoff.js';
+import { RoutePublisher } from '../services/platform/route-publisher.js';
+import { StaticFileService } from '../services/webapps/static-file-service.js';
+import { WebappDeployer } from '../services/webapps/webapp-deployer.js';
+import { WebappFiles } from '../services/webapps/webapp-files.js';
+import { WebappHealth } from '../services/webapps/webapp-health.js';
+import { WebappKeeper } from '../services/webapps/webapp-keeper.js';
+import { WebappService } from '../services/webapps/webapp-service.js';
+import { WebappSettings } from '../services/webapps/webapp-settings.js';
 
 export interface Services {
   auth: AuthService;
   webapps: WebappService;
+  staticFiles: StaticFileService;
   files: FileService;
   consoles: ConsoleService;
   logs: LogService;
-  lifecycle: WebappLifecycle;
-  /** Present when web apps run on a container engine. */
-  reconciler: Reconciler | null;
+  reconciler: Reconciler;
 }
 
 declare module 'fastify' {
@@ -36,52 +38,63 @@ declare module 'fastify' {
 }
 
 /**
- * The services, wired once. With a container runtime, web apps run for real
- * and a reconciler keeps Docker in line with the database; without one
- * (`runtime: null`) the API keeps records only.
+ * The services, built once, each with its collaborators passed in: the
+ * stores (one per table), one container runtime, one lock per kind of
+ * workload shared by its service and its keeper in the reconciler. What
+ * runs beside the requests starts when the app is ready and stops when it
+ * closes: the route table for the router, the links it is served over,
+ * the reconciler, the consoles' idle sweep.
  */
-export default fp<{ runtime: ContainerRuntime | null }>(
+export default fp<{ runtime: ContainerRuntime }>(
   async (app, { runtime }) => {
-    const webapps = new WebappService(app.db, app.config);
-    const routes = new RoutesVersion(app.db);
-    // The router's view of the store, and its way to the api (both: the router never opens either itself).
-    const publisher = new RoutePublisher(new RouteRows(app.db), routesSnapshotFile(app.config.dataDir), app.config.ingressUid, app.log.child({ component: 'routes' }));
-    // Folders and sockets from an older layout (or a restore) first: the router must reach them.
-    app.addHook('onReady', async () => repairLayout(app.config, new UsersStore(app.db).all(), webapps.store.all(), app.log));
-    app.addHook('onReady', async () => publisher.start());
-    app.addHook('onClose', async () => publisher.stop());
+    const { config, stores, instanceId } = app;
+    const log = app.log.child({ component: 'runtime' });
+    const backoff = new RestartBackoff();
+
+    const files = new FileService(config);
+    const webappLocks = new KeyedLock();
+    const health = new WebappHealth(stores.webapps);
+    const deployer = new WebappDeployer(config, instanceId, stores.webapps, runtime, health, backoff, log);
+    const settings = new WebappSettings(config);
+    const webapps = new WebappService({
+      config, store: stores.webapps, users: stores.users, settings, files: new WebappFiles(config, files), deployer, health, locks: webappLocks,
+    });
+    const consoleContainers = new ConsoleContainers(config, instanceId, runtime, app.log.child({ component: 'consoles' }));
+    const consoles = new ConsoleService(config, stores.consoles, stores.users, runtime, consoleContainers, app.log.child({ component: 'consoles' }));
+    const reconciler = new Reconciler(instanceId, runtime, [
+      new WebappKeeper({ config, store: stores.webapps, users: stores.users, service: webapps, deployer, health, locks: webappLocks, log }),
+      new ConsoleKeeper(stores.users, consoles, consoleContainers),
+    ], backoff, log);
+
+    // The router's view of the store, and its way to the api (the router never opens either itself).
+    const publisher = new RoutePublisher(stores.routeRows, routesSnapshotFile(config.dataDir), config.ingressUid, app.log.child({ component: 'routes' }));
     const links = new IngressLinks(
       app.server,
-      Array.from({ length: app.config.router.workers }, (_, i) => ingressLinkSocket(app.config.dataDir, i + 1)),
-      app.config.ingressUid,
+      Array.from({ length: config.router.workers }, (_, i) => ingressLinkSocket(config.dataDir, i + 1)),
+      config.ingressUid,
       app.log.child({ component: 'links' }),
     );
+
+    // Folders and sockets from an older layout (or a restore) first: the router must reach them.
+    app.addHook('onReady', async () => repairLayout(config, stores.users.all(), stores.webapps.all(), app.log));
+    app.addHook('onReady', async () => publisher.start());
+    app.addHook('onReady', async () => consoles.start());
+    app.addHook('onReady', async () => reconciler.start());
     app.addHook('onListen', async () => links.start());
     app.addHook('preClose', async () => links.stop());
-    let lifecycle: WebappLifecycle = new StoreOnlyLifecycle(webapps.store, () => routes.bump());
-    let reconciler: Reconciler | null = null;
-    const consoles = new ConsoleService(app.config, app.instanceId, new ConsolesStore(app.db), new UsersStore(app.db), runtime, app.log.child({ component: 'consoles' }));
-    app.addHook('onReady', async () => consoles.start());
+    // Containers keep running when the api stops: apps never depend on it.
+    app.addHook('onClose', async () => reconciler.stop());
+    app.addHook('onClose', async () => health.stop());
     app.addHook('onClose', async () => consoles.shutdown());
-    if (runtime) {
-      const users = new UsersStore(app.db);
-      const log = app.log.child({ component: 'runtime' });
-      const docker = new DockerLifecycle(app.config, app.instanceId, webapps.store, users, runtime, log);
-      docker.onRoutesChanged = () => routes.bump();
-      reconciler = new Reconciler(app.config, app.instanceId, webapps.store, users, runtime, docker, log);
-      reconciler.consoles = consoles;
-      lifecycle = docker;
-      app.addHook('onReady', async () => reconciler!.start());
-      // Containers keep running when the api stops: apps never depend on it.
-      app.addHook('onClose', async () => reconciler!.stop());
-    }
+    app.addHook('onClose', async () => publisher.stop());
+
     app.decorate('services', {
-      auth: new AuthService(app.db, app.config),
+      auth: new AuthService(app.db, config),
       webapps,
-      files: new FileService(app.config),
+      staticFiles: new StaticFileService(stores.webapps, settings),
+      files,
       consoles,
-      logs: new LogService(app.config),
-      lifecycle,
+      logs: new LogService(config),
       reconciler,
     });
   },

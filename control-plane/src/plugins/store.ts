@@ -3,11 +3,13 @@ import type { Config } from '../config.js';
 import { databaseFile } from '../domain/layout.js';
 import { preparePlatformDirs } from '../lib/platform-dirs.js';
 import { instanceId, openDatabase, type Db } from '../store/database.js';
+import { openStores, type Stores } from '../store/stores.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
     db: Db;
+    stores: Stores;
     /** This data directory's instance id, on every container label. */
     instanceId: string;
   }
@@ -21,6 +23,7 @@ export default fp<{ config: Config }>(
     const db = openDatabase(databaseFile(config.dataDir));
     app.decorate('config', config);
     app.decorate('db', db);
+    app.decorate('stores', openStores(db));
     app.decorate('instanceId', instanceId(db));
     app.addHook('onClose', async () => {
       db.close();

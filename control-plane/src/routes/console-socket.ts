@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import { assertSameOrigin } from '../plugins/authentication.js';
 import { ConsoleParams } from '../schemas/consoles.js';
 import type { Viewer } from '../services/consoles/console-session.js';
+import { ownerOf } from './context.js';
 
 // The browser's terminal: a WebSocket per open console tab.
 //
@@ -61,14 +62,14 @@ const consoleSocketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // is a 404 before any upgrade; a page on another site gets a 403.
     preHandler: async (request) => {
       assertSameOrigin(request);
-      consoles.get(request.owner!, request.params.id);
+      consoles.get(ownerOf(request), request.params.id);
     },
     handler: async (_request, reply) =>
       reply.status(426).header('Upgrade', 'websocket').send({ error: 'Upgrade Required', detail: 'this is a WebSocket endpoint: connect with a WebSocket client' }),
     wsHandler: (socket, request) => {
       const log = request.log.child({ console: request.params.id });
       const viewer = viewerFor(socket);
-      const attached = consoles.attach(request.owner!, request.params.id, viewer);
+      const attached = consoles.attach(ownerOf(request), request.params.id, viewer);
       if (!attached) {
         viewer.exited({ code: null, reason: 'this console is not running', at: Date.now() });
         return;

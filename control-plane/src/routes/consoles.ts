@@ -5,6 +5,7 @@ import { Console, ConsoleParams, CreateConsole, LatestOutput, SendInput } from '
 import { UserParams } from '../schemas/webapps.js';
 import { consoleName } from '../domain/console-rules.js';
 import type { ConsoleInfo } from '../services/consoles/console-service.js';
+import { ownerOf } from './context.js';
 
 export function consoleView(info: ConsoleInfo, username: string) {
   const { row } = info;
@@ -34,7 +35,7 @@ const consoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/consoles/', {
     schema: { tags, summary: 'List consoles', params: UserParams, response: responses({ 200: Type.Array(Console) }) },
   }, async (request) => {
-    const owner = request.owner!;
+    const owner = ownerOf(request);
     return consoles.list(owner).map((c) => consoleView(c, owner.username));
   });
 
@@ -47,7 +48,7 @@ const consoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: responses({ 201: Console }),
     },
   }, async (request, reply) => {
-    const owner = request.owner!;
+    const owner = ownerOf(request);
     return reply.status(201).send(consoleView(await consoles.create(owner, request.body), owner.username));
   });
 
@@ -63,23 +64,23 @@ const consoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/consoles/:id/', {
     schema: { tags, summary: 'Get a console', params: ConsoleParams, response: responses({ 200: Console }) },
-  }, async (request) => consoleView(consoles.get(request.owner!, request.params.id), request.owner!.username));
+  }, async (request) => consoleView(consoles.get(ownerOf(request), request.params.id), ownerOf(request).username));
 
   app.delete('/consoles/:id/', {
     schema: { tags, summary: 'Kill a console', params: ConsoleParams, response: responses({ 204: Type.Null() }) },
   }, async (request, reply) => {
-    await consoles.kill(request.owner!, request.params.id);
+    await consoles.kill(ownerOf(request), request.params.id);
     return reply.status(204).send(null);
   });
 
   app.get('/consoles/:id/get_latest_output/', {
     schema: { tags, summary: 'The most recent output (about 500 characters)', params: ConsoleParams, response: responses({ 200: LatestOutput }) },
-  }, async (request) => ({ output: consoles.latestOutput(request.owner!, request.params.id) }));
+  }, async (request) => ({ output: consoles.latestOutput(ownerOf(request), request.params.id) }));
 
   app.post('/consoles/:id/send_input/', {
     schema: { tags, summary: 'Type into a console', params: ConsoleParams, body: SendInput, response: responses({ 200: StatusOk }) },
   }, async (request) => {
-    consoles.sendInput(request.owner!, request.params.id, request.body.input);
+    consoles.sendInput(ownerOf(request), request.params.id, request.body.input);
     return { status: 'OK' as const };
   });
 };

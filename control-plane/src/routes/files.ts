@@ -4,6 +4,7 @@ import { DomainError, ValidationError } from '../domain/errors.js';
 import { responses } from '../schemas/common.js';
 import { DirectoryListing, FileParams, FolderRequest, MoveRequest, PathResult, TreeQuery, UploadResult } from '../schemas/files.js';
 import { UserParams } from '../schemas/webapps.js';
+import { ownerOf } from './context.js';
 
 function malformed(err: unknown): ValidationError {
   return new ValidationError(`the multipart body is malformed: ${(err as Error).message}`, 'content');
@@ -22,7 +23,7 @@ const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: responses({ 200: DirectoryListing }),
     },
   }, async (request, reply) => {
-    const owner = request.owner!;
+    const owner = ownerOf(request);
     const result = await files.read(owner, '/' + request.params['*']);
     if (result.kind === 'directory') {
       const base = `${request.protocol}://${request.host}/api/v0/user/${owner.username}/files/path${result.visible}`;
@@ -59,7 +60,7 @@ const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
       throw new ValidationError('the multipart body must carry the file in a field named "content"', 'content');
     }
     const visible = '/' + request.params['*'];
-    const result = await files.write(request.owner!, visible, part.file).catch((err: unknown) => {
+    const result = await files.write(ownerOf(request), visible, part.file).catch((err: unknown) => {
       // File-system errors carry a syscall; anything else came from parsing the upload.
       if (err instanceof DomainError || (err as NodeJS.ErrnoException).syscall) throw err;
       throw malformed(err);
@@ -70,7 +71,7 @@ const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete('/files/path/*', {
     schema: { tags, summary: 'Delete a file or a folder with its contents', params: FileParams, response: responses({ 204: Type.Null() }) },
   }, async (request, reply) => {
-    await files.remove(request.owner!, '/' + request.params['*']);
+    await files.remove(ownerOf(request), '/' + request.params['*']);
     return reply.status(204).send(null);
   });
 
@@ -82,12 +83,12 @@ const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: TreeQuery,
       response: responses({ 200: Type.Array(Type.String()) }),
     },
-  }, async (request) => files.tree(request.owner!, request.query.path));
+  }, async (request) => files.tree(ownerOf(request), request.query.path));
 
   // Pyhost's own (PythonAnywhere's API has no folders or renames): what the dashboard's Files page needs.
   app.post('/files/folder/', {
     schema: { tags, summary: 'Create a folder (parents too)', params: UserParams, body: FolderRequest, response: responses({ 201: PathResult }) },
-  }, async (request, reply) => reply.status(201).send(await files.makeFolder(request.owner!, request.body.path)));
+  }, async (request, reply) => reply.status(201).send(await files.makeFolder(ownerOf(request), request.body.path)));
 
   app.post('/files/move/', {
     schema: {
@@ -97,7 +98,7 @@ const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: MoveRequest,
       response: responses({ 200: PathResult }),
     },
-  }, async (request) => files.move(request.owner!, request.body.from, request.body.to));
+  }, async (request) => files.move(ownerOf(request), request.body.from, request.body.to));
 };
 
 export default fileRoutes;

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { responses } from '../schemas/common.js';
 import { WebappParams } from '../schemas/webapps.js';
 import { DownloadQuery, LogFileSchema, LogParams, LogTailSchema, StreamQuery, TailQuery } from '../schemas/logs.js';
+import { ownerOf, webappOf } from './context.js';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -19,7 +20,7 @@ function resumeOffset(header: string | string[] | undefined): number | undefined
  * rotated history, and downloads.
  */
 const logRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { webapps, logs } = app.services;
+  const { logs } = app.services;
   const tags = ['logs'];
   // Open live streams end when the api shuts down, or close() would wait for them.
   const streams = new Set<AbortController>();
@@ -29,18 +30,11 @@ const logRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/webapps/:domain_name/logs/', {
     schema: { tags, summary: "The app's log files, live and rotated", params: WebappParams, response: responses({ 200: Type.Array(LogFileSchema) }) },
-  }, async (request) => {
-    const owner = request.owner!;
-    return logs.list(owner, webapps.get(owner, request.params.domain_name));
-  });
+  }, async (request) => logs.list(ownerOf(request), webappOf(request)));
 
   app.get('/webapps/:domain_name/logs/:kind/', {
     schema: { tags, summary: 'The last lines of a log (or of a rotated one)', params: LogParams, querystring: TailQuery, response: responses({ 200: LogTailSchema }) },
-  }, async (request) => {
-    const owner = request.owner!;
-    const webapp = webapps.get(owner, request.params.domain_name);
-    return logs.tail(owner, webapp, request.params.kind, request.query.lines, request.query.rotation);
-  });
+  }, async (request) => logs.tail(ownerOf(request), webappOf(request), request.params.kind, request.query.lines, request.query.rotation));
 
   app.get('/webapps/:domain_name/logs/:kind/download/', {
     schema: {
@@ -51,9 +45,7 @@ const logRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: responses({ 200: Type.String({ description: 'the file as it is on disk' }) }),
     },
   }, async (request, reply) => {
-    const owner = request.owner!;
-    const webapp = webapps.get(owner, request.params.domain_name);
-    const file = await logs.openForDownload(owner, webapp, request.params.kind, request.query.rotation);
+    const file = await logs.openForDownload(ownerOf(request), webappOf(request), request.params.kind, request.query.rotation);
     return reply
       .header('Content-Type', file.name.endsWith('.gz') ? 'application/gzip' : 'text/plain; charset=utf-8')
       .header('Content-Length', String(file.size))
@@ -74,11 +66,9 @@ const logRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: responses({ 200: Type.String({ description: 'Server-Sent Events' }) }),
     },
   }, async (request, reply) => {
-    const owner = request.owner!;
-    const webapp = webapps.get(owner, request.params.domain_name);
     const offset = resumeOffset(request.headers['last-event-id']) ?? request.query.offset ?? null;
     const abort = new AbortController();
-    const batches = await logs.follow(owner, webapp, request.params.kind, offset, abort.signal);
+    const batches = await logs.follow(ownerOf(request), webappOf(request), request.params.kind, offset, abort.signal);
 
     // From here on the connection is ours: headers and events are written by hand.
     reply.hijack();

@@ -2,8 +2,7 @@
 // this interface only. DockerRuntime drives a real engine; FakeRuntime backs
 // fast unit tests; a Swarm implementation can come later behind the same shape.
 import type { Duplex } from 'node:stream';
-import type { WebappContainerSpec } from './container-spec.js';
-import type { ConsoleContainerSpec } from './console-spec.js';
+import type { WorkloadSpec } from './workload-spec.js';
 import type { PyhostLabels } from './labels.js';
 
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
@@ -98,12 +97,10 @@ export interface ContainerRuntime {
   ping(): Promise<void>;
   imageExists(image: string): Promise<boolean>;
   /**
-   * Creates and starts a hardened web-app container. If the start fails, the
-   * created container is removed before throwing (no orphans).
+   * Creates and starts a workload's hardened container (any kind). If the
+   * start fails, the created container is removed before throwing (no orphans).
    */
-  startWebapp(spec: WebappContainerSpec): Promise<ManagedContainer>;
-  /** Creates and starts a user's hardened console container (removed again if the start fails). */
-  startConsole(spec: ConsoleContainerSpec): Promise<ManagedContainer>;
+  start(spec: WorkloadSpec): Promise<ManagedContainer>;
   /** Starts a process on a TTY in a running Pyhost container. */
   execTty(containerId: string, options: TtyExecOptions): Promise<TtyExec>;
   /** Runs a short command (no TTY) in a running Pyhost container and waits for it, at most timeoutMs. */

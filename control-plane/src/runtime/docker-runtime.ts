@@ -1,10 +1,12 @@
 // ContainerRuntime on a local Docker Engine through dockerode. The client is
 // built by a factory (never at import time) so tests and the server choose
 // the socket, and nothing touches Docker merely by importing this module.
+import fs from 'node:fs';
+import os from 'node:os';
 import Docker from 'dockerode';
 import type { ContainerCreateOptions, ContainerInspectInfo } from 'dockerode';
-import { buildWebappCreateOptions, type WebappContainerSpec } from './container-spec.js';
-import { buildConsoleCreateOptions, type ConsoleContainerSpec } from './console-spec.js';
+import type { Mount } from '../domain/host-paths.js';
+import { buildCreateOptions, type WorkloadSpec } from './workload-spec.js';
 import {
   RuntimeError,
   isContainerState,
@@ -100,12 +102,24 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  async startWebapp(spec: WebappContainerSpec): Promise<ManagedContainer> {
-    return this.createAndStart(buildWebappCreateOptions(spec));
+  /**
+   * The mounts of the Docker container this process runs in, as the engine
+   * reports them; null when not running in a Docker container or when the
+   * engine does not know this container (a custom hostname, another engine).
+   */
+  async ownMounts(): Promise<Mount[] | null> {
+    if (!fs.existsSync('/.dockerenv')) return null;
+    try {
+      // A container's hostname is its short id unless someone set another one.
+      const info = await this.docker.getContainer(os.hostname()).inspect();
+      return info.Mounts.map((m) => ({ type: m.Type, source: m.Source, destination: m.Destination }));
+    } catch {
+      return null;
+    }
   }
 
-  async startConsole(spec: ConsoleContainerSpec): Promise<ManagedContainer> {
-    return this.createAndStart(buildConsoleCreateOptions(spec));
+  async start(spec: WorkloadSpec): Promise<ManagedContainer> {
+    return this.createAndStart(buildCreateOptions(spec));
   }
 
   async execTty(containerId: string, options: TtyExecOptions): Promise<TtyExec> {

@@ -1,9 +1,8 @@
 // The runtime layer's public surface. Services import from here; only this
 // folder may import dockerode.
 export * from './labels.js';
-export * from './container-spec.js';
+export * from './workload-spec.js';
 export * from './container-runtime.js';
 export { DockerRuntime, createDockerClient, createDockerRuntime, type DockerClientOptions } from './docker-runtime.js';
-export * from './console-spec.js';
 export * as gateway from './gateway-client.js';
 export type { GatewayStatus, GatewayState, ReloadResult } from './gateway-client.js';

@@ -1,24 +1,27 @@
 // Docker labels are the only way Pyhost finds its containers (names are for
 // humans). Everything here is pure so that the reconciler's idea of "ours"
 // is table-tested and cannot drift between the builder and the parser.
+import { isWorkloadKind, type WorkloadKind } from '../domain/workloads.js';
 
 export const LABEL_MANAGED = 'io.pyhost.managed';
 export const LABEL_INSTANCE = 'io.pyhost.instance';
 export const LABEL_USER = 'io.pyhost.user';
 export const LABEL_KIND = 'io.pyhost.kind';
+/** The workload's id within its kind (a web app's id, a console container's user id). */
+export const LABEL_WORKLOAD = 'io.pyhost.workload';
+/** A web app's id, as containers made before LABEL_WORKLOAD carry it (and still do, for `docker ps --filter`). */
 export const LABEL_WEBAPP = 'io.pyhost.webapp';
 export const LABEL_GENERATION = 'io.pyhost.generation';
 
-export const CONTAINER_KINDS = ['webapp', 'console', 'task'] as const;
-export type ContainerKind = (typeof CONTAINER_KINDS)[number];
+export type ContainerKind = WorkloadKind;
 
 export interface PyhostLabels {
   instance: string;
   user: string;
   kind: ContainerKind;
-  /** Set for webapp containers (and tasks tied to a web app); null otherwise. */
-  webapp: number | null;
-  /** Set together with `webapp`: which config generation the container runs. */
+  /** The workload's id; null only on console containers made before it was labelled. */
+  workload: number | null;
+  /** Which generation of the workload's settings the container runs; null for kinds with one container. */
   generation: number | null;
 }
 
@@ -45,25 +48,18 @@ function isNonNegativeInt(n: number): boolean {
 export function buildLabels(labels: PyhostLabels): LabelMap {
   assertValidInstanceId(labels.instance);
   if (labels.user === '') throw new Error('label user must not be empty');
-  if ((labels.webapp === null) !== (labels.generation === null)) {
-    throw new Error('labels webapp and generation must be set together');
-  }
-  if (labels.kind === 'webapp' && labels.webapp === null) {
-    throw new Error('a webapp container needs webapp and generation labels');
-  }
+  if (labels.workload === null || !isNonNegativeInt(labels.workload)) throw new Error('label workload must be a non-negative integer');
+  if (labels.generation !== null && !isNonNegativeInt(labels.generation)) throw new Error('label generation must be a non-negative integer');
+  if (labels.kind === 'webapp' && labels.generation === null) throw new Error('a webapp container needs a generation label');
   const map: LabelMap = {
     [LABEL_MANAGED]: 'true',
     [LABEL_INSTANCE]: labels.instance,
     [LABEL_USER]: labels.user,
     [LABEL_KIND]: labels.kind,
+    [LABEL_WORKLOAD]: String(labels.workload),
   };
-  if (labels.webapp !== null && labels.generation !== null) {
-    if (!isNonNegativeInt(labels.webapp) || !isNonNegativeInt(labels.generation)) {
-      throw new Error('labels webapp and generation must be non-negative integers');
-    }
-    map[LABEL_WEBAPP] = String(labels.webapp);
-    map[LABEL_GENERATION] = String(labels.generation);
-  }
+  if (labels.kind === 'webapp') map[LABEL_WEBAPP] = String(labels.workload);
+  if (labels.generation !== null) map[LABEL_GENERATION] = String(labels.generation);
   return map;
 }
 
@@ -71,10 +67,6 @@ function parseIntLabel(value: string | undefined): number | null | undefined {
   if (value === undefined) return null;
   if (!/^(0|[1-9][0-9]{0,14})$/.test(value)) return undefined; // malformed
   return Number(value);
-}
-
-function isKind(value: string | undefined): value is ContainerKind {
-  return (CONTAINER_KINDS as readonly string[]).includes(value ?? '');
 }
 
 /**
@@ -91,13 +83,13 @@ export function parseLabels(map: Readonly<Record<string, string>> | null | undef
   const kind = map[LABEL_KIND];
   if (inst === undefined || !isValidInstanceId(inst)) return null;
   if (instance !== undefined && inst !== instance) return null;
-  if (user === undefined || user === '' || !isKind(kind)) return null;
-  const webapp = parseIntLabel(map[LABEL_WEBAPP]);
+  if (user === undefined || user === '' || !isWorkloadKind(kind)) return null;
+  const workload = parseIntLabel(map[LABEL_WORKLOAD] ?? map[LABEL_WEBAPP]);
   const generation = parseIntLabel(map[LABEL_GENERATION]);
-  if (webapp === undefined || generation === undefined) return null;
-  if ((webapp === null) !== (generation === null)) return null;
-  if (kind === 'webapp' && webapp === null) return null;
-  return { instance: inst, user, kind, webapp, generation };
+  if (workload === undefined || generation === undefined) return null;
+  if (workload === null && kind !== 'console') return null;
+  if (kind === 'webapp' && generation === null) return null;
+  return { instance: inst, user, kind, workload, generation };
 }
 
 /** Docker `label` filter values selecting exactly one instance's containers. */

@@ -62,10 +62,17 @@ export const Webapp = Type.Object({
   }),
 });
 
+export const Framework = Type.Union([Type.Literal('manual'), Type.Literal('flask'), Type.Literal('django')]);
+
 export const CreateWebapp = Type.Object(
   {
     domain_name: Type.Optional(Type.String({ maxLength: 253 })),
     python_version: Type.Optional(Type.String({ maxLength: 20 })),
+    // Pyhost's own, for "Add a new web app" (PythonAnywhere's create takes the two above only):
+    framework: Type.Optional(Framework),
+    django_project: Type.Optional(Type.String({ maxLength: 4096, description: 'django: the folder that holds manage.py, e.g. /home/you/mysite' })),
+    django_settings: Type.Optional(Type.String({ maxLength: 255, description: 'django: the settings module, e.g. mysite.settings' })),
+    flask_file: Type.Optional(Type.String({ maxLength: 4096, description: 'flask: the file that defines `app` (created with a hello world if missing)' })),
   },
   { additionalProperties: false },
 );
@@ -108,6 +115,7 @@ export type LastReload = Static<typeof LastReload>;
 export type Webapp = Static<typeof Webapp>;
 export type WebappState = Webapp['state'];
 export type WebappCreate = Static<typeof CreateWebapp>;
+export type Framework = Static<typeof Framework>;
 export type WebappPatch = Static<typeof PatchWebapp>;
 export type StaticFile = Static<typeof StaticFile>;
 export type StaticFileCreate = Static<typeof CreateStaticFile>;

@@ -110,4 +110,38 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE webapps ADD COLUMN settings_warning TEXT;
     `,
   },
+  {
+    version: 5,
+    description: 'routes_version moves with every change the router must see, by triggers',
+    sql: `
+      -- The router serves from the rows the api publishes whenever this
+      -- counter moves. Triggers move it in the very transaction that changes
+      -- what the router sees, so that no code path can forget to.
+      INSERT OR IGNORE INTO meta (key, value) VALUES ('routes_version', '0');
+      CREATE TRIGGER routes_webapp_added AFTER INSERT ON webapps BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'routes_version';
+      END;
+      CREATE TRIGGER routes_webapp_removed AFTER DELETE ON webapps BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'routes_version';
+      END;
+      CREATE TRIGGER routes_webapp_changed
+        AFTER UPDATE OF user_id, domain_name, enabled, active_generation, force_https,
+                        password_protection_enabled, password_protection_username, password_protection_hash ON webapps
+        BEGIN
+          UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'routes_version';
+        END;
+      CREATE TRIGGER routes_static_added AFTER INSERT ON static_files BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'routes_version';
+      END;
+      CREATE TRIGGER routes_static_removed AFTER DELETE ON static_files BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'routes_version';
+      END;
+      CREATE TRIGGER routes_static_changed AFTER UPDATE ON static_files BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'routes_version';
+      END;
+      CREATE TRIGGER routes_user_renamed AFTER UPDATE OF username ON users BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'routes_version';
+      END;
+    `,
+  },
 ];

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { ADMIN, asCookie, asToken, createTestApp, createUser, login, sessionCookieOf, uniqueName, type TestApp } from '../helpers/test-app.js';
 import { databaseFile, userDirs } from '../../src/domain/layout.js';
 import { LOGIN_LIMITS } from '../../src/services/accounts/login-throttle.js';
+import { FakeRuntime } from '../fakes/fake-runtime.js';
 
 describe('accounts (sign-up closed)', () => {
   let t: TestApp;
@@ -260,7 +261,7 @@ describe('the admin from the environment', () => {
       await t.app.close();
       const { buildApp } = await import('../../src/app.js');
       const { loadConfig } = await import('../../src/config.js');
-      const again = await buildApp({
+      const again = await buildApp({ runtime: new FakeRuntime(),
         config: loadConfig({ PYHOST_DATA: t.dataDir, PYHOST_ADMIN_USER: ADMIN.username, PYHOST_ADMIN_PASSWORD: 'a-new-password' }),
       });
       const oldPw = await again.inject({ method: 'POST', url: '/api/auth/login', payload: { username: ADMIN.username, password: ADMIN.password } });

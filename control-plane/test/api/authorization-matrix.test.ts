@@ -7,6 +7,7 @@ import { buildApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { UsersStore } from '../../src/store/users-store.js';
 import { ADMIN, adminToken, asCookie, asToken, createUser, multipart, uniqueName, type TestUser } from '../helpers/test-app.js';
+import { FakeRuntime } from '../fakes/fake-runtime.js';
 
 /**
  * Every registered route, checked against every kind of caller. A route
@@ -22,7 +23,7 @@ interface Ctx {
   owner: TestUser;
   /** A fresh web app of the owner's, for routes that change or delete one. */
   newWebapp(): Promise<string>;
-  /** A console record of the owner's (without a container engine it never runs). */
+  /** A console of the owner's (in the fake engine's pretend terminal). */
   newConsole(): number;
 }
 
@@ -44,8 +45,9 @@ const signedIn = (ok: number): Record<Who, number> => ({ anonymous: 401, other: 
 const anyone = (status: number): Record<Who, number> => ({ anonymous: status, other: status, ownerCookie: status, ownerToken: status, revokedToken: 401, admin: status });
 
 const v0 = (ctx: Ctx, rest: string) => `/api/v0/user/${ctx.owner.username}${rest}`;
-const RELOAD_WITHOUT_ENGINE = 501;
-const CONSOLE_WITHOUT_ENGINE = 501;
+/** The fake engine runs web apps (a stand-in gateway) and consoles (a pretend terminal) like the real one. */
+const RELOADED = 200;
+const CONSOLE_STARTED = 201;
 /** send_input to a console that is not running. */
 const CONSOLE_NOT_RUNNING = 409;
 /** A plain GET on the terminal's WebSocket URL. */
@@ -97,7 +99,7 @@ const EXPECTED: Record<string, Case> = {
   'DELETE /api/v0/user/:username/webapps/:domain_name/': { request: async (ctx) => ({ url: v0(ctx, `/webapps/${await ctx.newWebapp()}/`) }), expect: owned(204) },
   'POST /api/v0/user/:username/webapps/:domain_name/reload/': {
     request: async (ctx) => ({ url: v0(ctx, `/webapps/${await ctx.newWebapp()}/reload/`) }),
-    expect: owned(RELOAD_WITHOUT_ENGINE),
+    expect: owned(RELOADED),
   },
   'POST /api/v0/user/:username/webapps/:domain_name/enable/': { request: async (ctx) => ({ url: v0(ctx, `/webapps/${await ctx.newWebapp()}/enable/`) }), expect: owned(200) },
   'POST /api/v0/user/:username/webapps/:domain_name/disable/': { request: async (ctx) => ({ url: v0(ctx, `/webapps/${await ctx.newWebapp()}/disable/`) }), expect: owned(200) },
@@ -183,7 +185,7 @@ const EXPECTED: Record<string, Case> = {
   // The dashboard (SPA): public, like any web page; the API behind it is what is protected.
   'GET /*': { request: async () => ({ url: '/web/some.app.localhost' }), expect: anyone(200) },
   'GET /api/v0/user/:username/consoles/': { request: async (ctx) => ({ url: v0(ctx, '/consoles/') }), expect: owned(200) },
-  'POST /api/v0/user/:username/consoles/': { request: async (ctx) => ({ url: v0(ctx, '/consoles/'), payload: { executable: 'bash' } }), expect: owned(CONSOLE_WITHOUT_ENGINE) },
+  'POST /api/v0/user/:username/consoles/': { request: async (ctx) => ({ url: v0(ctx, '/consoles/'), payload: { executable: 'bash' } }), expect: owned(CONSOLE_STARTED) },
   'GET /api/v0/user/:username/consoles/shared_with_you/': { request: async (ctx) => ({ url: v0(ctx, '/consoles/shared_with_you/') }), expect: owned(200) },
   'GET /api/v0/user/:username/consoles/:id/': { request: async (ctx) => ({ url: v0(ctx, `/consoles/${ctx.newConsole()}/`) }), expect: owned(200) },
   'DELETE /api/v0/user/:username/consoles/:id/': { request: async (ctx) => ({ url: v0(ctx, `/consoles/${ctx.newConsole()}/`) }), expect: owned(204) },
@@ -230,7 +232,7 @@ describe('authorization matrix', () => {
       PYHOST_ADMIN_PASSWORD: ADMIN.password,
       PYHOST_DASHBOARD_DIR: dashboardDir,
     });
-    app = await buildApp({
+    app = await buildApp({ runtime: new FakeRuntime(),
       config,
       onRoute: (route: RouteOptions) => {
         for (const method of [route.method].flat()) routes.push({ method, url: route.url });

@@ -12,6 +12,7 @@ import { BACKUP_USERS, BackupError, readManifest } from '../../src/backup/manife
 import { restoreBackup } from '../../src/backup/restore.js';
 import { databaseFile, userDirs } from '../../src/domain/layout.js';
 import { ADMIN, asToken, createTestApp, createUser, login, multipart, type TestApp, type TestUser } from '../helpers/test-app.js';
+import { FakeRuntime } from '../fakes/fake-runtime.js';
 
 /** Backups of a running instance (real SQLite files, real tar) and restores into empty and occupied data folders. */
 
@@ -90,7 +91,7 @@ describe('backup and restore', () => {
     const result = await restoreBackup({ dataDir: fresh, apiSocket: path.join(fresh, 'api.sock'), sourceDir: target });
     expect(result.setAside).toBeNull();
 
-    const app = await buildApp({ config: loadConfig({ PYHOST_DATA: fresh }) });
+    const app = await buildApp({ runtime: new FakeRuntime(), config: loadConfig({ PYHOST_DATA: fresh }) });
     try {
       await app.ready();
       expect(app.instanceId).toBe(t.app.instanceId);

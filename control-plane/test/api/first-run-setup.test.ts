@@ -7,6 +7,7 @@ import { buildApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { databaseFile } from '../../src/domain/layout.js';
 import { asCookie, sessionCookieOf, uniqueName } from '../helpers/test-app.js';
+import { FakeRuntime } from '../fakes/fake-runtime.js';
 
 /** The first run of an instance started without PYHOST_ADMIN_*: nothing is open but the one-time setup. */
 
@@ -19,7 +20,7 @@ async function firstRun(env: Record<string, string> = {}, dataDir?: string) {
   if (!dataDir) dirs.push(dir);
   const lines: string[] = [];
   const stream = { write: (line: string) => void lines.push(line) };
-  const app = await buildApp({ config: loadConfig({ PYHOST_DATA: dir, ...env }), logger: { level: 'info', stream } });
+  const app = await buildApp({ runtime: new FakeRuntime(), config: loadConfig({ PYHOST_DATA: dir, ...env }), logger: { level: 'info', stream } });
   await app.ready();
   apps.push(app);
   const tokenLine = lines.find((l) => l.includes('setup token'));

@@ -80,6 +80,9 @@ describe('the layout of PYHOST_DATA', () => {
     fs.chownSync(runDir, uid, uid);
     fs.chmodSync(runDir, 0o750);
     const sock = path.join(runDir, 'app.sock');
+    // The fake engine's stand-in gateway made one there: an old gateway's socket takes its place.
+    t.runtime.shutdown();
+    fs.rmSync(sock, { force: true });
     const server = net.createServer();
     await new Promise<void>((resolve) => server.listen(sock, resolve));
     fs.chmodSync(sock, 0o660);
@@ -87,7 +90,7 @@ describe('the layout of PYHOST_DATA', () => {
     const shadow = owner('/etc/shadow');
 
     try {
-      const app = await buildApp({ config: t.config });
+      const app = await buildApp({ runtime: t.runtime, config: t.config });
       await app.ready();
       t.app = app;
       expect({ ...owner(dirs.root), mode: mode(dirs.root) }).toEqual({ uid: 0, gid: ingress, mode: 0o750 });

@@ -1,11 +1,13 @@
-// In-memory ContainerRuntime for fast unit tests of services and the
-// reconciler. It enforces the same rules as DockerRuntime where callers can
-// observe them (spec validation, name conflicts, idempotent stop/remove,
-// instance scoping) so a test green here does not hide a real-Docker failure
-// of the same kind. Real behaviour is still proven by the Docker tests.
+// In-memory ContainerRuntime for fast tests of the API, the services and
+// the reconciler. It enforces the same rules as DockerRuntime where callers
+// can observe them (spec validation, name conflicts, idempotent
+// stop/remove, instance scoping), and a web-app container gets a stand-in
+// gateway on its run folder's sockets (fake-gateway.ts), so a test green
+// here does not hide a real-Docker failure of the same kind. Real behaviour
+// is still proven by the Docker tests.
+import fs from 'node:fs';
 import { Duplex } from 'node:stream';
-import { buildWebappCreateOptions, type WebappContainerSpec } from '../../src/runtime/container-spec.js';
-import { buildConsoleCreateOptions, type ConsoleContainerSpec } from '../../src/runtime/console-spec.js';
+import { buildCreateOptions, type WorkloadSpec } from '../../src/runtime/workload-spec.js';
 import {
   RuntimeError,
   type ContainerRuntime,
@@ -17,6 +19,7 @@ import {
   type WatchOptions,
 } from '../../src/runtime/container-runtime.js';
 import type { PyhostLabels } from '../../src/runtime/labels.js';
+import { FakeGateway, type GatewayBehaviour } from './fake-gateway.js';
 
 interface Watcher {
   instance: string;
@@ -24,8 +27,11 @@ interface Watcher {
 }
 
 export class FakeRuntime implements ContainerRuntime {
-  /** Every spec passed to startWebapp, in order (including failed starts). */
-  readonly startedSpecs: WebappContainerSpec[] = [];
+  /** Every spec passed to start, in order (including failed starts). */
+  readonly startedSpecs: WorkloadSpec[] = [];
+  /** How each new web-app container's gateway behaves (default: its app loads and serves). */
+  gatewayBehaviour: (spec: WorkloadSpec) => GatewayBehaviour = () => 'serves';
+  private readonly gateways = new Map<string, FakeGateway>();
   /** Every runtime call, for asserting on order ("start new before stopping old"). */
   readonly calls: string[] = [];
   readonly images = new Set<string>(['pyhost-runtime:latest']);
@@ -40,7 +46,7 @@ export class FakeRuntime implements ContainerRuntime {
   private nextId = 1;
   private failNextStartWith: string | null = null;
 
-  /** The next startWebapp creates, fails to start, cleans up and throws. */
+  /** The next start creates, fails to start, cleans up and throws. */
   failNextStart(message = 'simulated start failure'): void {
     this.failNextStartWith = message;
   }
@@ -48,6 +54,7 @@ export class FakeRuntime implements ContainerRuntime {
   /** A running container exits (crash, OOM, docker kill): emits 'die'. */
   simulateExit(id: string, exitCode = 1): void {
     const c = this.mustGet(id);
+    this.endGateway(id);
     this.containers.set(id, { ...c, state: 'exited', exitCode, finishedAt: this.now() });
     this.emit(id, 'die', exitCode);
   }
@@ -73,21 +80,17 @@ export class FakeRuntime implements ContainerRuntime {
     return this.images.has(image);
   }
 
-  async startWebapp(spec: WebappContainerSpec): Promise<ManagedContainer> {
-    this.calls.push(`startWebapp ${spec.webappId} g${spec.generation}`);
+  async start(spec: WorkloadSpec): Promise<ManagedContainer> {
+    this.calls.push(spec.kind === 'console' ? `start console ${spec.username}` : `start ${spec.kind} ${spec.workloadId} g${spec.generation}`);
     this.startedSpecs.push(structuredClone(spec));
     this.assertAvailable();
-    const options = buildWebappCreateOptions(spec); // same validation as Docker
-    const labels = { instance: spec.instance, user: spec.username, kind: 'webapp' as const, webapp: spec.webappId, generation: spec.generation };
-    return this.createAndStart(options.name ?? '', spec.image, labels);
-  }
-
-  async startConsole(spec: ConsoleContainerSpec): Promise<ManagedContainer> {
-    this.calls.push(`startConsole ${spec.username}`);
-    this.assertAvailable();
-    const options = buildConsoleCreateOptions(spec);
-    const labels = { instance: spec.instance, user: spec.username, kind: 'console' as const, webapp: null, generation: null };
-    return this.createAndStart(options.name ?? '', spec.image, labels);
+    const options = buildCreateOptions(spec); // same validation as Docker
+    const labels: PyhostLabels = { instance: spec.instance, user: spec.username, kind: spec.kind, workload: spec.workloadId, generation: spec.generation };
+    const started = this.createAndStart(options.name ?? '', spec.image, labels);
+    const run = spec.mounts.find((m) => m.target === '/run/pyhost');
+    // A gateway where the run folder exists (unit tests of the runtime itself give made-up paths).
+    if (spec.kind === 'webapp' && run && fs.existsSync(run.source)) this.gateways.set(started.id, await FakeGateway.start(run.source, spec.uid, this.gatewayBehaviour(spec), `hello from ${spec.domain ?? ''} g${spec.generation}`));
+    return started;
   }
 
   /**
@@ -162,6 +165,7 @@ export class FakeRuntime implements ContainerRuntime {
     const c = this.containers.get(id);
     if (!c || c.state !== 'running') return;
     this.endExecs(id);
+    this.endGateway(id);
     this.containers.set(id, { ...c, state: 'exited', exitCode: 0, finishedAt: this.now() });
     this.emit(id, 'die', 0);
     this.emit(id, 'stop', null);
@@ -173,6 +177,7 @@ export class FakeRuntime implements ContainerRuntime {
     const c = this.containers.get(id);
     if (!c) return;
     this.endExecs(id);
+    this.endGateway(id);
     if (c.state === 'running') this.emit(id, 'die', 137);
     this.containers.delete(id);
     this.emitFor(c.labels, id, 'destroy', null);
@@ -194,6 +199,21 @@ export class FakeRuntime implements ContainerRuntime {
     return () => {
       this.watchers.delete(watcher);
     };
+  }
+
+  /** Stops every stand-in gateway (their sockets are servers in this process). */
+  shutdown(): void {
+    for (const id of [...this.gateways.keys()]) this.endGateway(id);
+  }
+
+  /** The stand-in gateway of a running web-app container. */
+  gatewayOf(id: string): FakeGateway | undefined {
+    return this.gateways.get(id);
+  }
+
+  private endGateway(id: string): void {
+    this.gateways.get(id)?.close();
+    this.gateways.delete(id);
   }
 
   private endExecs(containerId: string): void {

@@ -11,6 +11,7 @@ import { wsgiFileName } from '../../src/domain/names.js';
 import { ADMIN, asToken, createUser, type TestUser } from './test-app.js';
 import { eventually } from './eventually.js';
 import { expectHardened } from './hardening.js';
+import { activeRunDir } from '../../src/services/webapps/webapp-deployer.js';
 
 export const docker = createDockerClient();
 
@@ -101,8 +102,8 @@ export async function waitForState(app: App, user: TestUser, domain: string, sta
 
 /** The socket that serves a web app now, from the database's active generation. */
 export function activeSocket(t: DockerTestApp, domain: string): string {
-  const row = t.app.services.webapps.store.byDomain(domain)!;
-  const dir = t.app.services.lifecycle.activeRunDir(row);
+  const row = t.app.stores.webapps.byDomain(domain)!;
+  const dir = activeRunDir(t.dataDir, row);
   if (!dir) throw new Error(`${domain} has no active container`);
   return path.join(dir, 'app.sock');
 }

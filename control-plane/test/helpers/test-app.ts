@@ -4,6 +4,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { loadConfig, type Config } from '../../src/config.js';
 import { buildApp, type App } from '../../src/app.js';
+import { FakeRuntime } from '../fakes/fake-runtime.js';
 
 export const ADMIN = { username: 'root1', password: 'admin-password-1' };
 
@@ -11,6 +12,8 @@ export interface TestApp {
   app: App;
   config: Config;
   dataDir: string;
+  /** The engine the app drives: a fake one, with stand-in gateways for web apps. */
+  runtime: FakeRuntime;
   close(): Promise<void>;
 }
 
@@ -23,14 +26,17 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     PYHOST_ADMIN_PASSWORD: ADMIN.password,
     ...env,
   });
-  const app = await buildApp({ config });
+  const runtime = new FakeRuntime();
+  const app = await buildApp({ config, runtime });
   await app.ready();
   return {
     app,
     config,
     dataDir,
+    runtime,
     async close() {
       await app.close();
+      runtime.shutdown();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

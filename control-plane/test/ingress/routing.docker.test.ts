@@ -135,10 +135,10 @@ describe('the router', () => {
     expect((await f.request(other)).body).toMatch(/disabled/);
 
     // Down: its route points at a container generation whose socket is gone.
-    const store = f.t.app.services.webapps.store;
+    const store = f.t.app.stores.webapps;
     const row = store.byDomain(echo)!;
+    // (the store moves routes_version itself, so the router hears of it)
     store.setActiveGeneration(row.id, row.active_generation + 1000);
-    f.t.app.services.lifecycle.routesChanged();
     const routeOf = () => f.router.routes.table.lookup(echo);
     await eventually(() => expect(routeOf()).toMatchObject({ socketPath: expect.stringContaining(`/g${row.active_generation + 1000}/`) }), { timeoutMs: 1000, intervalMs: 10 });
     const t0 = Date.now();
@@ -148,7 +148,6 @@ describe('the router', () => {
     // It was held for the configured wait (2 s) in case the app was only starting.
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1500);
     store.setActiveGeneration(row.id, row.active_generation);
-    f.t.app.services.lifecycle.routesChanged();
     await eventually(async () => expect((await f.request(echo)).status).toBe(200), { timeoutMs: 2000, intervalMs: 20 });
   });
 });

@@ -27,10 +27,10 @@ const EXIT_CRASH_LOOP = 3;
 let generation = 0;
 
 async function startApp(server: Server, code: string) {
-  const spec = await helloSpec(++generation);
-  spec.env.PYHOST_SERVER = server;
+  const base = await helloSpec(++generation);
+  const spec = { ...base, env: { ...base.env, PYHOST_SERVER: server } };
   await writeOwned(wsgiPath(spec.hostPaths, spec.domain), code);
-  const container = await runtime.startWebapp(spec);
+  const container = await runtime.start(spec);
   defer(() => runtime.remove(container.id));
   return { spec, container, socket: path.join(spec.hostPaths.run, 'app.sock') };
 }

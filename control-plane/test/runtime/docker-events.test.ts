@@ -5,7 +5,7 @@ import { toRuntimeEvent, watchDockerEvents } from '../../src/runtime/docker-even
 import { buildLabels } from '../../src/runtime/labels.js';
 import { eventually } from '../helpers/eventually.js';
 
-const labels = buildLabels({ instance: 'dev', user: 'alice', kind: 'webapp', webapp: 1, generation: 2 });
+const labels = buildLabels({ instance: 'dev', user: 'alice', kind: 'webapp', workload: 1, generation: 2 });
 
 describe('toRuntimeEvent', () => {
   it('maps a die event with its exit code', () => {
@@ -20,7 +20,7 @@ describe('toRuntimeEvent', () => {
     expect(toRuntimeEvent(raw, 'dev')).toEqual({
       id: 'abc',
       action: 'die',
-      labels: { instance: 'dev', user: 'alice', kind: 'webapp', webapp: 1, generation: 2 },
+      labels: { instance: 'dev', user: 'alice', kind: 'webapp', workload: 1, generation: 2 },
       exitCode: 137,
       time: 1700000000123,
     });

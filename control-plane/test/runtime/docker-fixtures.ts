@@ -5,7 +5,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { WebappContainerSpec } from '../../src/runtime/container-spec.js';
+import { webappSpec, type TestWebappSpec, type WebappHostPaths } from '../helpers/container-specs.js';
 import { createDockerClient } from '../../src/runtime/docker-runtime.js';
 import { waitUntilAnswers } from '../../src/runtime/gateway-client.js';
 import { LABEL_INSTANCE } from '../../src/runtime/labels.js';
@@ -47,7 +47,7 @@ export function domainFor(generation: number): string {
   return `${USERNAME}-${generation}.localhost`;
 }
 
-export function wsgiPath(hostPaths: WebappContainerSpec['hostPaths'], domain: string): string {
+export function wsgiPath(hostPaths: WebappHostPaths, domain: string): string {
   return path.join(hostPaths.www, `${domain.replaceAll('.', '_')}_wsgi.py`);
 }
 
@@ -66,7 +66,7 @@ export async function writeOwned(file: string, content: string): Promise<void> {
 }
 
 /** A fresh PYHOST_DATA-like tree for one container, with a hello-world WSGI file. */
-export async function helloSpec(generation: number, text = 'hello v1'): Promise<WebappContainerSpec> {
+export async function helloSpec(generation: number, text = 'hello v1'): Promise<TestWebappSpec> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'pyhost-rt-'));
   defer(() => fs.rm(root, { recursive: true, force: true }));
   const hostPaths = {
@@ -81,12 +81,12 @@ export async function helloSpec(generation: number, text = 'hello v1'): Promise<
   }
   const domain = domainFor(generation);
   await writeOwned(wsgiPath(hostPaths, domain), helloWsgi(text));
-  return {
+  return webappSpec({
     instance: INSTANCE,
     image: IMAGE,
     username: USERNAME,
     uid: UID,
-    webappId: 1,
+    workloadId: 1,
     domain,
     generation,
     env: {
@@ -101,11 +101,11 @@ export async function helloSpec(generation: number, text = 'hello v1'): Promise<
     },
     hostPaths,
     limits: { memoryBytes: 256 * MiB, nanoCpus: 500_000_000, pids: 128, logMaxBytes: 2 * MiB },
-  };
+  });
 }
 
 /** Waits for app.sock; on timeout fails with what the container and its server log say. */
-export async function expectAnswers(spec: WebappContainerSpec, id: string, timeoutMs = 30_000): Promise<void> {
+export async function expectAnswers(spec: TestWebappSpec, id: string, timeoutMs = 30_000): Promise<void> {
   if (await waitUntilAnswers(spec.hostPaths.run, timeoutMs)) return;
   const state = await docker
     .getContainer(id)

@@ -9,6 +9,7 @@ import { DockerRuntime } from '../../src/runtime/docker-runtime.js';
 import { probe, reload, status } from '../../src/runtime/gateway-client.js';
 import { buildLabels } from '../../src/runtime/labels.js';
 import { eventually } from '../helpers/eventually.js';
+import { withHostPaths } from '../helpers/container-specs.js';
 import {
   IMAGE,
   INSTANCE,
@@ -41,7 +42,7 @@ async function getText(runDir: string, host: string): Promise<{ status: number; 
 
 async function startHello(generation: number, text?: string) {
   const spec = await helloSpec(generation, text);
-  const container = await runtime.startWebapp(spec);
+  const container = await runtime.start(spec);
   defer(() => runtime.remove(container.id));
   return { spec, container };
 }
@@ -63,7 +64,7 @@ describe('DockerRuntime on the real engine', () => {
       name: `pyhost-${INSTANCE}-1-g1`,
       state: 'running',
       exitCode: null,
-      labels: { instance: INSTANCE, user: USERNAME, kind: 'webapp', webapp: 1, generation: 1 },
+      labels: { instance: INSTANCE, user: USERNAME, kind: 'webapp', workload: 1, generation: 1 },
     });
     expect(await probe(spec.hostPaths.run, 2000)).toBe(true);
     expect(await getText(spec.hostPaths.run, spec.domain)).toEqual({ status: 200, text: 'hello v1' });
@@ -132,7 +133,7 @@ describe('DockerRuntime on the real engine', () => {
     const { container } = await startHello(3);
     const unlabelled = await docker.createContainer({ Image: IMAGE, name: `pyhost-unlabelled-${INSTANCE}` });
     defer(() => unlabelled.remove({ force: true }));
-    const foreignLabels = buildLabels({ instance: OTHER_INSTANCE, user: USERNAME, kind: 'webapp', webapp: 1, generation: 3 });
+    const foreignLabels = buildLabels({ instance: OTHER_INSTANCE, user: USERNAME, kind: 'webapp', workload: 1, generation: 3 });
     const foreign = await docker.createContainer({ Image: IMAGE, name: `pyhost-${OTHER_INSTANCE}-1-g3`, Labels: foreignLabels });
     defer(() => foreign.remove({ force: true }));
 
@@ -173,7 +174,7 @@ describe('DockerRuntime on the real engine', () => {
       },
       { what: 'die event' },
     );
-    expect(die.labels).toEqual({ instance: INSTANCE, user: USERNAME, kind: 'webapp', webapp: 1, generation: 4 });
+    expect(die.labels).toEqual({ instance: INSTANCE, user: USERNAME, kind: 'webapp', workload: 1, generation: 4 });
     expect(die.exitCode).toBe(137);
     expect(await runtime.inspect(container.id)).toMatchObject({ state: 'exited', exitCode: 137 });
     expect(events.every((e) => e.labels.instance === INSTANCE)).toBe(true);
@@ -193,7 +194,7 @@ describe('DockerRuntime on the real engine', () => {
 
   it('fails on a missing image and leaves no container behind', async () => {
     const spec = { ...(await helloSpec(6)), image: `pyhost-no-such-image-${INSTANCE}:nope` };
-    await expect(runtime.startWebapp(spec)).rejects.toMatchObject({ name: 'RuntimeError', code: 'image_not_found' });
+    await expect(runtime.start(spec)).rejects.toMatchObject({ name: 'RuntimeError', code: 'image_not_found' });
     const left = await runtime.list(INSTANCE);
     expect(left.filter((c) => c.labels.generation === 6)).toEqual([]);
   });
@@ -203,7 +204,7 @@ describe('DockerRuntime on the real engine', () => {
     // A regular file over the image's /var/log directory: create succeeds, start fails in runc.
     const notADir = path.join(path.dirname(spec.hostPaths.log), 'log-file');
     await fs.writeFile(notADir, 'not a directory');
-    await expect(runtime.startWebapp({ ...spec, hostPaths: { ...spec.hostPaths, log: notADir } })).rejects.toMatchObject({
+    await expect(runtime.start(withHostPaths(spec, { ...spec.hostPaths, log: notADir }))).rejects.toMatchObject({
       code: 'start_failed',
     });
     const byName = await docker.listContainers({ all: true, filters: { name: [`pyhost-${INSTANCE}-1-g7`] } });

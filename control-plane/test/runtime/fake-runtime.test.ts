@@ -1,19 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { WebappContainerSpec } from '../../src/runtime/container-spec.js';
 import { RuntimeError, type RuntimeEvent } from '../../src/runtime/container-runtime.js';
 import { FakeRuntime } from '../fakes/fake-runtime.js';
-import { webappSpec } from '../helpers/container-specs.js';
+import { webappSpec, type TestWebappSpec } from '../helpers/container-specs.js';
 
-const spec = (overrides: Partial<WebappContainerSpec> = {}) => webappSpec({ instance: 'unit', webappId: 1, generation: 1, ...overrides });
+const spec = (overrides: Partial<TestWebappSpec> = {}) => webappSpec({ instance: 'unit', workloadId: 1, generation: 1, ...overrides });
 
 describe('FakeRuntime', () => {
   it('starts, lists by instance, records specs and emits events', async () => {
     const rt = new FakeRuntime();
     const events: RuntimeEvent[] = [];
     const unsubscribe = rt.watch('unit', (e) => events.push(e));
-    const c = await rt.startWebapp(spec());
-    await rt.startWebapp(spec({ instance: 'other' }));
-    expect(c).toMatchObject({ name: 'pyhost-unit-1-g1', state: 'running', labels: { webapp: 1, generation: 1 } });
+    const c = await rt.start(spec());
+    await rt.start(spec({ instance: 'other' }));
+    expect(c).toMatchObject({ name: 'pyhost-unit-1-g1', state: 'running', labels: { workload: 1, generation: 1 } });
     expect((await rt.list('unit')).map((x) => x.id)).toEqual([c.id]);
     expect(rt.startedSpecs).toHaveLength(2);
 
@@ -29,24 +28,24 @@ describe('FakeRuntime', () => {
 
   it('is idempotent and refuses what Docker refuses', async () => {
     const rt = new FakeRuntime();
-    const c = await rt.startWebapp(spec());
+    const c = await rt.start(spec());
     await rt.stop(c.id, 1);
     await rt.stop(c.id, 1);
-    await expect(rt.startWebapp(spec())).rejects.toMatchObject({ code: 'conflict' });
+    await expect(rt.start(spec())).rejects.toMatchObject({ code: 'conflict' });
     await rt.remove(c.id);
     await rt.remove(c.id);
     await rt.stop('missing', 1);
     expect(await rt.inspect(c.id)).toBeNull();
-    await expect(rt.startWebapp(spec({ image: 'nope:latest' }))).rejects.toMatchObject({ code: 'image_not_found' });
-    await expect(rt.startWebapp(spec({ uid: 0 }))).rejects.toThrow(/uid 0/);
+    await expect(rt.start(spec({ image: 'nope:latest' }))).rejects.toMatchObject({ code: 'image_not_found' });
+    await expect(rt.start(spec({ uid: 0 }))).rejects.toThrow(/uid 0/);
   });
 
   it('cleans up after a failed start', async () => {
     const rt = new FakeRuntime();
     rt.failNextStart('exec format error');
-    await expect(rt.startWebapp(spec())).rejects.toBeInstanceOf(RuntimeError);
+    await expect(rt.start(spec())).rejects.toBeInstanceOf(RuntimeError);
     expect(rt.all()).toEqual([]);
-    await expect(rt.startWebapp(spec())).resolves.toMatchObject({ state: 'running' });
+    await expect(rt.start(spec())).resolves.toMatchObject({ state: 'running' });
   });
 
   it('can simulate an engine outage', async () => {

@@ -53,7 +53,7 @@ describe('a web app whose server dies a second after every start', () => {
 
   /** Containers this instance created for the app so far (from the engine's create events). */
   async function containersCreatedFor(domain: string): Promise<number> {
-    const id = String(t.app.services.webapps.store.byDomain(domain)!.id);
+    const id = String(t.app.stores.webapps.byDomain(domain)!.id);
     const infos = await Promise.all(t.inspected.values());
     return infos.filter((info) => info?.Config.Labels[LABEL_WEBAPP] === id).length;
   }
@@ -93,7 +93,7 @@ describe('a web app whose server dies a second after every start', () => {
     await t.app.services.reconciler!.trigger();
     for (const domain of [byReload, byPatch]) {
       expect(await containersCreatedFor(domain), domain).toBe(1);
-      const id = t.app.services.webapps.store.byDomain(domain)!.id;
+      const id = t.app.stores.webapps.byDomain(domain)!.id;
       const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL_INSTANCE}=${t.app.instanceId}`, `${LABEL_WEBAPP}=${id}`] } });
       expect(left, domain).toEqual([]);
       expect((await getWebapp(t.app, carol, domain)).state).toBe('crashed');

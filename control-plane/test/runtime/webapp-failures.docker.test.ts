@@ -16,6 +16,7 @@ import {
 } from '../helpers/docker-app.js';
 import { getViaSocket } from '../helpers/unix-get.js';
 import { eventually } from '../helpers/eventually.js';
+import { activeRunDir } from '../../src/services/webapps/webapp-deployer.js';
 
 /** Broken apps: each gives a clear error, and the platform stays healthy. */
 describe('broken web apps on the Docker Engine', () => {
@@ -78,7 +79,7 @@ describe('broken web apps on the Docker Engine', () => {
     expect(crashed.state).toBe('crashed');
     expect(fs.readFileSync(errorLog(t, bob, domain), 'utf8')).toMatch(/stopped restarting/);
     // Crashed means left alone: no restarts while it waits for a fix.
-    const ids = async () => (await t.app.services.lifecycle.activeRunDir(t.app.services.webapps.store.byDomain(domain)!));
+    const ids = async () => activeRunDir(t.dataDir, t.app.stores.webapps.byDomain(domain)!);
     const before = await ids();
     await new Promise((r) => setTimeout(r, 2500));
     expect(await ids()).toBe(before);

@@ -126,7 +126,7 @@ describe('web app lifecycle on the Docker Engine', () => {
       expect(w.settings_warning).toMatch(why);
     }
     // One container: the one that did not start is gone.
-    const id = t.app.services.webapps.store.byDomain(domain)!.id;
+    const id = t.app.stores.webapps.byDomain(domain)!.id;
     expect(await docker.listContainers({ all: true, filters: { label: [`io.pyhost.instance=${t.app.instanceId}`, `io.pyhost.webapp=${id}`] } })).toHaveLength(1);
 
     // Reload while the folder is still missing: refused as a reload is, the old version still serves.
@@ -198,14 +198,14 @@ describe('web app lifecycle on the Docker Engine', () => {
     expect(after).not.toBe(before);
     expect((await getViaSocket(after)).body).toContain('Hello, World!');
     // The old generation is gone: one container per app.
-    const containers = await docker.listContainers({ all: true, filters: { label: [`io.pyhost.instance=${t.app.instanceId}`, `io.pyhost.webapp=${t.app.services.webapps.store.byDomain(domain)!.id}`] } });
+    const containers = await docker.listContainers({ all: true, filters: { label: [`io.pyhost.instance=${t.app.instanceId}`, `io.pyhost.webapp=${t.app.stores.webapps.byDomain(domain)!.id}`] } });
     expect(containers).toHaveLength(1);
   });
 
   it('disable stops the container, enable starts it, delete removes it and keeps the files', async () => {
     const domain = `toggle.${alice.username}.localhost`;
     await create(domain);
-    const id = t.app.services.webapps.store.byDomain(domain)!.id;
+    const id = t.app.stores.webapps.byDomain(domain)!.id;
     const mine = () => docker.listContainers({ all: true, filters: { label: [`io.pyhost.instance=${t.app.instanceId}`, `io.pyhost.webapp=${id}`] } });
 
     expect((await t.app.inject({ method: 'POST', url: api(`${domain}/disable/`), headers: asToken(alice.token) })).statusCode).toBe(200);
@@ -225,7 +225,7 @@ describe('web app lifecycle on the Docker Engine', () => {
   it('restores a container removed behind its back (docker rm -f)', async () => {
     const domain = `restore.${alice.username}.localhost`;
     await create(domain);
-    const id = t.app.services.webapps.store.byDomain(domain)!.id;
+    const id = t.app.stores.webapps.byDomain(domain)!.id;
     const [first] = await docker.listContainers({ filters: { label: [`io.pyhost.instance=${t.app.instanceId}`, `io.pyhost.webapp=${id}`] } });
     await docker.getContainer(first!.Id).remove({ force: true });
     await eventually(

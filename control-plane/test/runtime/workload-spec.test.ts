@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import {
-  InvalidSpecError,
-  buildWebappCreateOptions,
-  type WebappContainerSpec,
-} from '../../src/runtime/container-spec.js';
+import { loadConfig } from '../../src/config.js';
+import { InvalidSpecError, buildCreateOptions, type WorkloadSpec } from '../../src/runtime/workload-spec.js';
 import { parseLabels } from '../../src/runtime/labels.js';
-import { webappSpec as spec } from '../helpers/container-specs.js';
+import { consoleWorkload } from '../../src/services/consoles/console-workload.js';
+import { webappSpec as spec, withHostPaths, type TestWebappSpec } from '../helpers/container-specs.js';
 
 const MiB = 1024 * 1024;
 
 
-describe('buildWebappCreateOptions', () => {
-  const opts = buildWebappCreateOptions(spec());
+describe('buildCreateOptions for a web app', () => {
+  const opts = buildCreateOptions(spec());
   const host = opts.HostConfig ?? {};
 
   it('names the container for humans', () => {
@@ -54,48 +52,106 @@ describe('buildWebappCreateOptions', () => {
 
   it('passes the environment as KEY=value and sets HOME to the mounted home', () => {
     expect(opts.Env).toEqual(['PYHOST_DOMAIN_NAME=alice.localhost', 'PYHOST_USERNAME=alice', 'GREETING=a=b c', 'HOME=/home/alice']);
-    expect(buildWebappCreateOptions(spec({ env: { HOME: '/home/alice/x' } })).Env).toEqual(['HOME=/home/alice/x']);
+    expect(buildCreateOptions(spec({ env: { HOME: '/home/alice/x' } })).Env).toEqual(['HOME=/home/alice/x']);
   });
 
   it('labels the container so that it is found by label', () => {
-    expect(parseLabels(opts.Labels, 'dev')).toEqual({ instance: 'dev', user: 'alice', kind: 'webapp', webapp: 42, generation: 5 });
+    expect(parseLabels(opts.Labels, 'dev')).toEqual({ instance: 'dev', user: 'alice', kind: 'webapp', workload: 42, generation: 5 });
+    // Containers made before io.pyhost.workload carried only this; it stays for `docker ps --filter`.
+    expect(opts.Labels?.['io.pyhost.webapp']).toBe('42');
     expect(opts.Labels?.['io.pyhost.domain']).toBe('alice.localhost');
   });
 
   it('is pure: the same spec gives the same options', () => {
-    expect(buildWebappCreateOptions(spec())).toEqual(opts);
+    expect(buildCreateOptions(spec())).toEqual(opts);
   });
 
   const paths = spec().hostPaths;
-  it.each<[string, Partial<WebappContainerSpec>]>([
-    ['uid 0', { uid: 0 }],
-    ['negative uid', { uid: -5 }],
-    ['fractional uid', { uid: 10.5 }],
-    ['relative home', { hostPaths: { ...paths, home: 'data/users/alice/home' } }],
-    ['dot-relative www', { hostPaths: { ...paths, www: './www' } }],
-    ['.. in log path', { hostPaths: { ...paths, log: '/data/users/alice/../bob/log' } }],
-    ['double slash', { hostPaths: { ...paths, run: '/data//run/42/5' } }],
-    ['trailing slash', { hostPaths: { ...paths, home: '/data/users/alice/home/' } }],
-    ['/. segment', { hostPaths: { ...paths, home: '/data/./users/alice/home' } }],
-    ['host root', { hostPaths: { ...paths, home: '/' } }],
-    ['docker socket', { hostPaths: { ...paths, run: '/var/run/docker.sock' } }],
-    ['docker socket elsewhere', { hostPaths: { ...paths, run: '/data/docker.sock' } }],
-    ['/etc', { hostPaths: { ...paths, www: '/etc' } }],
-    ['under /proc', { hostPaths: { ...paths, log: '/proc/1/root' } }],
-    ['username with a slash', { username: '../root' }],
-    ['username ..', { username: '..' }],
-    ['uppercase username', { username: 'Alice' }],
-    ['bad instance', { instance: 'has space' }],
-    ['bad domain', { domain: 'Alice.localhost/../x' }],
-    ['empty image', { image: '' }],
-    ['invalid env key', { env: { 'BAD-KEY': 'x' } }],
-    ['env key with =', { env: { 'A=B': 'x' } }],
-    ['NUL in env value', { env: { A: 'x\0y' } }],
-    ['zero pids', { limits: { ...spec().limits, pids: 0 } }],
-    ['memory under Docker minimum', { limits: { ...spec().limits, memoryBytes: 1024 } }],
-    ['zero cpus', { limits: { ...spec().limits, nanoCpus: 0 } }],
-    ['negative generation', { generation: -1 }],
-  ])('rejects %s', (_name, overrides) => {
-    expect(() => buildWebappCreateOptions(spec(overrides))).toThrow(InvalidSpecError);
+  const at = (hostPaths: Partial<TestWebappSpec['hostPaths']>): TestWebappSpec => withHostPaths(spec(), { ...paths, ...hostPaths });
+  it.each<[string, TestWebappSpec]>([
+    ['uid 0', spec({ uid: 0 })],
+    ['negative uid', spec({ uid: -5 })],
+    ['fractional uid', spec({ uid: 10.5 })],
+    ['relative home', at({ home: 'data/users/alice/home' })],
+    ['dot-relative www', at({ www: './www' })],
+    ['.. in log path', at({ log: '/data/users/alice/../bob/log' })],
+    ['double slash', at({ run: '/data//run/42/5' })],
+    ['trailing slash', at({ home: '/data/users/alice/home/' })],
+    ['/. segment', at({ home: '/data/./users/alice/home' })],
+    ['host root', at({ home: '/' })],
+    ['docker socket', at({ run: '/var/run/docker.sock' })],
+    ['docker socket elsewhere', at({ run: '/data/docker.sock' })],
+    ['/etc', at({ www: '/etc' })],
+    ['under /proc', at({ log: '/proc/1/root' })],
+    ['username with a slash', spec({ username: '../root' })],
+    ['username ..', spec({ username: '..' })],
+    ['uppercase username', spec({ username: 'Alice' })],
+    ['bad instance', spec({ instance: 'has space' })],
+    ['bad domain', spec({ domain: 'Alice.localhost/../x' })],
+    ['empty image', spec({ image: '' })],
+    ['invalid env key', spec({ env: { 'BAD-KEY': 'x' } })],
+    ['env key with =', spec({ env: { 'A=B': 'x' } })],
+    ['NUL in env value', spec({ env: { A: 'x\0y' } })],
+    ['zero pids', spec({ limits: { ...spec().limits, pids: 0 } })],
+    ['memory under Docker minimum', spec({ limits: { ...spec().limits, memoryBytes: 1024 } })],
+    ['zero cpus', spec({ limits: { ...spec().limits, nanoCpus: 0 } })],
+    ['negative generation', spec({ generation: -1 })],
+    ['a mount at another place', spec({ mounts: [...spec().mounts, { source: '/data/x', target: '/usr/local' }] })],
+    ['a mount at the same place twice', spec({ mounts: [...spec().mounts, { source: '/data/y', target: '/var/www' }] })],
+    ['a writable passwd', spec({ mounts: [...spec().mounts, { source: '/data/etc/alice/passwd', target: '/etc/passwd' }] })],
+  ])('rejects %s', (_name, bad) => {
+    expect(() => buildCreateOptions(bad)).toThrow(InvalidSpecError);
+  });
+});
+
+describe('buildCreateOptions for a console', () => {
+  const config = loadConfig({ PYHOST_DATA: '/data', PYHOST_APP_MEMORY_MB: '256', PYHOST_APP_CPUS: '0.5', PYHOST_APP_PIDS: '128' });
+  const alice = { id: 1, username: 'alice', password_hash: '', is_admin: 0 as const, created_at: '' };
+  const console = (over: Partial<WorkloadSpec> = {}): WorkloadSpec => ({ ...consoleWorkload(config, 'dev', alice, { passwd: '/data/etc/alice/passwd', group: '/data/etc/alice/group' }), ...over });
+  const opts = buildCreateOptions(console());
+  const host = opts.HostConfig ?? {};
+
+  it('is one container per user, labelled as a console with the user\'s id', () => {
+    expect(opts.name).toBe('pyhost-dev-console-alice');
+    expect(parseLabels(opts.Labels)).toEqual({ instance: 'dev', user: 'alice', kind: 'console', workload: 1, generation: null });
+  });
+
+  it('hardens exactly like a web app (same function, same values)', () => {
+    const webapp = buildCreateOptions(spec({ limits: console().limits }));
+    const { Mounts: _a, ...consoleHardening } = host;
+    const { Mounts: _b, ...webappHardening } = webapp.HostConfig ?? {};
+    expect(consoleHardening).toEqual(webappHardening);
+    expect(opts.User).toBe('10001:10001');
+    expect(host).toMatchObject({ CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'], ReadonlyRootfs: true, NetworkMode: 'none', Init: true, PidsLimit: 128 });
+  });
+
+  it('mounts the three folders read-write and passwd/group read-only, nothing else', () => {
+    expect(host.Mounts).toEqual([
+      { Type: 'bind', Source: '/data/users/alice/home', Target: '/home/alice', ReadOnly: false },
+      { Type: 'bind', Source: '/data/users/alice/www', Target: '/var/www', ReadOnly: false },
+      { Type: 'bind', Source: '/data/users/alice/log', Target: '/var/log', ReadOnly: false },
+      { Type: 'bind', Source: '/data/etc/alice/passwd', Target: '/etc/passwd', ReadOnly: true },
+      { Type: 'bind', Source: '/data/etc/alice/group', Target: '/etc/group', ReadOnly: true },
+    ]);
+  });
+
+  it('idles instead of running the gateway, in the home folder', () => {
+    expect(opts.Entrypoint).toEqual(['sleep', 'infinity']);
+    expect(opts.WorkingDir).toBe('/home/alice');
+    expect(opts.Hostname).toBe('pyhost');
+    expect(opts.StopSignal).toBe('SIGKILL');
+    expect(opts.Env).toContain('HOME=/home/alice');
+  });
+
+  const mountsWith = (target: string, source: string) => console().mounts.map((m) => (m.target === target ? { ...m, source } : m));
+  it.each<[string, WorkloadSpec]>([
+    ['root', console({ uid: 0 })],
+    ['a username that escapes /home', console({ username: '../etc' })],
+    ['a passwd file from the host', console({ mounts: mountsWith('/etc/passwd', '/etc/passwd') })],
+    ['the Docker socket', console({ mounts: mountsWith('/home/alice', '/var/run/docker.sock') })],
+    ['a relative path', console({ mounts: mountsWith('/var/www', 'data/www') })],
+    ['no pids limit', console({ limits: { ...console().limits, pids: 0 } })],
+  ])('refuses %s', (_what, bad) => {
+    expect(() => buildCreateOptions(bad)).toThrow(InvalidSpecError);
   });
 });

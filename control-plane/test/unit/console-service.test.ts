@@ -14,12 +14,17 @@ import { ConsolesStore } from '../../src/store/consoles-store.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
 import { UsersStore, type UserRow } from '../../src/store/users-store.js';
 import { eventually } from '../helpers/eventually.js';
+import { ConsoleContainers } from '../../src/services/consoles/console-containers.js';
+import { ConsoleKeeper } from '../../src/services/consoles/console-keeper.js';
+import { Reconciler } from '../../src/services/platform/reconciler.js';
+import { RestartBackoff } from '../../src/services/platform/restart-backoff.js';
 
 /** The console rules on a real SQLite file and the fake runtime (the Docker tests prove the real thing). */
 describe('ConsoleService', () => {
   let dir: string;
   let db: Db;
   let runtime: FakeRuntime;
+  let reconciler: Reconciler;
   let service: ConsoleService;
   let users: UsersStore;
   let alice: UserRow;
@@ -34,7 +39,11 @@ describe('ConsoleService', () => {
     users = new UsersStore(db);
     runtime = new FakeRuntime();
     clock = Date.now();
-    service = new ConsoleService(config, 'unit', new ConsolesStore(db), users, runtime, Fastify({ logger: false }).log, () => clock);
+    const log = Fastify({ logger: false }).log;
+    const containers = new ConsoleContainers(config, 'unit', runtime, log);
+    service = new ConsoleService(config, new ConsolesStore(db), users, runtime, containers, log, () => clock);
+    // The reconciler with the console kind alone: what removes containers nobody uses.
+    reconciler = new Reconciler('unit', runtime, [new ConsoleKeeper(users, service, containers)], new RestartBackoff(), log);
     alice = newUser('alice');
   });
   afterEach(async () => {
@@ -58,7 +67,7 @@ describe('ConsoleService', () => {
     const a = await service.create(alice, {});
     const b = await service.create(alice, { executable: 'python3' });
     expect([a.state, b.state]).toEqual(['running', 'running']);
-    expect(runtime.calls.filter((c) => c.startsWith('startConsole'))).toHaveLength(1);
+    expect(runtime.calls.filter((c) => c.startsWith('start console'))).toHaveLength(1);
     const execs = runtime.calls.filter((c) => c.startsWith('execTty'));
     expect(execs).toHaveLength(2);
     expect(execs[1]).toContain(`.pyhost-console-${b.row.id}.pid python3`);
@@ -136,8 +145,8 @@ describe('ConsoleService', () => {
     const carolContainer = runtime.all().find((c) => c.labels.user === 'carol')!;
     // As if left by a previous run: carol's consoles are forgotten, her container stays.
     service.store.removeAll();
-    await service.reconcile(runtime.all().filter((c) => c.labels.kind === 'console'));
-    await service.reconcile(runtime.all().filter((c) => c.labels.kind === 'console'));
+    await reconciler.trigger();
+    await reconciler.trigger();
     const left = runtime.all().filter((c) => c.labels.kind === 'console').map((c) => c.labels.user);
     expect(left).toEqual([]);
     expect(runtime.get(carolContainer.id)).toBeUndefined();
@@ -145,7 +154,7 @@ describe('ConsoleService', () => {
 
   it('keeps a container while a console runs in it', async () => {
     await service.create(alice, {});
-    await service.reconcile(runtime.all().filter((c) => c.labels.kind === 'console'));
+    await reconciler.trigger();
     expect(runtime.all().filter((c) => c.labels.kind === 'console')).toHaveLength(1);
   });
 });

@@ -1,43 +1,45 @@
 import { describe, expect, it } from 'vitest';
-import { EXIT_CRASH_LOOP, plan, type ActualContainer, type DesiredWebapp } from '../../src/domain/reconcile-plan.js';
-import { backoffDelay, crashLoopReason } from '../../src/services/platform/reconciler.js';
+import { EXIT_CRASH_LOOP, plan, type ActualContainer, type DesiredWorkload, type IsBusy } from '../../src/domain/reconcile-plan.js';
+import { backoffDelay } from '../../src/services/platform/restart-backoff.js';
+import { crashLoopReason } from '../../src/services/webapps/webapp-keeper.js';
 
-const app = (id: number, over: Partial<DesiredWebapp> = {}): DesiredWebapp => ({ id, enabled: true, activeGeneration: 1, crashed: false, ...over });
-const box = (id: string, webappId: number, over: Partial<ActualContainer> = {}): ActualContainer => ({ id, webappId, generation: 1, running: true, exitCode: null, ...over });
-const none = new Set<number>();
+const app = (id: number, over: Partial<DesiredWorkload> = {}): DesiredWorkload => ({ kind: 'webapp', id, enabled: true, activeGeneration: 1, crashed: false, ...over });
+const box = (id: string, webappId: number, over: Partial<ActualContainer> = {}): ActualContainer => ({ id, kind: 'webapp', workloadId: webappId, generation: 1, running: true, exitCode: null, ...over });
+const busyIds = (...ids: number[]): IsBusy => (_kind, id) => ids.includes(id);
+const none = busyIds();
 
 describe('reconcile plan', () => {
-  it.each<[string, DesiredWebapp[], ActualContainer[], ReadonlySet<number>, ReturnType<typeof plan>]>([
+  it.each<[string, DesiredWorkload[], ActualContainer[], IsBusy, ReturnType<typeof plan>]>([
     ['nothing to do when every app has its running container', [app(1)], [box('a', 1)], none, []],
-    ['starts a missing container', [app(1)], [], none, [{ kind: 'start', webappId: 1, reason: 'missing' }]],
+    ['starts a missing container', [app(1)], [], none, [{ kind: 'start', workload: 'webapp', id: 1, reason: 'missing' }]],
     [
       'replaces a dead container',
       [app(1)],
       [box('a', 1, { running: false })],
       none,
       [
-        { kind: 'remove', containerId: 'a', webappId: 1, reason: 'exited' },
-        { kind: 'start', webappId: 1, reason: 'died' },
+        { kind: 'remove', containerId: 'a', workload: 'webapp', id: 1, reason: 'exited' },
+        { kind: 'start', workload: 'webapp', id: 1, reason: 'died' },
       ],
     ],
-    ['removes an orphan whose app is gone', [], [box('a', 7)], none, [{ kind: 'remove', containerId: 'a', webappId: 7, reason: 'orphan' }]],
-    ['removes the container of a disabled app', [app(1, { enabled: false })], [box('a', 1)], none, [{ kind: 'remove', containerId: 'a', webappId: 1, reason: 'disabled' }]],
+    ['removes an orphan whose app is gone', [], [box('a', 7)], none, [{ kind: 'remove', containerId: 'a', workload: 'webapp', id: 7, reason: 'orphan' }]],
+    ['removes the container of a disabled app', [app(1, { enabled: false })], [box('a', 1)], none, [{ kind: 'remove', containerId: 'a', workload: 'webapp', id: 1, reason: 'disabled' }]],
     [
       'removes an old generation left by an interrupted replacement',
       [app(1, { activeGeneration: 2 })],
       [box('a', 1), box('b', 1, { generation: 2 })],
       none,
-      [{ kind: 'remove', containerId: 'a', webappId: 1, reason: 'stale-generation' }],
+      [{ kind: 'remove', containerId: 'a', workload: 'webapp', id: 1, reason: 'stale-generation' }],
     ],
     [
       'removes a new generation that never became active (api killed mid-replacement)',
       [app(1, { activeGeneration: 1 })],
       [box('a', 1), box('b', 1, { generation: 2 })],
       none,
-      [{ kind: 'remove', containerId: 'b', webappId: 1, reason: 'stale-generation' }],
+      [{ kind: 'remove', containerId: 'b', workload: 'webapp', id: 1, reason: 'stale-generation' }],
     ],
-    ['leaves an app alone while an operation holds it', [app(1, { activeGeneration: 2 })], [box('a', 1)], new Set([1]), []],
-    ['still removes orphans of busy ids (no app to protect)', [], [box('a', 1)], new Set([1]), [{ kind: 'remove', containerId: 'a', webappId: 1, reason: 'orphan' }]],
+    ['leaves an app alone while an operation holds it', [app(1, { activeGeneration: 2 })], [box('a', 1)], busyIds(1), []],
+    ['still removes orphans of busy ids (no app to protect)', [], [box('a', 1)], busyIds(1), [{ kind: 'remove', containerId: 'a', workload: 'webapp', id: 1, reason: 'orphan' }]],
     ['does not restart a crashed app (it waits for a reload)', [app(1, { crashed: true })], [], none, []],
     ['does not start a disabled app', [app(1, { enabled: false })], [], none, []],
     [
@@ -46,8 +48,8 @@ describe('reconcile plan', () => {
       [box('a', 1, { generation: 4, running: false, exitCode: EXIT_CRASH_LOOP })],
       none,
       [
-        { kind: 'remove', containerId: 'a', webappId: 1, reason: 'exited' },
-        { kind: 'mark-crashed', webappId: 1, generation: 4, reason: 'crash-loop' },
+        { kind: 'remove', containerId: 'a', workload: 'webapp', id: 1, reason: 'exited' },
+        { kind: 'mark-crashed', workload: 'webapp', id: 1, generation: 4, reason: 'crash-loop' },
       ],
     ],
     [
@@ -56,8 +58,8 @@ describe('reconcile plan', () => {
       [box('a', 1, { running: false, exitCode: 2 })],
       none,
       [
-        { kind: 'remove', containerId: 'a', webappId: 1, reason: 'exited' },
-        { kind: 'start', webappId: 1, reason: 'died' },
+        { kind: 'remove', containerId: 'a', workload: 'webapp', id: 1, reason: 'exited' },
+        { kind: 'start', workload: 'webapp', id: 1, reason: 'died' },
       ],
     ],
     [
@@ -65,24 +67,39 @@ describe('reconcile plan', () => {
       [app(1, { crashed: true })],
       [box('a', 1, { running: false, exitCode: EXIT_CRASH_LOOP })],
       none,
-      [{ kind: 'remove', containerId: 'a', webappId: 1, reason: 'exited' }],
+      [{ kind: 'remove', containerId: 'a', workload: 'webapp', id: 1, reason: 'exited' }],
     ],
     [
       'ignores the crash loop of an old generation when the new one serves',
       [app(1, { activeGeneration: 2 })],
       [box('a', 1, { running: false, exitCode: EXIT_CRASH_LOOP }), box('b', 1, { generation: 2 })],
       none,
-      [{ kind: 'remove', containerId: 'a', webappId: 1, reason: 'stale-generation' }],
+      [{ kind: 'remove', containerId: 'a', workload: 'webapp', id: 1, reason: 'stale-generation' }],
     ],
-    ['leaves a crash-looped container of a busy app to the operation in progress', [app(1)], [box('a', 1, { running: false, exitCode: EXIT_CRASH_LOOP })], new Set([1]), []],
+    ['leaves a crash-looped container of a busy app to the operation in progress', [app(1)], [box('a', 1, { running: false, exitCode: EXIT_CRASH_LOOP })], busyIds(1), []],
     [
       'neither marks nor starts a disabled app whose container crash-looped',
       [app(1, { enabled: false })],
       [box('a', 1, { running: false, exitCode: EXIT_CRASH_LOOP })],
       none,
-      [{ kind: 'remove', containerId: 'a', webappId: 1, reason: 'disabled' }],
+      [{ kind: 'remove', containerId: 'a', workload: 'webapp', id: 1, reason: 'disabled' }],
     ],
   ])('%s', (_name, desired, actual, busy, expected) => {
+    expect(plan(desired, actual, busy)).toEqual(expected);
+  });
+
+  const user = (id: number, wanted: boolean): DesiredWorkload => ({ kind: 'console', id, enabled: wanted, activeGeneration: null, crashed: false });
+  const consoleBox = (id: string, userId: number | null, over: Partial<ActualContainer> = {}): ActualContainer => ({ id, kind: 'console', workloadId: userId, generation: null, running: true, exitCode: null, ...over });
+  it.each<[string, DesiredWorkload[], ActualContainer[], IsBusy, ReturnType<typeof plan>]>([
+    ['keeps a console container in use', [user(1, true)], [consoleBox('c', 1)], none, []],
+    ['never starts one (the console service does, with the first console)', [user(1, true)], [], none, []],
+    ['removes one nobody uses', [user(1, false)], [consoleBox('c', 1)], none, [{ kind: 'remove', containerId: 'c', workload: 'console', id: 1, reason: 'unused' }]],
+    ['removes one that stopped, and does not start it again', [user(1, true)], [consoleBox('c', 1, { running: false, exitCode: 137 })], none, [{ kind: 'remove', containerId: 'c', workload: 'console', id: 1, reason: 'exited' }]],
+    ['removes one of a deleted user', [], [consoleBox('c', 9)], none, [{ kind: 'remove', containerId: 'c', workload: 'console', id: 9, reason: 'orphan' }]],
+    ['removes one that carries no user id (made before containers had one)', [user(1, true)], [consoleBox('c', null)], none, [{ kind: 'remove', containerId: 'c', workload: 'console', id: null, reason: 'orphan' }]],
+    ['leaves one alone while a console starts in it', [user(1, false)], [consoleBox('c', 1)], busyIds(1), []],
+    ['does not mix kinds: a web app and a console of the same id', [app(1), user(1, false)], [box('a', 1), consoleBox('c', 1)], none, [{ kind: 'remove', containerId: 'c', workload: 'console', id: 1, reason: 'unused' }]],
+  ])('consoles: %s', (_name, desired, actual, busy, expected) => {
     expect(plan(desired, actual, busy)).toEqual(expected);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { generationRunDir } from '../../src/domain/layout.js';
-import { webappContainerSpec, webappEnvironment } from '../../src/services/webapps/webapp-workload.js';
+import { webappEnvironment, webappWorkload } from '../../src/services/webapps/webapp-workload.js';
 import type { WebappRow } from '../../src/store/webapps-store.js';
 import type { UserRow } from '../../src/store/users-store.js';
 
@@ -31,17 +31,25 @@ describe('web app container', () => {
 
   it('builds the spec from the instance configuration', () => {
     const config = loadConfig({ PYHOST_DATA: '/srv/pyhost', PYHOST_APP_MEMORY_MB: '300', PYHOST_APP_CPUS: '0.5', PYHOST_APP_PIDS: '100' });
-    const spec = webappContainerSpec(config, 'abc123', user, row(), 4);
+    const spec = webappWorkload(config, 'abc123', user, row(), 4);
     expect(spec).toMatchObject({
+      kind: 'webapp',
       instance: 'abc123',
       image: 'pyhost-runtime:latest',
       username: 'alice',
       uid: 10003,
-      webappId: 7,
+      workloadId: 7,
       generation: 4,
-      hostPaths: { home: '/srv/pyhost/users/alice/home', www: '/srv/pyhost/users/alice/www', log: '/srv/pyhost/users/alice/log', run: '/srv/pyhost/run/7/g4' },
+      domain: 'alice.localhost',
+      stopSignal: 'SIGTERM',
       limits: { memoryBytes: 300 * 1024 * 1024, nanoCpus: 500_000_000, pids: 100 },
     });
+    expect(spec.mounts).toEqual([
+      { source: '/srv/pyhost/users/alice/home', target: '/home/alice' },
+      { source: '/srv/pyhost/users/alice/www', target: '/var/www' },
+      { source: '/srv/pyhost/users/alice/log', target: '/var/log' },
+      { source: '/srv/pyhost/run/7/g4', target: '/run/pyhost' },
+    ]);
     expect(generationRunDir('/d', 1, 2)).toBe('/d/run/1/g2');
   });
 });

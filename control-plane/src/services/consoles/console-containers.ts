@@ -2,10 +2,11 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.js';
-import { consoleEnvironment, groupFile, passwdFile } from '../../domain/console-rules.js';
+import { groupFile, passwdFile } from '../../domain/console-rules.js';
 import { UnavailableError } from '../../domain/errors.js';
-import { consoleEtcDir, uidFor, userDirs } from '../../domain/layout.js';
-import { RuntimeError, type ConsoleContainerSpec, type ContainerRuntime, type ManagedContainer } from '../../runtime/index.js';
+import { consoleEtcDir, uidFor } from '../../domain/layout.js';
+import { RuntimeError, type ContainerRuntime, type ManagedContainer, type WorkloadSpec } from '../../runtime/index.js';
+import { consoleWorkload } from './console-workload.js';
 import type { UserRow } from '../../store/users-store.js';
 import { KeyedLock } from '../../lib/keyed-lock.js';
 
@@ -44,7 +45,7 @@ export class ConsoleContainers {
     // A stopped one keeps the name; it holds nothing worth keeping.
     for (const c of mine) await this.runtime.remove(c.id);
     try {
-      const started = await this.runtime.startConsole(await this.spec(user));
+      const started = await this.runtime.start(await this.spec(user));
       this.known.set(user.id, started.id);
       this.log.info({ user: user.username, container: started.id }, 'console container started');
       return started.id;
@@ -75,7 +76,7 @@ export class ConsoleContainers {
    * has no entry in the image, and without one bash prompts "I have no
    * name!", `whoami` fails and git refuses to commit.
    */
-  private async spec(user: UserRow): Promise<ConsoleContainerSpec> {
+  private async spec(user: UserRow): Promise<WorkloadSpec> {
     const uid = uidFor(this.config.uidBase, user.id);
     const etc = consoleEtcDir(this.config.dataDir, user.username);
     await fsp.mkdir(etc, { recursive: true, mode: 0o755 });
@@ -84,15 +85,6 @@ export class ConsoleContainers {
     // Written by root, read-only for the user: a user's container must not be able to change who it is.
     await fsp.writeFile(passwd, passwdFile(user.username, uid), { mode: 0o644 });
     await fsp.writeFile(group, groupFile(user.username, uid), { mode: 0o644 });
-    const dirs = userDirs(this.config.dataDir, user.username);
-    return {
-      instance: this.instance,
-      image: this.config.runtimeImage,
-      username: user.username,
-      uid,
-      env: consoleEnvironment(user.username),
-      hostPaths: { home: dirs.home, www: dirs.www, log: dirs.log, passwd, group },
-      limits: { ...this.config.appLimits },
-    };
+    return consoleWorkload(this.config, this.instance, user, { passwd, group });
   }
 }

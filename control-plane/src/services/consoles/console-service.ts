@@ -8,12 +8,12 @@ import {
   splitArguments,
   validateExecutable,
 } from '../../domain/console-rules.js';
-import { ConflictError, NotFoundError, NotImplementedError, UnavailableError } from '../../domain/errors.js';
+import { ConflictError, NotFoundError, UnavailableError } from '../../domain/errors.js';
 import { plainText } from '../../domain/scrollback.js';
 import { RuntimeError, type ContainerRuntime, type ManagedContainer } from '../../runtime/index.js';
 import type { ConsoleRow, ConsolesStore } from '../../store/consoles-store.js';
 import type { UserRow, UsersStore } from '../../store/users-store.js';
-import { ConsoleContainers } from './console-containers.js';
+import type { ConsoleContainers } from './console-containers.js';
 import { ConsoleSession, DEFAULT_SESSION_LIMITS, type ConsoleExit, type Viewer } from './console-session.js';
 import { resolveWorkingDirectory } from './console-working-dir.js';
 
@@ -48,20 +48,18 @@ export class ConsoleService {
   private readonly sessions = new Map<number, ConsoleSession>();
   /** user id → when their last running console ended (their container is idle since then). */
   private readonly idleSince = new Map<number, number>();
-  private readonly containers: ConsoleContainers | null;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly config: Config,
-    instance: string,
     readonly store: ConsolesStore,
     private readonly users: UsersStore,
-    private readonly runtime: ContainerRuntime | null,
+    private readonly runtime: ContainerRuntime,
+    /** The users' console containers (shared with the reconciler's console keeper). */
+    readonly containers: ConsoleContainers,
     private readonly log: FastifyBaseLogger,
     private readonly now: () => number = Date.now,
-  ) {
-    this.containers = runtime ? new ConsoleContainers(config, instance, runtime, log) : null;
-  }
+  ) {}
 
   /** Forgets consoles of a previous process and starts the idle sweep. */
   start(): void {
@@ -76,9 +74,8 @@ export class ConsoleService {
   async shutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     for (const s of this.sessions.values()) s.disconnect('the control plane stopped');
-    if (!this.containers) return;
     const all = await this.containers.all().catch(() => [] as ManagedContainer[]);
-    await Promise.all(all.map((c) => this.containers!.remove(c, 'shutdown').catch(() => undefined)));
+    await Promise.all(all.map((c) => this.containers.remove(c, 'shutdown').catch(() => undefined)));
   }
 
   list(owner: UserRow): ConsoleInfo[] {
@@ -95,7 +92,6 @@ export class ConsoleService {
     const argv = [executable, ...splitArguments(args)];
     const workingDir = await resolveWorkingDirectory(this.config.dataDir, owner.username, input.working_directory ?? null);
     const containers = this.containers;
-    if (!containers || !this.runtime) throw new NotImplementedError('consoles need the container engine, and this control plane runs without one');
     const runtime = this.runtime;
     return containers.locks.run(owner.id, async () => {
       this.makeRoom(owner);
@@ -164,48 +160,36 @@ export class ConsoleService {
         this.store.remove(s.id);
       }
     }
-    if (!this.containers) return;
     for (const [userId, since] of idleContainers) {
       if (now - since <= idle) continue;
       await this.containers.locks.runIfIdle(userId, async () => {
         if (this.hasRunning(userId) || this.idleSince.get(userId) !== since) return;
         const owner = this.users.byId(userId);
-        for (const c of owner ? await this.containers!.containersOf(owner.username) : []) await this.containers!.remove(c, 'idle');
+        for (const c of owner ? await this.containers.containersOf(owner.username) : []) await this.containers.remove(c, 'idle');
         this.idleSince.delete(userId);
       });
     }
   }
 
-  /**
-   * Called by the reconciler with this instance's console containers:
-   * removes those of deleted users, dead ones, and any that no console of
-   * this process uses (left by a previous run).
-   */
-  async reconcile(containers: ManagedContainer[]): Promise<void> {
+  /** Whether the user's console container is wanted: a console runs in it, or it is not idle for long yet. */
+  needsContainer(userId: number): boolean {
+    return this.hasRunning(userId) || this.idleSince.has(userId);
+  }
+
+  /** Ends the sessions of consoles whose user was deleted (their rows went with the user). */
+  forgetDeletedUsers(): void {
     for (const s of [...this.sessions.values()]) {
-      if (this.store.byId(s.id)) continue; // its user was deleted with the row
+      if (this.store.byId(s.id)) continue;
       s.endReason = 'the account was deleted';
       s.disconnect('the account was deleted');
       this.sessions.delete(s.id);
-    }
-    if (!this.containers) return;
-    for (const c of containers) {
-      const owner = this.users.byUsername(c.labels.user);
-      if (!owner) {
-        await this.containers.remove(c, 'orphan');
-        continue;
-      }
-      await this.containers.locks.runIfIdle(owner.id, async () => {
-        if (c.state !== 'running') await this.containers!.remove(c, 'exited');
-        else if (!this.hasRunning(owner.id) && !this.idleSince.has(owner.id)) await this.containers!.remove(c, 'unused');
-      });
     }
   }
 
   private async terminate(owner: UserRow, session: ConsoleSession, reason: string): Promise<void> {
     session.endReason ??= reason;
     try {
-      await this.runtime!.execOnce(session.containerId, killArgv(session.id), KILL_EXEC_TIMEOUT_MS);
+      await this.runtime.execOnce(session.containerId, killArgv(session.id), KILL_EXEC_TIMEOUT_MS);
     } catch (err) {
       this.log.warn({ err, console: session.id }, 'could not run kill in the console container');
     }
@@ -213,9 +197,9 @@ export class ConsoleService {
     // Nothing new can start in there (a fork bomb fills the pids limit):
     // the whole container goes, and the user's other consoles with it.
     this.log.warn({ user: owner.username, console: session.id }, 'console did not die; removing its container');
-    await this.containers!.locks.run(owner.id, async () => {
-      for (const c of await this.containers!.containersOf(owner.username)) {
-        if (c.id === session.containerId) await this.containers!.remove(c, 'unkillable console');
+    await this.containers.locks.run(owner.id, async () => {
+      for (const c of await this.containers.containersOf(owner.username)) {
+        if (c.id === session.containerId) await this.containers.remove(c, 'unkillable console');
       }
     });
     if (!(await session.waitForExit(EXIT_WAIT_MS))) session.disconnect(reason);

@@ -1,6 +1,6 @@
 import type { Config } from '../../config.js';
 import { generationRunDir, uidFor, userDirs } from '../../domain/layout.js';
-import type { WebappContainerSpec } from '../../runtime/index.js';
+import type { WorkloadSpec } from '../../runtime/index.js';
 import type { UserRow } from '../../store/users-store.js';
 import type { WebappRow } from '../../store/webapps-store.js';
 
@@ -26,24 +26,33 @@ export function webappEnvironment(app: WebappRow, username: string): Record<stri
   };
 }
 
-export function webappContainerSpec(
+/** The web-app kind's workload: the gateway (the image's entrypoint) on the user's three folders and this generation's run folder. */
+export function webappWorkload(
   config: Config,
   instance: string,
   user: UserRow,
   app: WebappRow,
   generation: number,
-): WebappContainerSpec {
+): WorkloadSpec {
   const dirs = userDirs(config.dataDir, user.username);
   return {
+    kind: 'webapp',
     instance,
     image: config.runtimeImage,
     username: user.username,
     uid: uidFor(config.uidBase, user.id),
-    webappId: app.id,
-    domain: app.domain_name,
+    workloadId: app.id,
     generation,
+    domain: app.domain_name,
     env: webappEnvironment(app, user.username),
-    hostPaths: { home: dirs.home, www: dirs.www, log: dirs.log, run: generationRunDir(config.dataDir, app.id, generation) },
+    mounts: [
+      { source: dirs.home, target: `/home/${user.username}` },
+      { source: dirs.www, target: '/var/www' },
+      { source: dirs.log, target: '/var/log' },
+      { source: generationRunDir(config.dataDir, app.id, generation), target: '/run/pyhost' },
+    ],
+    // The gateway finishes in-flight requests within 10 s of SIGTERM.
+    stopSignal: 'SIGTERM',
     limits: { ...config.appLimits },
   };
 }

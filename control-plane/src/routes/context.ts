@@ -1,0 +1,43 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { UserRow } from '../store/users-store.js';
+import type { WebappRow } from '../store/webapps-store.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The user named in /api/v0/user/{username}/, once the caller is known to act for them; use ownerOf(). */
+    owner: UserRow | null;
+    /** The web app named in …/webapps/{domain_name}/…, the owner's; use webappOf(). */
+    webapp: WebappRow | null;
+  }
+}
+
+/**
+ * Resolves, once per request and before anything is validated or read, who
+ * the URL is about: the owner of /api/v0/user/{username}/… and, under
+ * …/webapps/{domain_name}/…, their web app. A stranger's URL (another
+ * user's, or a web app that is not theirs) answers the same 404 whatever
+ * its query or body, never a 400 about them, and a stranger's upload is
+ * never read. Runs after authentication's onRequest hook.
+ */
+export function resolveRequestContext(app: FastifyInstance): void {
+  app.decorateRequest('owner', null);
+  app.decorateRequest('webapp', null);
+  app.addHook('onRequest', async (request) => {
+    const { username, domain_name } = request.params as { username: string; domain_name?: string };
+    const owner = app.services.auth.resolveOwner(request.principal!, username);
+    request.owner = owner;
+    if (domain_name !== undefined) request.webapp = app.services.webapps.get(owner, domain_name);
+  });
+}
+
+/** The owner of a route under /api/v0/user/{username}/. */
+export function ownerOf(request: FastifyRequest): UserRow {
+  if (request.owner === null) throw new Error(`${request.url}: the owner is resolved only under /api/v0/user/{username}/`);
+  return request.owner;
+}
+
+/** The owner's web app of a route under …/webapps/{domain_name}/. */
+export function webappOf(request: FastifyRequest): WebappRow {
+  if (request.webapp === null) throw new Error(`${request.url}: the web app is resolved only under …/webapps/{domain_name}/`);
+  return request.webapp;
+}

@@ -1,0 +1,32 @@
+import type { Db } from './database.js';
+import { ConsolesStore } from './consoles-store.js';
+import { MetaStore } from './meta-store.js';
+import { RouteRows } from './route-rows.js';
+import { SessionsStore } from './sessions-store.js';
+import { TokensStore } from './tokens-store.js';
+import { UsersStore } from './users-store.js';
+import { WebappsStore } from './webapps-store.js';
+
+/** Every table's store, made once per database and handed to whoever needs one. */
+export interface Stores {
+  readonly users: UsersStore;
+  readonly sessions: SessionsStore;
+  readonly tokens: TokensStore;
+  readonly meta: MetaStore;
+  readonly webapps: WebappsStore;
+  readonly consoles: ConsolesStore;
+  /** What the router needs, read-only. */
+  readonly routeRows: RouteRows;
+}
+
+export function openStores(db: Db): Stores {
+  return Object.freeze({
+    users: new UsersStore(db),
+    sessions: new SessionsStore(db),
+    tokens: new TokensStore(db),
+    meta: new MetaStore(db),
+    webapps: new WebappsStore(db),
+    consoles: new ConsolesStore(db),
+    routeRows: new RouteRows(db),
+  });
+}
