@@ -27,6 +27,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Where web apps and consoles run: the Docker Engine (tests: a fake of it). */
   runtime: ContainerRuntime;
+  /** The time restart backoffs count in (tests move it instead of waiting). */
+  clock?: () => number;
   /** Called for every route as it is registered (the authorization tests list them this way). */
   onRoute?: (route: RouteOptions) => void;
 }
@@ -35,7 +37,7 @@ export interface AppOptions {
  * Builds the control plane's HTTP app. It never listens: server.ts owns the
  * process, and tests drive the very same app with inject().
  */
-export async function buildApp({ config, logger = false, runtime, onRoute }: AppOptions) {
+export async function buildApp({ config, logger = false, runtime, clock = Date.now, onRoute }: AppOptions) {
   const app = Fastify({
     logger,
     // Only the router can reach the api (a root-only unix socket), so the
@@ -49,7 +51,7 @@ export async function buildApp({ config, logger = false, runtime, onRoute }: App
 
   await app.register(storePlugin, { config });
   await app.register(errorsPlugin);
-  await app.register(servicesPlugin, { runtime });
+  await app.register(servicesPlugin, { runtime, clock });
   await app.register(bodyParsersPlugin);
   await app.register(openapiPlugin);
   // Before authentication and the routes: it wraps every route declared

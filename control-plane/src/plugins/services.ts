@@ -45,11 +45,11 @@ declare module 'fastify' {
  * closes: the route table for the router, the links it is served over,
  * the reconciler, the consoles' idle sweep.
  */
-export default fp<{ runtime: ContainerRuntime }>(
-  async (app, { runtime }) => {
+export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
+  async (app, { runtime, clock }) => {
     const { config, stores, instanceId } = app;
     const log = app.log.child({ component: 'runtime' });
-    const backoff = new RestartBackoff();
+    const backoff = new RestartBackoff(clock);
 
     const files = new FileService(config);
     const webappLocks = new KeyedLock();

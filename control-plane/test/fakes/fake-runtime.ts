@@ -46,6 +46,9 @@ export class FakeRuntime implements ContainerRuntime {
   private nextId = 1;
   private failNextStartWith: string | null = null;
 
+  /** `clock`: the time containers start and stop at (the app's, when a test moves it). */
+  constructor(private readonly clock: () => number = Date.now) {}
+
   /** The next start creates, fails to start, cleans up and throws. */
   failNextStart(message = 'simulated start failure'): void {
     this.failNextStartWith = message;
@@ -243,6 +246,6 @@ export class FakeRuntime implements ContainerRuntime {
   }
 
   private now(): string {
-    return new Date().toISOString();
+    return new Date(this.clock()).toISOString();
   }
 }

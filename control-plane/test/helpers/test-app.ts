@@ -18,7 +18,7 @@ export interface TestApp {
 }
 
 /** Builds the app exactly as production does, on a fresh SQLite file in a temp dir. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, options: { clock?: () => number } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyhost-test-'));
   const config = loadConfig({
     PYHOST_DATA: dataDir,
@@ -26,8 +26,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     PYHOST_ADMIN_PASSWORD: ADMIN.password,
     ...env,
   });
-  const runtime = new FakeRuntime();
-  const app = await buildApp({ config, runtime });
+  const runtime = new FakeRuntime(options.clock);
+  const app = await buildApp({ config, runtime, ...options });
   await app.ready();
   return {
     app,
