@@ -89,7 +89,7 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
     app.addHook('onClose', async () => publisher.stop());
 
     app.decorate('services', {
-      auth: new AuthService(app.db, config),
+      auth: new AuthService(stores, config),
       webapps,
       staticFiles: new StaticFileService(stores.webapps, settings),
       files,

@@ -17,6 +17,8 @@ export interface Stores {
   readonly consoles: ConsolesStore;
   /** What the router needs, read-only. */
   readonly routeRows: RouteRows;
+  /** Runs `work` in one transaction: everything it writes, or nothing. */
+  inTransaction<T>(work: () => T): T;
 }
 
 export function openStores(db: Db): Stores {
@@ -28,5 +30,6 @@ export function openStores(db: Db): Stores {
     webapps: new WebappsStore(db),
     consoles: new ConsolesStore(db),
     routeRows: new RouteRows(db),
+    inTransaction: <T>(work: () => T): T => db.transaction(work)(),
   });
 }

@@ -1,13 +1,13 @@
 import type { Config } from '../../config.js';
-import type { Db } from '../../store/database.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../../domain/errors.js';
 import { assertUsername } from '../../domain/names.js';
 import { uidFor, userDirs } from '../../domain/layout.js';
 import type { Principal } from '../../domain/principal.js';
-import { UsersStore, type UserRow } from '../../store/users-store.js';
-import { SessionsStore } from '../../store/sessions-store.js';
-import { TokensStore, type TokenRow } from '../../store/tokens-store.js';
-import { MetaStore } from '../../store/meta-store.js';
+import type { MetaStore } from '../../store/meta-store.js';
+import type { SessionsStore } from '../../store/sessions-store.js';
+import type { Stores } from '../../store/stores.js';
+import type { TokenRow, TokensStore } from '../../store/tokens-store.js';
+import type { UserRow, UsersStore } from '../../store/users-store.js';
 import { dummyPasswordHash, hashPassword, randomToken, sameHash, sha256, verifyPassword } from '../../lib/secrets.js';
 import { DeviceCookies, LoginThrottle, type DeviceCookie } from './login-throttle.js';
 import { createUserDirs } from './user-dirs.js';
@@ -51,13 +51,13 @@ export class AuthService {
   private devices: DeviceCookies | undefined;
 
   constructor(
-    private readonly db: Db,
+    private readonly stores: Stores,
     private readonly config: Config,
   ) {
-    this.users = new UsersStore(db);
-    this.sessions = new SessionsStore(db);
-    this.tokens = new TokensStore(db);
-    this.meta = new MetaStore(db);
+    this.users = stores.users;
+    this.sessions = stores.sessions;
+    this.tokens = stores.tokens;
+    this.meta = stores.meta;
   }
 
   /**
@@ -125,13 +125,13 @@ export class AuthService {
     if (this.users.byUsername(username)) throw new ConflictError(`the username "${username}" is taken`);
     const hash = await hashPassword(password);
     // Row and folders together: a failure to create the folders rolls the row back.
-    return this.db.transaction(() => {
+    return this.stores.inTransaction(() => {
       guard?.();
       if (this.users.byUsername(username)) throw new ConflictError(`the username "${username}" is taken`);
       const user = this.users.insert(username, hash, isAdmin);
       createUserDirs(userDirs(this.config.dataDir, username), uidFor(this.config.uidBase, user.id), this.config.ingressUid);
       return user;
-    })();
+    });
   }
 
   /**
