@@ -43,9 +43,17 @@ def application(environ, start_response):
 `;
 }
 
-/** A Python string literal holding `s` (single-quoted, backslashes and quotes escaped). */
+/**
+ * A Python string literal holding `s`: single-quoted, with backslashes and
+ * quotes escaped and every control character as \xNN (a bare CR, like a
+ * newline, would end the line in Python's source and break the file).
+ */
 export function pyString(s: string): string {
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+  const escaped = s
+    .replace(/[\\']/g, (c) => `\\${c}`)
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    .replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return `'${escaped}'`;
 }
 
 const header = (domain: string) => `# WSGI configuration for http://${domain}/ — written by Pyhost.
@@ -89,5 +97,10 @@ def hello_world():
     return 'Hello from Flask!'
 `;
 
-/** A Python module name a file can be imported as. */
-export const isModuleName = (name: string) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+// Python's hard keywords: `from import import app` is a SyntaxError, so a file so named cannot be imported by a WSGI file.
+const KEYWORDS = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
+);
+
+/** A Python module name a file can be imported as (`from <name> import app`). */
+export const isModuleName = (name: string) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !KEYWORDS.has(name);

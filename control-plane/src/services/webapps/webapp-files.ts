@@ -3,11 +3,12 @@ import fsp, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { Config } from '../../config.js';
-import { NotFoundError, ValidationError } from '../../domain/errors.js';
+import { DomainError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import { uidFor, userDirs, visibleRoots } from '../../domain/layout.js';
 import { LOG_KINDS, logFileName } from '../../domain/log-files.js';
 import { wsgiFileName } from '../../domain/names.js';
 import { FLASK_HELLO, djangoWsgi, flaskWsgi, helloWorldWsgi, isModuleName } from '../../domain/wsgi-templates.js';
+import { confineBeneath, mapVisiblePath, type MappedPath } from '../../lib/path-confinement.js';
 import type { WebappCreate } from '../../schemas/webapps.js';
 import type { UserRow } from '../../store/users-store.js';
 import { canChown } from '../accounts/user-dirs.js';
@@ -55,6 +56,7 @@ export class WebappFiles {
       }
       const dir = path.posix.dirname(file);
       const missing = !(await this.exists(owner, file, 'flask_file'));
+      if (missing) await this.checkWritable(owner, file, 'flask_file');
       return {
         codeDir: dir,
         write: async () => {
@@ -97,11 +99,29 @@ export class WebappFiles {
   private async exists(owner: UserRow, visible: string, field: string): Promise<boolean> {
     try {
       const found = await this.files.read(owner, visible);
-      if (found.kind === 'file') await found.handle.close();
-      return found.kind === 'file';
+      if (found.kind !== 'file') throw new ValidationError(`${visible} is a folder, not a file`);
+      await found.handle.close();
+      return true;
     } catch (err) {
       if (err instanceof NotFoundError) return false;
       if (err instanceof ValidationError) throw new ValidationError(`${field}: ${err.message}`, field);
+      throw err;
+    }
+  }
+
+  /**
+   * The confinement check the write will make, made now, so that a file to
+   * create behind a link out of the user's files (which reads as missing) is
+   * refused before anything is written. The write checks again for itself.
+   */
+  private async checkWritable(owner: UserRow, visible: string, field: string): Promise<void> {
+    let mapped: MappedPath | undefined;
+    try {
+      mapped = mapVisiblePath(owner.username, userDirs(this.config.dataDir, owner.username), visible);
+      await confineBeneath(mapped, { followLast: false });
+    } catch (err) {
+      if (err instanceof NotFoundError && mapped) throw new ValidationError(`${field}: ${visible} cannot be created: the way there leads out of your files`, field);
+      if (err instanceof DomainError) throw new ValidationError(`${field}: ${err.message}`, field);
       throw err;
     }
   }
