@@ -2,51 +2,97 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { NewWebappWizard } from '@/features/webapps/components/new-webapp-wizard';
-import { djangoWsgi, pyString } from '@/features/webapps/api/wsgi-templates';
 import { ApiTokens } from '@/features/tokens/components/api-tokens';
 import { mockApi, renderPage, sampleWebapp } from './helpers';
 
 const apps = '/api/v0/user/alice/webapps/';
 
 describe('Add a new web app', () => {
-  it('defaults the domain to <username>.<base domain> and creates a manual app', async () => {
-    const api = mockApi({ [`GET ${apps}`]: { json: [] }, [`POST ${apps}`]: { status: 201, json: sampleWebapp() } });
+  const fieldError = (status: number, field: string | undefined, detail: string) => ({ status, json: { error: 'Bad Request', detail, ...(field ? { field } : {}) } });
+  const renderWizard = () => {
     const onCreated = vi.fn();
     renderPage(<NewWebappWizard username="alice" baseDomain="localhost" onCreated={onCreated} />);
+    return onCreated;
+  };
+  const typeInto = async (label: string, text: string) => {
+    await userEvent.clear(screen.getByLabelText(label));
+    await userEvent.type(screen.getByLabelText(label), text);
+  };
+
+  it('defaults the domain to <username>.<base domain> and creates a manual app in one request', async () => {
+    const api = mockApi({ [`POST ${apps}`]: { status: 201, json: sampleWebapp() } });
+    const onCreated = renderWizard();
     expect(screen.getByLabelText('Domain name')).toHaveValue('alice.localhost');
     expect(screen.getByRole('radio', { name: /Manual configuration/ })).toBeChecked();
     await userEvent.click(screen.getByRole('button', { name: 'Create web app' }));
     await vi.waitFor(() => expect(onCreated).toHaveBeenCalledWith(expect.objectContaining({ domain_name: 'alice.localhost' })));
-    expect(api.calls.find((c) => c.method === 'POST')?.body).toEqual({ domain_name: 'alice.localhost', python_version: '3.11' });
+    expect(api.calls).toEqual([{ method: 'POST', url: apps, body: { domain_name: 'alice.localhost', python_version: '3.11', framework: 'manual' } }]);
   });
 
-  it('checks a Django project has manage.py before writing anything', async () => {
-    const api = mockApi({
-      [`GET ${apps}`]: { json: [] },
-      'GET /api/v0/user/alice/files/path/home/alice/blog/manage.py': { status: 404, json: { error: 'Not Found', detail: 'no such file' } },
-    });
-    renderPage(<NewWebappWizard username="alice" baseDomain="localhost" onCreated={vi.fn()} />);
+  it('creates a Django app with one POST naming the project and settings, saying what it does meanwhile', async () => {
+    const created = sampleWebapp({ domain_name: 'blog.alice.localhost', source_directory: '/home/alice/blog', working_directory: '/home/alice/blog', state: 'starting' });
+    const api = mockApi({ [`POST ${apps}`]: { status: 201, json: created, delayMs: 50 } });
+    const onCreated = renderWizard();
+    await typeInto('Domain name', ' Blog.Alice.localhost ');
     await userEvent.click(screen.getByRole('radio', { name: /Django/ }));
-    const folder = screen.getByLabelText('Django project folder');
-    await userEvent.clear(folder);
-    await userEvent.type(folder, '/home/alice/blog');
+    await typeInto('Django project folder', '/home/alice/blog');
+    await typeInto('Settings module', 'blog.settings');
     await userEvent.click(screen.getByRole('button', { name: 'Create web app' }));
-    await vi.waitFor(() => expect(screen.getByLabelText('Django project folder')).toHaveAccessibleDescription(/There is no manage.py in \/home\/alice\/blog/));
-    expect(api.calls.filter((c) => c.method !== 'GET')).toEqual([]);
+    expect(await screen.findByRole('status')).toHaveTextContent('Creating the web app and starting it…');
+    expect(screen.getByRole('button', { name: 'Creating…' })).toBeDisabled();
+    await vi.waitFor(() => expect(onCreated).toHaveBeenCalledWith(created));
+    expect(api.calls).toEqual([
+      {
+        method: 'POST',
+        url: apps,
+        body: { domain_name: 'blog.alice.localhost', python_version: '3.11', framework: 'django', django_project: '/home/alice/blog', django_settings: 'blog.settings' },
+      },
+    ]);
   });
 
-  it('refuses a domain the user already has, without touching its WSGI file', async () => {
-    const api = mockApi({ [`GET ${apps}`]: { json: [sampleWebapp()] } });
-    renderPage(<NewWebappWizard username="alice" baseDomain="localhost" onCreated={vi.fn()} />);
+  it('creates a Flask app with one POST naming its file, and only that', async () => {
+    const api = mockApi({ [`POST ${apps}`]: { status: 201, json: sampleWebapp() } });
+    const onCreated = renderWizard();
     await userEvent.click(screen.getByRole('radio', { name: /Flask/ }));
+    await typeInto('Flask app file', '/home/alice/shop/app.py');
     await userEvent.click(screen.getByRole('button', { name: 'Create web app' }));
-    await vi.waitFor(() => expect(screen.getByLabelText('Domain name')).toHaveAccessibleDescription(/already have a web app/));
-    expect(api.calls.filter((c) => c.method !== 'GET')).toEqual([]);
+    await vi.waitFor(() => expect(onCreated).toHaveBeenCalled());
+    expect(api.calls).toEqual([
+      { method: 'POST', url: apps, body: { domain_name: 'alice.localhost', python_version: '3.11', framework: 'flask', flask_file: '/home/alice/shop/app.py' } },
+    ]);
   });
 
-  it('writes WSGI files whose paths are valid Python strings', () => {
-    expect(pyString("/home/o'neil/site")).toBe("'/home/o\\'neil/site'");
-    expect(djangoWsgi('a.localhost', '/home/a/mysite', 'mysite.settings')).toContain("os.environ['DJANGO_SETTINGS_MODULE'] = 'mysite.settings'");
+  it.each([
+    { radio: /Django/, field: 'django_project', label: 'Django project folder', detail: 'there is no manage.py in /home/alice/mysite' },
+    { radio: /Django/, field: 'django_settings', label: 'Settings module', detail: 'django_settings must be a module name such as mysite.settings' },
+    { radio: /Flask/, field: 'flask_file', label: 'Flask app file', detail: 'the Flask file must be a .py file whose name Python can import' },
+    { radio: /Manual/, field: 'domain_name', label: 'Domain name', detail: 'under localhost you may use alice.localhost' },
+  ])('shows the server\'s refusal of $field beside "$label", and sends nothing else', async ({ radio, field, label, detail }) => {
+    const api = mockApi({ [`POST ${apps}`]: fieldError(400, field, detail) });
+    const onCreated = renderWizard();
+    await userEvent.click(screen.getByRole('radio', { name: radio }));
+    await userEvent.click(screen.getByRole('button', { name: 'Create web app' }));
+    await vi.waitFor(() => expect(screen.getByLabelText(label)).toHaveAccessibleDescription(expect.stringContaining(detail)));
+    expect(screen.getByLabelText(label)).toBeInvalid();
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(api.calls.map((c) => `${c.method} ${c.url}`)).toEqual([`POST ${apps}`]);
+    expect(onCreated).not.toHaveBeenCalled();
+  });
+
+  it('shows a domain that is already taken (409) beside the domain', async () => {
+    mockApi({ [`POST ${apps}`]: fieldError(409, undefined, 'the domain alice.localhost is already in use') });
+    renderWizard();
+    await userEvent.click(screen.getByRole('button', { name: 'Create web app' }));
+    await vi.waitFor(() => expect(screen.getByLabelText('Domain name')).toHaveAccessibleDescription(/already in use/));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('shows any other refusal above the button', async () => {
+    mockApi({ [`POST ${apps}`]: fieldError(400, 'python_version', 'python_version 3.9 is not installed here; use 3.11') });
+    renderWizard();
+    await userEvent.click(screen.getByRole('button', { name: 'Create web app' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('python_version 3.9 is not installed here');
+    expect(screen.getByLabelText('Domain name')).toBeValid();
   });
 });
 

@@ -1,10 +1,10 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, userApi } from '@/lib/api-client';
-import type { Webapp, WebappPatch } from './types';
+import type { Webapp, WebappCreate, WebappPatch } from './types';
 
 export const getWebapps = (username: string) => api<Webapp[]>(userApi(username, 'webapps', ''));
 export const getWebapp = (username: string, domain: string) => api<Webapp>(userApi(username, 'webapps', domain, ''));
-export const createWebapp = (username: string, body: { domain_name: string; python_version?: string }) =>
+export const createWebapp = (username: string, body: WebappCreate) =>
   api<Webapp>(userApi(username, 'webapps', ''), { method: 'POST', json: body });
 export const updateWebapp = (username: string, domain: string, patch: WebappPatch) =>
   api<Webapp>(userApi(username, 'webapps', domain, ''), { method: 'PATCH', json: patch });
@@ -37,11 +37,6 @@ export const useWebapp = (username: string, domain: string) => useQuery(webappQu
 function useInvalidate(username: string) {
   const client = useQueryClient();
   return () => client.invalidateQueries({ queryKey: webappsKey(username) });
-}
-
-export function useCreateWebapp(username: string) {
-  const invalidate = useInvalidate(username);
-  return useMutation({ mutationFn: (body: { domain_name: string; python_version?: string }) => createWebapp(username, body), onSuccess: invalidate });
 }
 
 export function useUpdateWebapp(username: string, domain: string) {

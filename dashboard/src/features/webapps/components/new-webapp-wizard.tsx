@@ -3,7 +3,7 @@ import { ApiError } from '@/lib/api-client';
 import { ErrorMessage } from '@/components/error-message';
 import { Field } from '@/components/field';
 import { Page } from '@/components/page';
-import type { Webapp } from '../api/types';
+import type { Webapp, WebappCreate } from '../api/types';
 import { useCreateSite, type Framework, type NewSite } from '../api/create-site';
 
 const FRAMEWORKS: { value: Framework; label: string; hint: string }[] = [
@@ -11,6 +11,13 @@ const FRAMEWORKS: { value: Framework; label: string; hint: string }[] = [
   { value: 'flask', label: 'Flask', hint: 'A Flask app; a hello-world one is created if the file does not exist.' },
   { value: 'manual', label: 'Manual configuration', hint: 'A hello-world WSGI file to edit as you like.' },
 ];
+
+/** The create fields each framework's inputs fill in, beyond the domain. */
+const FIELDS_OF: Record<Framework, (keyof WebappCreate)[]> = {
+  django: ['django_project', 'django_settings'],
+  flask: ['flask_file'],
+  manual: [],
+};
 
 interface WizardProps {
   username: string;
@@ -30,12 +37,14 @@ export function NewWebappWizard({ username, baseDomain, onCreated }: WizardProps
     djangoSettings: 'mysite.settings',
     flaskFile: `${home}/mysite/flask_app.py`,
   });
-  const [step, setStep] = useState('');
-  const create = useCreateSite(username, setStep);
+  const create = useCreateSite(username);
   const set = <K extends keyof NewSite>(key: K, value: NewSite[K]) => setSite((s) => ({ ...s, [key]: value }));
-  const fieldError = (f: string) => (create.error instanceof ApiError && create.error.field === f ? create.error.detail : null);
-  const inline = ['domain_name', 'djangoProject', 'flaskFile'];
-  const general = create.error instanceof ApiError && create.error.field && inline.includes(create.error.field) ? null : create.error;
+  // The server names the input at fault by its API field; one on screen shows the error beside it.
+  const failed = create.error instanceof ApiError ? create.error : null;
+  const onScreen: string[] = ['domain_name', ...FIELDS_OF[site.framework]];
+  const inline = failed?.field && onScreen.includes(failed.field) ? failed : null;
+  const fieldError = (f: keyof WebappCreate) => (inline?.field === f ? inline.detail : null);
+  const general = inline ? null : create.error;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -72,11 +81,18 @@ export function NewWebappWizard({ username, baseDomain, onCreated }: WizardProps
               label="Django project folder"
               value={site.djangoProject}
               onChange={(e) => set('djangoProject', e.target.value)}
-              error={fieldError('djangoProject')}
+              error={fieldError('django_project')}
               hint="The folder that holds manage.py."
               className="mono"
             />
-            <Field label="Settings module" value={site.djangoSettings} onChange={(e) => set('djangoSettings', e.target.value)} hint="e.g. mysite.settings" className="mono" />
+            <Field
+              label="Settings module"
+              value={site.djangoSettings}
+              onChange={(e) => set('djangoSettings', e.target.value)}
+              error={fieldError('django_settings')}
+              hint="e.g. mysite.settings"
+              className="mono"
+            />
           </div>
         ) : null}
         {site.framework === 'flask' ? (
@@ -84,7 +100,7 @@ export function NewWebappWizard({ username, baseDomain, onCreated }: WizardProps
             label="Flask app file"
             value={site.flaskFile}
             onChange={(e) => set('flaskFile', e.target.value)}
-            error={fieldError('flaskFile')}
+            error={fieldError('flask_file')}
             hint="The .py file that defines app = Flask(__name__)."
             className="mono"
           />
@@ -100,7 +116,7 @@ export function NewWebappWizard({ username, baseDomain, onCreated }: WizardProps
           <button type="submit" className="primary" disabled={create.isPending}>
             {create.isPending ? 'Creating…' : 'Create web app'}
           </button>
-          <span role="status" className="muted">{create.isPending ? step : ''}</span>
+          <span role="status" className="muted">{create.isPending ? 'Creating the web app and starting it…' : ''}</span>
         </div>
       </form>
     </Page>
