@@ -46,6 +46,12 @@ export interface Config {
     readonly pids: number;
     readonly logMaxBytes: number;
   };
+  /**
+   * scrypt's cost for new password hashes, as log2 N (17: OWASP's 2^17,
+   * 128 MiB and a few hundred ms a hash). Hashes keep their own cost, so it
+   * can change at any time.
+   */
+  readonly passwordHashCost: number;
   /** How long Reload waits for the app to answer before it reports failure. */
   readonly reloadTimeoutMs: number;
   /** Consoles nobody watched or typed into for this long are ended; so are idle console containers. */
@@ -166,6 +172,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
       pids: integer(env, 'PYHOST_APP_PIDS', 256, 16, 100_000),
       logMaxBytes: 20 * 1024 * 1024,
     }),
+    passwordHashCost: integer(env, 'PYHOST_PASSWORD_HASH_COST', 17, 14, 20),
     reloadTimeoutMs: integer(env, 'PYHOST_RELOAD_TIMEOUT_SECONDS', 20, 1, 600) * 1000,
     consoleIdleMs: integer(env, 'PYHOST_CONSOLE_IDLE_MINUTES', 60, 1, 7 * 24 * 60) * 60_000,
     consolesPerUser: integer(env, 'PYHOST_CONSOLES_PER_USER', 5, 1, 100),

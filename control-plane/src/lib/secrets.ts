@@ -10,15 +10,21 @@ const scrypt = promisify(crypto.scrypt) as (
 
 // OWASP's Password Storage Cheat Sheet: scrypt with N=2^17, r=8, p=1.
 // Needs 128 * N * r bytes = 128 MiB of memory per hash, so maxmem is raised.
-const PARAMS = { N: 2 ** 17, r: 8, p: 1 } as const;
+export const DEFAULT_HASH_COST = 17;
+const R = 8;
+const P = 1;
 const KEY_LENGTH = 32;
 const MAXMEM = 256 * 1024 * 1024;
 
-/** Hashes a password as `scrypt$N$r$p$salt$hash` (base64url), so the cost can change later. */
-export async function hashPassword(password: string): Promise<string> {
+/**
+ * Hashes a password as `scrypt$N$r$p$salt$hash` (base64url), with N =
+ * 2^`cost` (PYHOST_PASSWORD_HASH_COST), so the cost can change later.
+ */
+export async function hashPassword(password: string, cost = DEFAULT_HASH_COST): Promise<string> {
   const salt = crypto.randomBytes(16);
-  const key = await scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { ...PARAMS, maxmem: MAXMEM });
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+  const N = 2 ** cost;
+  const key = await scrypt(password.normalize('NFC'), salt, KEY_LENGTH, { N, r: R, p: P, maxmem: MAXMEM });
+  return ['scrypt', N, R, P, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
@@ -35,9 +41,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /** A hash of a real password, for spending the same time when the user does not exist. */
-let dummyHash: Promise<string> | undefined;
-export function dummyPasswordHash(): Promise<string> {
-  dummyHash ??= hashPassword(crypto.randomBytes(16).toString('hex'));
+const dummyHashes = new Map<number, Promise<string>>();
+export function dummyPasswordHash(cost = DEFAULT_HASH_COST): Promise<string> {
+  let dummyHash = dummyHashes.get(cost);
+  if (dummyHash === undefined) dummyHashes.set(cost, (dummyHash = hashPassword(crypto.randomBytes(16).toString('hex'), cost)));
   return dummyHash;
 }
 

@@ -42,18 +42,24 @@ describe('accounts (sign-up closed)', () => {
     expect(await uidOf(a.token)).not.toBe(await uidOf(b.token));
   });
 
-  it('stores passwords with scrypt and tokens only as SHA-256', async () => {
-    const user = await createUser(t.app);
-    const db = new Database(databaseFile(t.dataDir), { readonly: true });
+  it('stores passwords with scrypt (OWASP\'s N = 2^17 unless configured) and tokens only as SHA-256', async () => {
+    const prod = await createTestApp({ PYHOST_PASSWORD_HASH_COST: '' });
+    const user = await createUser(prod.app);
+    const db = new Database(databaseFile(prod.dataDir), { readonly: true });
     try {
       const row = db.prepare('SELECT password_hash FROM users WHERE username = ?').get(user.username) as { password_hash: string };
       expect(row.password_hash).toMatch(/^scrypt\$131072\$8\$1\$/);
+      expect((await createUser(t.app)).password).toBeTruthy();
+      const fast = new Database(databaseFile(t.dataDir), { readonly: true });
+      expect((fast.prepare('SELECT password_hash FROM users ORDER BY id DESC LIMIT 1').get() as { password_hash: string }).password_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
+      fast.close();
       expect(row.password_hash).not.toContain(user.password);
       const tokens = db.prepare('SELECT token_hash FROM api_tokens').all() as { token_hash: string }[];
       expect(tokens.every((r) => /^[0-9a-f]{64}$/.test(r.token_hash))).toBe(true);
       expect(tokens.some((r) => r.token_hash === user.token)).toBe(false);
     } finally {
       db.close();
+      await prod.close();
     }
   });
 

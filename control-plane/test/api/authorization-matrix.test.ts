@@ -228,6 +228,7 @@ describe('authorization matrix', () => {
     fs.writeFileSync(path.join(dashboardDir, 'index.html'), '<!doctype html><title>Pyhost</title>');
     const config = loadConfig({
       PYHOST_DATA: dataDir,
+      PYHOST_PASSWORD_HASH_COST: '14',
       PYHOST_ADMIN_USER: ADMIN.username,
       PYHOST_ADMIN_PASSWORD: ADMIN.password,
       PYHOST_DASHBOARD_DIR: dashboardDir,

@@ -39,7 +39,7 @@ describe('malformed input on every route', () => {
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyhost-fuzz-'));
     app = await buildApp({ runtime: new FakeRuntime(),
-      config: loadConfig({ PYHOST_DATA: dataDir, PYHOST_ADMIN_USER: ADMIN.username, PYHOST_ADMIN_PASSWORD: ADMIN.password }),
+      config: loadConfig({ PYHOST_DATA: dataDir, PYHOST_ADMIN_USER: ADMIN.username, PYHOST_ADMIN_PASSWORD: ADMIN.password, PYHOST_PASSWORD_HASH_COST: '14' }),
       onRoute: (r: RouteOptions) => {
         for (const method of [r.method].flat()) // The API only: other paths are the dashboard's files.
         if (method !== 'HEAD' && r.url.startsWith('/api/') && !r.url.startsWith('/api/docs')) routes.push({ method, url: r.url });

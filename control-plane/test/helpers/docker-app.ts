@@ -31,7 +31,7 @@ export interface DockerTestApp {
  */
 export async function createDockerTestApp(env: Record<string, string> = {}): Promise<DockerTestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyhost-dk-'));
-  const config = loadConfig({ PYHOST_DATA: dataDir, PYHOST_ADMIN_USER: ADMIN.username, PYHOST_ADMIN_PASSWORD: ADMIN.password, ...env });
+  const config = loadConfig({ PYHOST_DATA: dataDir, PYHOST_ADMIN_USER: ADMIN.username, PYHOST_ADMIN_PASSWORD: ADMIN.password, PYHOST_PASSWORD_HASH_COST: '14', ...env });
   const runtime = createDockerRuntime({ socketPath: config.dockerSocket });
   const app = await buildApp({ config, runtime });
   await app.ready();

@@ -24,6 +24,8 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
     PYHOST_DATA: dataDir,
     PYHOST_ADMIN_USER: ADMIN.username,
     PYHOST_ADMIN_PASSWORD: ADMIN.password,
+    // The lowest scrypt cost Pyhost allows: the tests hash hundreds of passwords (auth.test.ts checks the default's).
+    PYHOST_PASSWORD_HASH_COST: '14',
     ...env,
   });
   const runtime = new FakeRuntime(options.clock);

@@ -6,6 +6,9 @@ describe('loadConfig', () => {
     const c = loadConfig({}, '/srv/pyhost');
     expect(c).toMatchObject({ dataDir: '/srv/pyhost/data', domain: 'localhost', port: 8080, signup: 'closed', admin: null });
     expect(Object.isFrozen(c)).toBe(true);
+    // The router's own uid sits just below the users' (uid base + id), and no user ever gets it.
+    expect(c).toMatchObject({ uidBase: 10000, ingressUid: 9999, passwordHashCost: 17 });
+    expect(loadConfig({ PYHOST_UID_BASE: '20000' }).ingressUid).toBe(19999);
   });
 
   it('reads every variable', () => {
@@ -37,6 +40,9 @@ describe('loadConfig', () => {
     [{ PYHOST_DOMAIN: 'bad domain' }, /PYHOST_DOMAIN/],
     [{ PYHOST_ADMIN_USER: 'teacher' }, /together/],
     [{ PYHOST_ADMIN_USER: 'teacher', PYHOST_ADMIN_PASSWORD: 'short' }, /8 characters/],
+    [{ PYHOST_PASSWORD_HASH_COST: '10' }, /PYHOST_PASSWORD_HASH_COST/],
+    [{ PYHOST_INGRESS_UID: '0' }, /PYHOST_INGRESS_UID/],
+    [{ PYHOST_INGRESS_UID: '10001' }, /PYHOST_INGRESS_UID/],
   ])('refuses %o with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

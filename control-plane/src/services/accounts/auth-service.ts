@@ -75,7 +75,7 @@ export class AuthService {
   async ensureAdmin(username: string, password: string): Promise<UserRow> {
     const existing = this.users.byUsername(username);
     if (!existing) return this.createUser(username, password, true);
-    this.users.update(existing.id, { passwordHash: await hashPassword(password), isAdmin: true });
+    this.users.update(existing.id, { passwordHash: await hashPassword(password, this.config.passwordHashCost), isAdmin: true });
     return this.users.byId(existing.id)!;
   }
 
@@ -123,7 +123,7 @@ export class AuthService {
     assertUsername(username);
     assertPassword(password);
     if (this.users.byUsername(username)) throw new ConflictError(`the username "${username}" is taken`);
-    const hash = await hashPassword(password);
+    const hash = await hashPassword(password, this.config.passwordHashCost);
     // Row and folders together: a failure to create the folders rolls the row back.
     return this.stores.inTransaction(() => {
       guard?.();
@@ -143,7 +143,7 @@ export class AuthService {
     const attempt = this.throttle.begin({ username, address, device: devices.deviceOf(deviceCookie, username) });
     const user = this.users.byUsername(username);
     // Spend the same time on unknown names, so timing does not tell which exist.
-    const ok = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash()));
+    const ok = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash(this.config.passwordHashCost)));
     if (!user || !ok) throw new UnauthenticatedError('wrong username or password');
     attempt.succeeded();
     return { ...this.startSession(user), deviceCookie: devices.issue(user.username) };

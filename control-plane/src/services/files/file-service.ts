@@ -129,7 +129,7 @@ export class FileService {
    * flushed, then renamed over the target. A failed or oversized upload
    * leaves the old file as it was. Missing parent folders are created.
    */
-  async write(owner: UserRow, rawPath: string, content: Readable): Promise<{ created: boolean; size: number }> {
+  async write(owner: UserRow, rawPath: string, content: Readable, options: { replace?: boolean } = {}): Promise<{ created: boolean; size: number }> {
     const t = await this.target(owner, rawPath, false);
     if (t.name === null) throw new ValidationError(`${t.mapped.visible} is a folder, not a file`, 'path');
     const uid = this.uid(owner);
@@ -162,7 +162,16 @@ export class FileService {
         } finally {
           await written.close();
         }
-        await fsp.rename(dir.path(temp), dir.path(name));
+        if (options.replace === false) {
+          // Into place only where nothing is: link(2) never replaces (EEXIST), where rename(2) would.
+          await fsp.link(dir.path(temp), dir.path(name)).catch((err: NodeJS.ErrnoException) => {
+            if (err.code === 'EEXIST') throw new ConflictError(`${t.mapped.visible} already exists`);
+            throw err;
+          });
+          await fsp.unlink(dir.path(temp));
+        } else {
+          await fsp.rename(dir.path(temp), dir.path(name));
+        }
       } catch (err) {
         await fsp.rm(dir.path(temp), { force: true });
         if (code(err) === 'FST_REQ_FILE_TOO_LARGE') throw new TooLargeError(tooLarge(this.config.maxUploadBytes));

@@ -3,7 +3,7 @@ import fsp, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { Config } from '../../config.js';
-import { DomainError, NotFoundError, ValidationError } from '../../domain/errors.js';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../domain/errors.js';
 import { uidFor, userDirs, visibleRoots } from '../../domain/layout.js';
 import { LOG_KINDS, logFileName } from '../../domain/log-files.js';
 import { wsgiFileName } from '../../domain/names.js';
@@ -60,7 +60,10 @@ export class WebappFiles {
       return {
         codeDir: dir,
         write: async () => {
-          if (missing) await this.writeText(owner, file, FLASK_HELLO);
+          // Only where nothing is by now: a file the user made since the check is theirs to keep.
+          if (missing) await this.writeText(owner, file, FLASK_HELLO, { replace: false }).catch((err: unknown) => {
+            if (!(err instanceof ConflictError)) throw err;
+          });
           await this.writeText(owner, wsgi, flaskWsgi(domain, dir, module));
         },
       };
@@ -92,8 +95,8 @@ export class WebappFiles {
   }
 
   /** Through the files API's own safe writing (the folders are the user's and this process is root). */
-  private async writeText(owner: UserRow, visible: string, text: string): Promise<void> {
-    await this.files.write(owner, visible, Readable.from([Buffer.from(text)]));
+  private async writeText(owner: UserRow, visible: string, text: string, options: { replace?: boolean } = {}): Promise<void> {
+    await this.files.write(owner, visible, Readable.from([Buffer.from(text)]), options);
   }
 
   private async exists(owner: UserRow, visible: string, field: string): Promise<boolean> {

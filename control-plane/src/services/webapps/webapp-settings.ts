@@ -53,7 +53,7 @@ export class WebappSettings {
       if (password !== null && password.length > 1024) {
         throw new ValidationError('password_protection_password must be at most 1024 characters', 'password_protection_password');
       }
-      changes.password_protection_hash = password === null ? null : await hashPassword(password);
+      changes.password_protection_hash = password === null ? null : await hashPassword(password, this.config.passwordHashCost);
     }
     if (patch.password_protection_enabled !== undefined) changes.password_protection_enabled = patch.password_protection_enabled ? 1 : 0;
     const enabled = (changes.password_protection_enabled ?? app.password_protection_enabled) === 1;
