@@ -18,7 +18,7 @@ import { routerRequest, type RouterResponse } from './router-fixture.js';
 
 const OWN = 'alice own server';
 
-/** A WSGI app that answers OWN and, once loaded, starts a process that keeps swapping app.sock. */
+/** A WSGI app that answers OWN and, asked to, starts a process that keeps swapping app.sock. */
 function attackingApp(targets: string[]): string {
   return `import os, subprocess
 
@@ -52,11 +52,12 @@ while time.time() < deadline:
         time.sleep(0.01)
 '''
 
-if os.environ.get('PYHOST_SHIM_SERVER_ID') and not os.path.exists('/tmp/attacking'):
-    open('/tmp/attacking', 'w').close()
-    subprocess.Popen(['/usr/bin/python3', '-c', ATTACK])
-
 def application(environ, start_response):
+    # Started by a request, once this server serves app.sock: started at import, the attack
+    # would keep the previous server's socket (the gateway swaps app.sock after the import).
+    if environ.get('PATH_INFO') == '/start-attack' and not os.path.exists('/tmp/attacking'):
+        open('/tmp/attacking', 'w').close()
+        subprocess.Popen(['/usr/bin/python3', '-c', ATTACK])
     body = ${JSON.stringify(OWN)}.encode()
     start_response('200 OK', [('Content-Type', 'text/plain'), ('Content-Length', str(len(body)))])
     return [body]
@@ -98,6 +99,8 @@ describe('an app that swaps its own socket for something else', () => {
     writeAsUser(wsgiFile(t, alice.user, aliceDomain), attackingApp(targets), alice.uid);
     const reload = await t.app.inject({ method: 'POST', url: `/api/v0/user/${alice.user.username}/webapps/${aliceDomain}/reload/`, headers: asToken(alice.user.token) });
     expect(reload.statusCode, reload.body).toBe(200);
+    await eventually(async () => expect((await routerRequest(router.port, aliceDomain, '/')).body).toBe(OWN), { timeoutMs: 10_000, what: 'the new code serving' });
+    expect((await routerRequest(router.port, aliceDomain, '/start-attack')).body).toBe(OWN);
     const runDir = path.dirname(activeSocket(t, aliceDomain));
     await eventually(() => expect(fs.existsSync(path.join(runDir, 'plain.txt'))).toBe(true), { timeoutMs: 10_000, what: 'the attack to start' });
 

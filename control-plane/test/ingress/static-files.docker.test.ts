@@ -23,6 +23,8 @@ describe('static files through the router', () => {
     put('site/static/style.css', 'body { color: red }\n');
     put('site/static/data.bin', data);
     put('site/static/sub/page.html', '<p>sub</p>');
+    // A file the user could not have made (root's, as if planted by a race): never served.
+    fs.writeFileSync(path.join(home, 'site/static/roots.txt'), 'root:x:0:0\n');
     put('site/secret.txt', 'not mapped\n');
     put('shared.txt', 'from www\n', www);
     outside = fs.mkdtempSync(path.join(os.tmpdir(), 'pyhost-outside-'));
@@ -102,6 +104,8 @@ describe('static files through the router', () => {
       '/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd', '/static/..%5csecret.txt', '/static/style.css%00.png', '/static/%zz',
       '/static/out', // a symlink pointing out of the user's folders
       '/static/missing.css',
+      '/static/style.css/', '/robots.txt/', // a file with a trailing slash (as nginx answers)
+      '/static/roots.txt', // in the user's folder, but not the user's file
     ];
     for (const probe of probes) {
       const res = await f.request(domain, probe);
