@@ -43,7 +43,8 @@ interface Child {
 // they sit among the children's lines on the same stdout.
 const LEVELS = { debug: 20, info: 30, warn: 40, error: 50 } as const;
 type Level = keyof typeof LEVELS;
-function makeLog(minLevel: string): (level: Level, fields: object, msg: string) => void {
+type Log = (level: Level, fields: object, msg: string) => void;
+function makeLog(minLevel: string): Log {
   const min = LEVELS[minLevel as Level] ?? LEVELS.info;
   const base = { pid: process.pid, hostname: os.hostname(), name: 'supervisor' };
   return (level, fields, msg) => {
@@ -52,11 +53,11 @@ function makeLog(minLevel: string): (level: Level, fields: object, msg: string) 
   };
 }
 
-function main(): void {
-  let logLevel: string;
+/** The log level from the configuration; a bad configuration stops here, before any child starts. */
+function configuredLogLevel(): string {
   try {
     // The children read the same environment; a bad value is reported once, here.
-    logLevel = loadConfig(process.env).logLevel;
+    return loadConfig(process.env).logLevel;
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`pyhost: ${err.message}\n`);
@@ -64,8 +65,11 @@ function main(): void {
     }
     throw err;
   }
-  const log = makeLog(logLevel);
-  const children: Child[] = (Object.keys(CHILDREN) as Name[]).map((name) => ({
+}
+
+/** The api and the router, each started again when it dies, until a stop signal or a child that cannot start. */
+class Supervisor {
+  private readonly children: Child[] = (Object.keys(CHILDREN) as Name[]).map((name) => ({
     name,
     process: null,
     startedAt: 0,
@@ -73,34 +77,35 @@ function main(): void {
     quickDeaths: 0,
     everStable: false,
   }));
-  let stopping = false;
-  let exitStatus = 0;
+  private stopping = false;
+  private exitStatus = 0;
 
-  const start = (child: Child): void => {
+  constructor(private readonly log: Log) {}
+
+  run(): void {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => this.stop(signal));
+    for (const child of this.children) this.start(child);
+  }
+
+  private start(child: Child): void {
     child.restartTimer = null;
     const entry = path.join(path.dirname(HERE), CHILDREN[child.name] + path.extname(HERE));
     const proc = spawn(process.execPath, [...process.execArgv, entry], { stdio: 'inherit' });
     child.process = proc;
     child.startedAt = Date.now();
-    if (proc.pid !== undefined) log('info', { child: child.name, childPid: proc.pid }, `started the ${child.name}`);
-    proc.once('exit', (code, signal) => exited(child, code, signal));
+    if (proc.pid !== undefined) this.log('info', { child: child.name, childPid: proc.pid }, `started the ${child.name}`);
+    proc.once('exit', (code, signal) => this.exited(child, code, signal));
     // Only a spawn that failed outright (no pid) goes without an 'exit'.
     proc.once('error', (err) => {
-      log('error', { child: child.name, err: { message: err.message } }, `cannot run the ${child.name}`);
-      if (proc.pid === undefined) exited(child, 1, null);
+      this.log('error', { child: child.name, err: { message: err.message } }, `cannot run the ${child.name}`);
+      if (proc.pid === undefined) this.exited(child, 1, null);
     });
-  };
+  }
 
-  const exited = (child: Child, code: number | null, signal: NodeJS.Signals | null): void => {
+  private exited(child: Child, code: number | null, signal: NodeJS.Signals | null): void {
     child.process = null;
-    if (stopping) {
-      // A child still starting up may die of the signal itself: that is a clean stop too.
-      const clean = code === 0 || signal === 'SIGTERM' || signal === 'SIGINT';
-      if (!clean) exitStatus = 1;
-      if (children.every((c) => c.process === null)) {
-        log('info', { status: exitStatus }, 'the api and the router have stopped');
-        process.exit(exitStatus);
-      }
+    if (this.stopping) {
+      this.stoppedOne(code, signal);
       return;
     }
     const ranForMs = Date.now() - child.startedAt;
@@ -110,38 +115,48 @@ function main(): void {
     }
     child.quickDeaths++;
     if (!child.everStable && child.quickDeaths >= MAX_START_FAILURES) {
-      log('error', { child: child.name, code, signal }, `the ${child.name} exited ${child.quickDeaths} times in a row at start (last: ${signal ?? `status ${code}`}); see its messages above. Stopping Pyhost`);
-      exitStatus = code !== null && code !== 0 ? code : 1;
-      stop('SIGTERM');
+      this.log('error', { child: child.name, code, signal }, `the ${child.name} exited ${child.quickDeaths} times in a row at start (last: ${signal ?? `status ${code}`}); see its messages above. Stopping Pyhost`);
+      this.exitStatus = code !== null && code !== 0 ? code : 1;
+      this.stop('SIGTERM');
       return;
     }
     const delayMs = BACKOFF_MS[Math.min(child.quickDeaths, BACKOFF_MS.length) - 1]!;
-    log('warn', { child: child.name, code, signal, ranForMs, restartInMs: delayMs }, `the ${child.name} exited; starting it again`);
-    child.restartTimer = setTimeout(() => start(child), delayMs);
-  };
+    this.log('warn', { child: child.name, code, signal, ranForMs, restartInMs: delayMs }, `the ${child.name} exited; starting it again`);
+    child.restartTimer = setTimeout(() => this.start(child), delayMs);
+  }
 
-  const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
-    stopping = true;
-    log('info', { signal }, 'stopping the api and the router');
-    for (const child of children) {
+  /** A child's exit while stopping: once both are gone, the supervisor exits too. */
+  private stoppedOne(code: number | null, signal: NodeJS.Signals | null): void {
+    // A child still starting up may die of the signal itself: that is a clean stop too.
+    const clean = code === 0 || signal === 'SIGTERM' || signal === 'SIGINT';
+    if (!clean) this.exitStatus = 1;
+    if (this.children.every((c) => c.process === null)) {
+      this.log('info', { status: this.exitStatus }, 'the api and the router have stopped');
+      process.exit(this.exitStatus);
+    }
+  }
+
+  private stop(signal: NodeJS.Signals): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.log('info', { signal }, 'stopping the api and the router');
+    for (const child of this.children) {
       if (child.restartTimer) clearTimeout(child.restartTimer);
       child.restartTimer = null;
       child.process?.kill(signal);
     }
-    if (children.every((c) => c.process === null)) process.exit(exitStatus);
-    setTimeout(() => {
-      for (const child of children) {
-        if (!child.process) continue;
-        log('error', { child: child.name }, `the ${child.name} did not stop within ${STOP_GRACE_MS} ms; killing it`);
-        child.process.kill('SIGKILL');
-      }
-      exitStatus = 1;
-    }, STOP_GRACE_MS).unref();
-  };
+    if (this.children.every((c) => c.process === null)) process.exit(this.exitStatus);
+    setTimeout(() => this.killStragglers(), STOP_GRACE_MS).unref();
+  }
 
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stop(signal));
-  children.forEach(start);
+  private killStragglers(): void {
+    for (const child of this.children) {
+      if (!child.process) continue;
+      this.log('error', { child: child.name }, `the ${child.name} did not stop within ${STOP_GRACE_MS} ms; killing it`);
+      child.process.kill('SIGKILL');
+    }
+    this.exitStatus = 1;
+  }
 }
 
-main();
+new Supervisor(makeLog(configuredLogLevel())).run();

@@ -11,8 +11,8 @@ function tokenInfo(row: TokenRow) {
   return { id: row.id, name: row.name, created_at: row.created_at, last_used_at: row.last_used_at };
 }
 
-/** Accounts, sessions and API tokens: what PythonAnywhere's API has no endpoint for. */
-const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+/** Sign-up: someone making their own account, or an admin making one for someone. */
+const signupRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const auth = app.services.auth;
   const { config } = app;
 
@@ -31,6 +31,12 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!actor) app.setSessionCookie(reply, auth.startSession(user));
     return reply.status(201).send({ username: user.username, is_admin: user.is_admin === 1, uid: uidFor(config.uidBase, user.id) });
   });
+};
+
+/** The dashboard's session: logging in and out, and who is logged in. */
+const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const auth = app.services.auth;
+  const { config } = app;
 
   app.post('/api/auth/login', {
     config: { access: 'public' },
@@ -74,6 +80,11 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       domain: config.domain,
     };
   });
+};
+
+/** API tokens: a signed-in user's own, for scripts and the PythonAnywhere-shaped API. */
+const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const auth = app.services.auth;
 
   app.post('/api/auth/tokens', {
     schema: { tags: ['accounts'], summary: 'Create an API token (shown once)', body: TokenRequest, response: responses({ 201: NewToken }) },
@@ -92,6 +103,13 @@ const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     auth.deleteToken(request.principal!.userId, request.params.id);
     return reply.status(204).send(null);
   });
+};
+
+/** Accounts, sessions and API tokens: what PythonAnywhere's API has no endpoint for. */
+const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(signupRoutes);
+  await app.register(sessionRoutes);
+  await app.register(tokenRoutes);
 };
 
 export default authRoutes;

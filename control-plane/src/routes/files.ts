@@ -10,10 +10,11 @@ function malformed(err: unknown): ValidationError {
   return new ValidationError(`the multipart body is malformed: ${(err as Error).message}`, 'content');
 }
 
-/** /api/v0/user/{username}/files/…: a user's files by the paths they see in consoles. */
-const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const tags = ['files'];
+
+/** Reading: a file's bytes, a folder's listing, a folder's whole tree. */
+const fileReadRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const files = app.services.files;
-  const tags = ['files'];
 
   app.get('/files/path/*', {
     schema: {
@@ -40,6 +41,21 @@ const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
       .header('Content-Security-Policy', "default-src 'none'; sandbox")
       .send(result.handle.createReadStream() as never); // a stream (it closes the file), not the JSON listing the schema describes
   });
+
+  app.get('/files/tree/', {
+    schema: {
+      tags,
+      summary: 'Every path below a folder; folders end in /',
+      params: UserParams,
+      querystring: TreeQuery,
+      response: responses({ 200: Type.Array(Type.String()) }),
+    },
+  }, async (request) => files.tree(ownerOf(request), request.query.path));
+};
+
+/** Writing: uploading a file to a path, and deleting a file or a folder. */
+const fileWriteRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const files = app.services.files;
 
   app.post('/files/path/*', {
     schema: {
@@ -74,18 +90,12 @@ const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await files.remove(ownerOf(request), '/' + request.params['*']);
     return reply.status(204).send(null);
   });
+};
 
-  app.get('/files/tree/', {
-    schema: {
-      tags,
-      summary: 'Every path below a folder; folders end in /',
-      params: UserParams,
-      querystring: TreeQuery,
-      response: responses({ 200: Type.Array(Type.String()) }),
-    },
-  }, async (request) => files.tree(ownerOf(request), request.query.path));
+/** Pyhost's own (PythonAnywhere's API has no folders or renames): what the dashboard's Files page needs. */
+const folderAndMoveRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const files = app.services.files;
 
-  // Pyhost's own (PythonAnywhere's API has no folders or renames): what the dashboard's Files page needs.
   app.post('/files/folder/', {
     schema: { tags, summary: 'Create a folder (parents too)', params: UserParams, body: FolderRequest, response: responses({ 201: PathResult }) },
   }, async (request, reply) => reply.status(201).send(await files.makeFolder(ownerOf(request), request.body.path)));
@@ -99,6 +109,13 @@ const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: responses({ 200: PathResult }),
     },
   }, async (request) => files.move(ownerOf(request), request.body.from, request.body.to));
+};
+
+/** /api/v0/user/{username}/files/…: a user's files by the paths they see in consoles. */
+const fileRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(fileReadRoutes);
+  await app.register(fileWriteRoutes);
+  await app.register(folderAndMoveRoutes);
 };
 
 export default fileRoutes;

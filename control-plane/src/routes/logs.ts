@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { responses } from '../schemas/common.js';
@@ -14,19 +15,26 @@ function resumeOffset(header: string | string[] | undefined): number | undefined
   return value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : undefined;
 }
 
-/**
- * /api/v0/user/{username}/webapps/{domain}/logs/…: Pyhost's own (PythonAnywhere
- * shows logs only as files). The tail, a live Server-Sent Events stream, the
- * rotated history, and downloads.
- */
-const logRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { logs } = app.services;
-  const tags = ['logs'];
-  // Open live streams end when the api shuts down, or close() would wait for them.
-  const streams = new Set<AbortController>();
-  app.addHook('preClose', async () => {
-    for (const s of streams) s.abort();
+/** Sends a hijacked reply's Server-Sent Events headers and its first lines. */
+function startEventStream(res: ServerResponse): void {
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-store, no-transform',
+    'X-Content-Type-Options': 'nosniff',
+    // Tells proxies in front (nginx and the like) not to buffer the stream.
+    'X-Accel-Buffering': 'no',
+    // A stream's connection is not reused: when it ends (max_seconds, shutdown) it closes,
+    // rather than idling in keep-alive and holding up the server's close().
+    Connection: 'close',
   });
+  res.write('retry: 2000\n: following\n\n');
+}
+
+const tags = ['logs'];
+
+/** The app's log files, and the last lines of one. */
+const logTailRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { logs } = app.services;
 
   app.get('/webapps/:domain_name/logs/', {
     schema: { tags, summary: "The app's log files, live and rotated", params: WebappParams, response: responses({ 200: Type.Array(LogFileSchema) }) },
@@ -35,6 +43,11 @@ const logRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/webapps/:domain_name/logs/:kind/', {
     schema: { tags, summary: 'The last lines of a log (or of a rotated one)', params: LogParams, querystring: TailQuery, response: responses({ 200: LogTailSchema }) },
   }, async (request) => logs.tail(ownerOf(request), webappOf(request), request.params.kind, request.query.lines, request.query.rotation));
+};
+
+/** A log file as it is on disk, as an attachment. */
+const logDownloadRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { logs } = app.services;
 
   app.get('/webapps/:domain_name/logs/:kind/download/', {
     schema: {
@@ -55,6 +68,16 @@ const logRoutes: FastifyPluginAsyncTypebox = async (app) => {
       .header('Cache-Control', 'no-store')
       .send(file.stream as never); // a stream; the schema describes its bytes
   });
+};
+
+/** A log followed live, as Server-Sent Events. */
+const logStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { logs } = app.services;
+  // Open live streams end when the api shuts down, or close() would wait for them.
+  const streams = new Set<AbortController>();
+  app.addHook('preClose', async () => {
+    for (const s of streams) s.abort();
+  });
 
   app.get('/webapps/:domain_name/logs/:kind/stream/', {
     schema: {
@@ -73,17 +96,7 @@ const logRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // From here on the connection is ours: headers and events are written by hand.
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-store, no-transform',
-      'X-Content-Type-Options': 'nosniff',
-      // Tells proxies in front (nginx and the like) not to buffer the stream.
-      'X-Accel-Buffering': 'no',
-      // A stream's connection is not reused: when it ends (max_seconds, shutdown) it closes,
-      // rather than idling in keep-alive and holding up the server's close().
-      Connection: 'close',
-    });
-    res.write('retry: 2000\n: following\n\n');
+    startEventStream(res);
     streams.add(abort);
     res.on('close', () => abort.abort());
     const deadline = setTimeout(() => abort.abort(), request.query.max_seconds * 1000);
@@ -103,6 +116,17 @@ const logRoutes: FastifyPluginAsyncTypebox = async (app) => {
       res.end();
     }
   });
+};
+
+/**
+ * /api/v0/user/{username}/webapps/{domain}/logs/…: Pyhost's own (PythonAnywhere
+ * shows logs only as files). The tail, a live Server-Sent Events stream, the
+ * rotated history, and downloads.
+ */
+const logRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(logTailRoutes);
+  await app.register(logDownloadRoutes);
+  await app.register(logStreamRoutes);
 };
 
 export default logRoutes;

@@ -32,31 +32,82 @@ export function toRuntimeEvent(raw: RawEvent, instance: string): RuntimeEvent | 
   return { id, action: raw.Action, labels, exitCode, time };
 }
 
-export function watchDockerEvents(
-  docker: Docker,
-  instance: string,
-  onEvent: (e: RuntimeEvent) => void,
-  options: WatchOptions = {},
-): () => void {
-  const filters = { type: ['container' as const], label: instanceLabelFilter(instance) };
-  let stopped = false;
-  let controller: AbortController | null = null;
-  let retryTimer: NodeJS.Timeout | null = null;
-  let retryMs = FIRST_RETRY_MS;
+/**
+ * One watch on the engine: the stream it follows now, where to resume from
+ * after a reconnect, and how long to wait before the next attempt.
+ */
+class DockerEventsWatch {
+  private readonly filters;
+  private stopped = false;
+  private controller: AbortController | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryMs = FIRST_RETRY_MS;
   // Seconds; resume point for reconnects (Docker's `since` has 1 s granularity).
-  let resumeFrom = Math.floor(Date.now() / 1000);
-  let lastTimeNano = 0;
+  private resumeFrom = Math.floor(Date.now() / 1000);
+  private lastTimeNano = 0;
 
-  const scheduleReconnect = (): void => {
-    if (stopped || retryTimer) return;
-    retryTimer = setTimeout(() => {
-      retryTimer = null;
-      void connect();
-    }, retryMs);
-    retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
-  };
+  constructor(
+    private readonly docker: Docker,
+    private readonly instance: string,
+    private readonly onEvent: (e: RuntimeEvent) => void,
+    private readonly options: WatchOptions,
+  ) {
+    this.filters = { type: ['container' as const], label: instanceLabelFilter(instance) };
+  }
 
-  const handleLine = (line: string): void => {
+  async connect(): Promise<void> {
+    if (this.stopped) return;
+    const ctl = new AbortController();
+    this.controller = ctl;
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.docker.getEvents({ since: this.resumeFrom, filters: this.filters, abortSignal: ctl.signal });
+    } catch (err) {
+      if (!this.stopped) this.options.onError?.(toRuntimeError('watch events', err));
+      this.scheduleReconnect();
+      return;
+    }
+    if (this.stopped) {
+      ctl.abort();
+      return;
+    }
+    this.retryMs = FIRST_RETRY_MS;
+    this.follow(stream);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.controller?.abort();
+  }
+
+  /** Reads the stream's JSON lines until it ends, then reconnects. */
+  private follow(stream: NodeJS.ReadableStream): void {
+    let buffered = '';
+    stream.on('data', (chunk: Buffer | string) => {
+      buffered += chunk.toString();
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        this.handleLine(line);
+      }
+    });
+    let ended = false;
+    const onEnd = (err?: unknown): void => {
+      if (ended) return;
+      ended = true;
+      if (this.stopped) return;
+      if (err) this.options.onError?.(toRuntimeError('watch events', err));
+      this.scheduleReconnect();
+    };
+    stream.on('error', onEnd);
+    stream.on('end', () => onEnd());
+    stream.on('close', () => onEnd());
+  }
+
+  private handleLine(line: string): void {
     if (line.trim() === '') return;
     let raw: RawEvent;
     try {
@@ -65,59 +116,32 @@ export function watchDockerEvents(
       return; // a torn line can only come from a dying stream; the reconnect replays it
     }
     if (raw.timeNano !== undefined) {
-      if (raw.timeNano < lastTimeNano) return; // replayed after a reconnect
-      lastTimeNano = raw.timeNano;
+      if (raw.timeNano < this.lastTimeNano) return; // replayed after a reconnect
+      this.lastTimeNano = raw.timeNano;
     }
-    if (raw.time !== undefined) resumeFrom = raw.time;
-    const event = toRuntimeEvent(raw, instance);
-    if (event) onEvent(event);
-  };
+    if (raw.time !== undefined) this.resumeFrom = raw.time;
+    const event = toRuntimeEvent(raw, this.instance);
+    if (event) this.onEvent(event);
+  }
 
-  const connect = async (): Promise<void> => {
-    if (stopped) return;
-    const ctl = new AbortController();
-    controller = ctl;
-    let stream: NodeJS.ReadableStream;
-    try {
-      stream = await docker.getEvents({ since: resumeFrom, filters, abortSignal: ctl.signal });
-    } catch (err) {
-      if (!stopped) options.onError?.(toRuntimeError('watch events', err));
-      scheduleReconnect();
-      return;
-    }
-    if (stopped) {
-      ctl.abort();
-      return;
-    }
-    retryMs = FIRST_RETRY_MS;
-    let buffered = '';
-    stream.on('data', (chunk: Buffer | string) => {
-      buffered += chunk.toString();
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        handleLine(line);
-      }
-    });
-    let ended = false;
-    const onEnd = (err?: unknown): void => {
-      if (ended) return;
-      ended = true;
-      if (stopped) return;
-      if (err) options.onError?.(toRuntimeError('watch events', err));
-      scheduleReconnect();
-    };
-    stream.on('error', onEnd);
-    stream.on('end', () => onEnd());
-    stream.on('close', () => onEnd());
-  };
+  private scheduleReconnect(): void {
+    if (this.stopped || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.connect();
+    }, this.retryMs);
+    this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
+  }
+}
 
-  void connect();
-  return () => {
-    stopped = true;
-    if (retryTimer) clearTimeout(retryTimer);
-    retryTimer = null;
-    controller?.abort();
-  };
+/** Calls onEvent with every event of the instance's containers, until the returned function is called. */
+export function watchDockerEvents(
+  docker: Docker,
+  instance: string,
+  onEvent: (e: RuntimeEvent) => void,
+  options: WatchOptions = {},
+): () => void {
+  const watch = new DockerEventsWatch(docker, instance, onEvent, options);
+  void watch.connect();
+  return () => watch.stop();
 }

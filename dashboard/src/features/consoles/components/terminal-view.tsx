@@ -21,14 +21,36 @@ interface TerminalViewProps {
   onEnded?(): void;
 }
 
+type ShownStatus = { status: TerminalStatus; detail?: string };
+
+/** An xterm.js terminal opened in `element`; `refit` sizes it to the element. */
+function openTerminal(element: HTMLDivElement): { term: Terminal; refit(): void } {
+  const term = new Terminal({
+    cursorBlink: true,
+    fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
+    fontSize: 14,
+    // At 1.0 the DOM renderer clips underscores in common monospace fonts: invisible in Python code.
+    lineHeight: 1.2,
+    scrollback: 5000,
+    theme: { background: '#000000', foreground: '#e6e6e6' },
+  });
+  const fit = new FitAddon();
+  term.loadAddon(fit);
+  withInertStyleElements(() => term.open(element));
+  const refit = () => {
+    // Hidden or not laid out yet: nothing sensible to measure.
+    if (element.offsetWidth > 0 && element.offsetHeight > 0) fit.fit();
+  };
+  return { term, refit };
+}
+
 /**
- * An xterm.js terminal attached to a console. It fills its box and follows
- * the window's size; leaving the page closes only this connection, and
- * coming back replays the console's recent output.
+ * A terminal in the returned box, connected to the console at socketPath for
+ * as long as the component stays; the connection's status to show.
  */
-export function TerminalView({ socketPath, label, onEnded }: TerminalViewProps) {
+function useConsoleTerminal(socketPath: string, onEnded: (() => void) | undefined) {
   const box = useRef<HTMLDivElement>(null);
-  const [status, setStatus] = useState<{ status: TerminalStatus; detail?: string }>({ status: 'connecting' });
+  const [status, setStatus] = useState<ShownStatus>({ status: 'connecting' });
   const endedRef = useRef(onEnded);
   endedRef.current = onEnded;
 
@@ -36,22 +58,7 @@ export function TerminalView({ socketPath, label, onEnded }: TerminalViewProps) 
     const element = box.current;
     if (!element) return;
     const unstyle = adoptInlineStyles(element);
-    const term = new Terminal({
-      cursorBlink: true,
-      fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
-      fontSize: 14,
-      // At 1.0 the DOM renderer clips underscores in common monospace fonts: invisible in Python code.
-      lineHeight: 1.2,
-      scrollback: 5000,
-      theme: { background: '#000000', foreground: '#e6e6e6' },
-    });
-    const fit = new FitAddon();
-    term.loadAddon(fit);
-    withInertStyleElements(() => term.open(element));
-    const refit = () => {
-      // Hidden or not laid out yet: nothing sensible to measure.
-      if (element.offsetWidth > 0 && element.offsetHeight > 0) fit.fit();
-    };
+    const { term, refit } = openTerminal(element);
     refit();
 
     const connection = connectTerminal(
@@ -87,6 +94,16 @@ export function TerminalView({ socketPath, label, onEnded }: TerminalViewProps) 
     };
   }, [socketPath]);
 
+  return { box, status };
+}
+
+/**
+ * An xterm.js terminal attached to a console. It fills its box and follows
+ * the window's size; leaving the page closes only this connection, and
+ * coming back replays the console's recent output.
+ */
+export function TerminalView({ socketPath, label, onEnded }: TerminalViewProps) {
+  const { box, status } = useConsoleTerminal(socketPath, onEnded);
   return (
     <div className="terminal-wrap">
       <p className={`terminal-status status-${status.status}`} role="status" aria-live="polite">

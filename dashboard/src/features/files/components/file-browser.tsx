@@ -7,7 +7,7 @@ import { Page } from '@/components/page';
 import { Spinner } from '@/components/spinner';
 import { joinPath, paths } from '@/lib/paths';
 import { useFileMutations, useListing, type Entry } from '../api/files';
-import { FileRow } from './file-row';
+import { FolderTable } from './folder-table';
 import { NewItemForm } from './new-item-form';
 
 /** Where a user's files are: the three places containers see. */
@@ -35,17 +35,45 @@ function Breadcrumbs({ dir }: { dir: string }) {
   );
 }
 
+function PlaceTabs({ username, dir }: { username: string; dir: string }) {
+  return (
+    <nav aria-label="Places" className="tabs">
+      {places(username).map((p) => (
+        <Link key={p.path} to={paths.files(p.path)} className={dir === p.path || dir.startsWith(p.path + '/') ? 'tab active' : 'tab'}>{p.label}</Link>
+      ))}
+    </nav>
+  );
+}
+
+function UploadButton({ pending, onFiles }: { pending: boolean; onFiles(files: FileList | null): void }) {
+  return (
+    <label className="button upload">
+      {pending ? 'Uploading…' : 'Upload files'}
+      <input type="file" multiple className="visually-hidden" aria-label="Upload files" onChange={(e) => { onFiles(e.target.files); e.target.value = ''; }} />
+    </label>
+  );
+}
+
+function DeleteDialog({ dir, entry, busy, onCancel, onConfirm }: { dir: string; entry: Entry; busy: boolean; onCancel(): void; onConfirm(): void }) {
+  return (
+    <ConfirmDialog
+      title={`Delete ${entry.name}${entry.type === 'directory' ? ' and everything in it' : ''}?`}
+      confirmLabel="Delete"
+      danger
+      busy={busy}
+      onCancel={onCancel}
+      onConfirm={onConfirm}
+    >
+      <p className="mono">{joinPath(dir, entry.name)}</p>
+    </ConfirmDialog>
+  );
+}
+
 const validName = (name: string) => (name.includes('/') || name === '.' || name === '..' ? 'A name cannot contain "/" or be "." or "..".' : null);
 
-/** Browse a folder; create, upload, rename, download and delete files and folders. */
-export function FileBrowser({ username, dir }: { username: string; dir: string }) {
-  const listing = useListing(username, dir);
-  const m = useFileMutations(username);
-  const [deleting, setDeleting] = useState<Entry | null>(null);
+/** Runs one file operation, keeping its error to show above the listing. */
+function useFileOperation() {
   const [problem, setProblem] = useState<unknown>(null);
-  const taken = (name: string) => listing.data?.some((e) => e.name === name);
-
-  /** Runs one file operation, showing its error above the listing. */
   const run = async (fn: () => Promise<unknown>) => {
     setProblem(null);
     try {
@@ -55,6 +83,16 @@ export function FileBrowser({ username, dir }: { username: string; dir: string }
       throw err;
     }
   };
+  return { problem, run };
+}
+
+/** Browse a folder; create, upload, rename, download and delete files and folders. */
+export function FileBrowser({ username, dir }: { username: string; dir: string }) {
+  const listing = useListing(username, dir);
+  const m = useFileMutations(username);
+  const [deleting, setDeleting] = useState<Entry | null>(null);
+  const { problem, run } = useFileOperation();
+  const taken = (name: string) => listing.data?.some((e) => e.name === name);
   const checkName = (name: string) => {
     const bad = validName(name) ?? (taken(name) ? `${name} already exists here.` : null);
     if (bad) throw new ApiError(400, bad);
@@ -66,63 +104,30 @@ export function FileBrowser({ username, dir }: { username: string; dir: string }
       for (const file of Array.from(files)) await m.upload.mutateAsync({ path: joinPath(dir, file.name), file });
     }).catch(() => undefined);
   };
+  const rename = (entry: Entry, name: string) =>
+    run(async () => { checkName(name); await m.move.mutateAsync({ from: joinPath(dir, entry.name), to: joinPath(dir, name) }); });
+  const remove = (entry: Entry) =>
+    void run(() => m.remove.mutateAsync(joinPath(dir, entry.name))).catch(() => undefined).finally(() => setDeleting(null));
 
   return (
     <Page title="Files">
-      <nav aria-label="Places" className="tabs">
-        {places(username).map((p) => (
-          <Link key={p.path} to={paths.files(p.path)} className={dir === p.path || dir.startsWith(p.path + '/') ? 'tab active' : 'tab'}>{p.label}</Link>
-        ))}
-      </nav>
+      <PlaceTabs username={username} dir={dir} />
       <Breadcrumbs dir={dir} />
       <div className="toolbar row wrap">
         <NewItemForm label="New file name" placeholder="app.py" submitLabel="New file" pending={m.create.isPending}
           onCreate={(name) => run(async () => { checkName(name); await m.create.mutateAsync(joinPath(dir, name)); })} />
         <NewItemForm label="New folder name" placeholder="mysite" submitLabel="New folder" pending={m.mkdir.isPending}
           onCreate={(name) => run(async () => { checkName(name); await m.mkdir.mutateAsync(joinPath(dir, name)); })} />
-        <label className="button upload">
-          {m.upload.isPending ? 'Uploading…' : 'Upload files'}
-          <input type="file" multiple className="visually-hidden" aria-label="Upload files" onChange={(e) => { upload(e.target.files); e.target.value = ''; }} />
-        </label>
+        <UploadButton pending={m.upload.isPending} onFiles={upload} />
       </div>
       <ErrorMessage error={problem} />
       {listing.isPending ? <Spinner label="Loading the folder" /> : null}
       <ErrorMessage error={listing.error} title={`Could not open ${dir}`} />
       {listing.data ? (
-        <div className="table-wrap">
-          <table className="files">
-            <caption className="visually-hidden">Contents of {dir}</caption>
-            <thead>
-              <tr><th scope="col">Name</th><th scope="col" className="num">Size</th><th scope="col" className="hide-narrow">Modified</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr>
-            </thead>
-            <tbody>
-              {listing.data.length === 0 ? <tr><td colSpan={4} className="muted">This folder is empty.</td></tr> : null}
-              {listing.data.map((entry) => (
-                <FileRow
-                  key={entry.name}
-                  username={username}
-                  dir={dir}
-                  entry={entry}
-                  busy={m.move.isPending}
-                  onRename={(name) => run(async () => { checkName(name); await m.move.mutateAsync({ from: joinPath(dir, entry.name), to: joinPath(dir, name) }); })}
-                  onDelete={() => setDeleting(entry)}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <FolderTable username={username} dir={dir} entries={listing.data} busy={m.move.isPending} onRename={rename} onDelete={setDeleting} />
       ) : null}
       {deleting ? (
-        <ConfirmDialog
-          title={`Delete ${deleting.name}${deleting.type === 'directory' ? ' and everything in it' : ''}?`}
-          confirmLabel="Delete"
-          danger
-          busy={m.remove.isPending}
-          onCancel={() => setDeleting(null)}
-          onConfirm={() => void run(() => m.remove.mutateAsync(joinPath(dir, deleting.name))).catch(() => undefined).finally(() => setDeleting(null))}
-        >
-          <p className="mono">{joinPath(dir, deleting.name)}</p>
-        </ConfirmDialog>
+        <DeleteDialog dir={dir} entry={deleting} busy={m.remove.isPending} onCancel={() => setDeleting(null)} onConfirm={() => remove(deleting)} />
       ) : null}
     </Page>
   );

@@ -24,17 +24,8 @@ const statusText: Record<SaveStatus, string> = {
   saved: '✓ Saved',
 };
 
-/** Edit a text file: Ctrl+S saves, leaving with unsaved changes asks first. */
-export function FileEditor({ username, path, renderActions }: FileEditorProps) {
-  const file = useFileText(username, path);
-  const saver = useSaveText(username, path);
-  // Split into lines as the editor splits them, so "unchanged" compares like with like.
-  const loaded = useMemo(() => (file.data === undefined ? undefined : EditorState.create({ doc: file.data }).doc), [file.data]);
-  const { status, changed, save } = useDocumentSave(loaded, saver.mutateAsync);
-  // A save on its way may still fail: until it is acknowledged, leaving loses the text.
-  const dirty = status === 'unsaved' || status === 'saving';
-
-  // Ctrl+S also works when focus is on the page's buttons rather than the editor.
+/** Ctrl+S saves also when focus is on the page's buttons rather than the editor. */
+function useSaveShortcut(save: () => Promise<boolean>) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       // Already handled (and prevented) by the editor's own Mod-s binding.
@@ -47,14 +38,30 @@ export function FileEditor({ username, path, renderActions }: FileEditorProps) {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [save]);
+}
 
+/** While `dirty`, closing the tab or leaving for another page asks first; the blocker holds a leave that waits for an answer. */
+function useLeaveGuard(dirty: boolean) {
   useEffect(() => {
     if (!dirty) return;
     const warn = (e: BeforeUnloadEvent) => e.preventDefault();
     window.addEventListener('beforeunload', warn);
     return () => window.removeEventListener('beforeunload', warn);
   }, [dirty]);
-  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname);
+  return useBlocker(({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname);
+}
+
+/** Edit a text file: Ctrl+S saves, leaving with unsaved changes asks first. */
+export function FileEditor({ username, path, renderActions }: FileEditorProps) {
+  const file = useFileText(username, path);
+  const saver = useSaveText(username, path);
+  // Split into lines as the editor splits them, so "unchanged" compares like with like.
+  const loaded = useMemo(() => (file.data === undefined ? undefined : EditorState.create({ doc: file.data }).doc), [file.data]);
+  const { status, changed, save } = useDocumentSave(loaded, saver.mutateAsync);
+  // A save on its way may still fail: until it is acknowledged, leaving loses the text.
+  const dirty = status === 'unsaved' || status === 'saving';
+  useSaveShortcut(save);
+  const blocker = useLeaveGuard(dirty);
 
   const notText = file.error instanceof NotTextError;
   return (

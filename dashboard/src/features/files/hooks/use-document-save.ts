@@ -29,6 +29,33 @@ export function saveStatus({ shown, onServer, sending, everSaved }: Docs): SaveS
 }
 
 /**
+ * `send`, one call at a time: a call asked for while another is on its way
+ * waits for it, and every call asked for meanwhile shares the one that
+ * starts next.
+ */
+function useOneSendAtATime(send: () => Promise<boolean>): () => Promise<boolean> {
+  const running = useRef<Promise<boolean> | null>(null);
+  const queued = useRef<Promise<boolean> | null>(null);
+  return useCallback((): Promise<boolean> => {
+    if (queued.current) return queued.current;
+    const start = () => {
+      const p = send().finally(() => {
+        if (running.current === p) running.current = null;
+      });
+      running.current = p;
+      return p;
+    };
+    if (!running.current) return start();
+    const next = running.current.then(() => {
+      queued.current = null;
+      return start();
+    });
+    queued.current = next;
+    return next;
+  }, [send]);
+}
+
+/**
  * Saving the editor's document, one request at a time: a save asked for while
  * another is on its way waits for it and then sends the newest text, so an
  * older text can never reach the server after a newer one. (Two requests at
@@ -44,8 +71,6 @@ export function useDocumentSave(loaded: Text | undefined, send: (text: string) =
   useEffect(() => {
     sendRef.current = send;
   }, [send]);
-  const running = useRef<Promise<boolean> | null>(null);
-  const queued = useRef<Promise<boolean> | null>(null);
 
   useEffect(() => {
     if (docs.current.loaded === loaded) return;
@@ -79,23 +104,7 @@ export function useDocumentSave(loaded: Text | undefined, send: (text: string) =
   }, [refresh]);
 
   /** Resolves true once the server holds the text shown when the save went out. */
-  const save = useCallback((): Promise<boolean> => {
-    if (queued.current) return queued.current;
-    const start = () => {
-      const p = sendShown().finally(() => {
-        if (running.current === p) running.current = null;
-      });
-      running.current = p;
-      return p;
-    };
-    if (!running.current) return start();
-    const next = running.current.then(() => {
-      queued.current = null;
-      return start();
-    });
-    queued.current = next;
-    return next;
-  }, [sendShown]);
+  const save = useOneSendAtATime(sendShown);
 
   return { status, changed, save };
 }
