@@ -1,32 +1,60 @@
 import { Link } from 'react-router';
 import { Field } from '@/components/field';
 import { paths, wsgiFilePath } from '@/lib/paths';
-import type { Webapp } from '../api/types';
+import type { Webapp, WebappPatch } from '../api/types';
 import { SaveRow } from './save-row';
 import { orNull, useSectionForm } from './use-section-form';
 
 const PYTHON_VERSIONS = ['3.11'];
 
+interface CodeDraft {
+  source_directory: string;
+  working_directory: string;
+  virtualenv_path: string;
+  python_version: string;
+}
+
+const codeDraft = (w: Webapp): CodeDraft => ({
+  source_directory: w.source_directory ?? '',
+  working_directory: w.working_directory ?? '',
+  virtualenv_path: w.virtualenv_path ?? '',
+  python_version: w.python_version,
+});
+
+const codePatch = (d: CodeDraft): WebappPatch => ({
+  source_directory: orNull(d.source_directory),
+  working_directory: orNull(d.working_directory),
+  virtualenv_path: orNull(d.virtualenv_path),
+  python_version: d.python_version,
+});
+
+const CODE_INLINE_FIELDS = ['source_directory', 'working_directory', 'virtualenv_path'] as const;
+
+/** The app's WSGI file is not a setting: it is always at the domain's path, opened in the editor. */
+function WsgiFileLink({ domain }: { domain: string }) {
+  const wsgi = wsgiFilePath(domain);
+  return (
+    <div className="field">
+      <span className="label">WSGI configuration file</span>
+      <Link to={paths.edit(wsgi)} className="mono">{wsgi}</Link>
+    </div>
+  );
+}
+
+function PythonVersionSelect({ value, onChange }: { value: string; onChange(version: string): void }) {
+  return (
+    <div className="field">
+      <label htmlFor="python-version">Python version</label>
+      <select id="python-version" value={value} onChange={(e) => onChange(e.target.value)}>
+        {PYTHON_VERSIONS.map((v) => <option key={v} value={v}>Python {v}</option>)}
+      </select>
+    </div>
+  );
+}
+
 /** Code and Virtualenv: where the app's source lives and which Python runs it. */
 export function CodeSection({ username, webapp }: { username: string; webapp: Webapp }) {
-  const form = useSectionForm(
-    username,
-    webapp,
-    (w) => ({
-      source_directory: w.source_directory ?? '',
-      working_directory: w.working_directory ?? '',
-      virtualenv_path: w.virtualenv_path ?? '',
-      python_version: w.python_version,
-    }),
-    (d) => ({
-      source_directory: orNull(d.source_directory),
-      working_directory: orNull(d.working_directory),
-      virtualenv_path: orNull(d.virtualenv_path),
-      python_version: d.python_version,
-    }),
-    ['source_directory', 'working_directory', 'virtualenv_path'],
-  );
-  const wsgi = wsgiFilePath(webapp.domain_name);
+  const form = useSectionForm(username, webapp, codeDraft, codePatch, CODE_INLINE_FIELDS);
   return (
     <section className="card" aria-labelledby="code-heading">
       <h2 id="code-heading">Code</h2>
@@ -46,16 +74,8 @@ export function CodeSection({ username, webapp }: { username: string; webapp: We
           error={form.fieldError('working_directory')}
           className="mono"
         />
-        <div className="field">
-          <span className="label">WSGI configuration file</span>
-          <Link to={paths.edit(wsgi)} className="mono">{wsgi}</Link>
-        </div>
-        <div className="field">
-          <label htmlFor="python-version">Python version</label>
-          <select id="python-version" value={form.draft.python_version} onChange={(e) => form.set('python_version', e.target.value)}>
-            {PYTHON_VERSIONS.map((v) => <option key={v} value={v}>Python {v}</option>)}
-          </select>
-        </div>
+        <WsgiFileLink domain={webapp.domain_name} />
+        <PythonVersionSelect value={form.draft.python_version} onChange={(v) => form.set('python_version', v)} />
         <h3>Virtualenv</h3>
         <Field
           label="Virtualenv path"
