@@ -16,6 +16,9 @@ import setupRoutes from './routes/setup.js';
 import v0Routes from './routes/v0.js';
 import dashboardRoutes from './routes/dashboard.js';
 import instanceRoutes from './routes/instance.js';
+import adminRoutes from './routes/admin.js';
+import adminLimitRoutes from './routes/admin-limits.js';
+import teachingRoutes from './routes/teaching.js';
 
 function routerHops(config: Config): (address: string, hop: number) => boolean {
   const trusted = trustedProxyCheck(config.trustedProxies);
@@ -66,6 +69,9 @@ export async function buildApp({ config, logger = false, runtime, clock = Date.n
   await app.register(setupRoutes);
   await app.register(v0Routes, { prefix: '/api/v0/user/:username' });
   await app.register(instanceRoutes);
+  await app.register(adminRoutes);
+  await app.register(adminLimitRoutes);
+  await app.register(teachingRoutes);
   await app.register(dashboardRoutes);
 
   if (config.admin) await app.services.auth.ensureAdmin(config.admin.username, config.admin.password);

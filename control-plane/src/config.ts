@@ -1,11 +1,18 @@
 import path from 'node:path';
 import { isAddressOrCidr } from './domain/trusted-proxies.js';
+import { LIMIT_RANGES, type Limits } from './domain/limits.js';
 import { fileURLToPath } from 'node:url';
 
 // Every setting Pyhost reads from the environment, parsed once at start-up.
 // Nothing else in the control plane reads process.env.
 
-export type SignupMode = 'open' | 'closed';
+/**
+ * Who may make their own account: nobody (`closed`: admins create them),
+ * whoever has an invite code (`invite`), or anyone (`open`). This is the
+ * start-up default; an admin can change it from the dashboard.
+ */
+export type SignupMode = 'open' | 'invite' | 'closed';
+export const SIGNUP_MODES: readonly SignupMode[] = ['closed', 'invite', 'open'];
 
 export interface Config {
   /** Absolute path of the data directory (database, users' files, run sockets). */
@@ -58,6 +65,8 @@ export interface Config {
   readonly consoleIdleMs: number;
   /** How many consoles one user may have open at once. */
   readonly consolesPerUser: number;
+  /** Each account's limits unless an admin changes them (PYHOST_LIMIT_*; domain/limits.ts). */
+  readonly limits: Limits;
   /** The built dashboard (Vite's output) that the api serves at the dashboard host. */
   readonly dashboardDir: string;
 }
@@ -144,9 +153,9 @@ function admin(env: Env): Config['admin'] {
 }
 
 export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
-  const signup = env.PYHOST_SIGNUP ?? 'closed';
-  if (signup !== 'open' && signup !== 'closed') {
-    throw new ConfigError(`PYHOST_SIGNUP must be "open" or "closed", got "${signup}"`);
+  const signup = (env.PYHOST_SIGNUP ?? 'closed') as SignupMode;
+  if (!SIGNUP_MODES.includes(signup)) {
+    throw new ConfigError(`PYHOST_SIGNUP must be "closed", "invite" or "open", got "${signup}"`);
   }
   const dataDir = path.resolve(cwd, env.PYHOST_DATA ?? './data');
   const uidBase = integer(env, 'PYHOST_UID_BASE', 10000, 1000, 2 ** 31 - 2 ** 20);
@@ -176,6 +185,12 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     reloadTimeoutMs: integer(env, 'PYHOST_RELOAD_TIMEOUT_SECONDS', 20, 1, 600) * 1000,
     consoleIdleMs: integer(env, 'PYHOST_CONSOLE_IDLE_MINUTES', 60, 1, 7 * 24 * 60) * 60_000,
     consolesPerUser: integer(env, 'PYHOST_CONSOLES_PER_USER', 5, 1, 100),
+    limits: Object.freeze({
+      webapps: integer(env, 'PYHOST_LIMIT_WEBAPPS', 5, LIMIT_RANGES.webapps.min, LIMIT_RANGES.webapps.max),
+      consoles: integer(env, 'PYHOST_CONSOLES_PER_USER', 5, LIMIT_RANGES.consoles.min, LIMIT_RANGES.consoles.max),
+      workers: integer(env, 'PYHOST_LIMIT_WORKERS', 4, LIMIT_RANGES.workers.min, LIMIT_RANGES.workers.max),
+      memory_mb: integer(env, 'PYHOST_APP_MEMORY_MB', 512, LIMIT_RANGES.memory_mb.min, LIMIT_RANGES.memory_mb.max),
+    }),
     dashboardDir: env.PYHOST_DASHBOARD_DIR ? path.resolve(cwd, env.PYHOST_DASHBOARD_DIR) : DEFAULT_DASHBOARD_DIR,
   });
 }

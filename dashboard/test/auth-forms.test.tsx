@@ -5,7 +5,7 @@ import { LoginForm } from '@/features/auth/components/login-form';
 import { SignupForm } from '@/features/auth/components/signup-form';
 import { mockApi, renderPage } from './helpers';
 
-const me = { username: 'alice', is_admin: false, uid: 10001, csrf_token: 'csrf-1', signup: 'open', domain: 'localhost' };
+const me = { username: 'alice', is_admin: false, is_teacher: false, teacher: null, expires_at: null, uid: 10001, csrf_token: 'csrf-1', signup: 'open', domain: 'localhost' };
 
 describe('log-in and sign-up forms', () => {
   it('logs in with what was typed, then learns who is signed in', async () => {

@@ -10,6 +10,8 @@ export interface WebappRouteRow {
   username: string;
   domain_name: string;
   enabled: number;
+  /** 1 while the owner's account is disabled: the site answers a "disabled" page. */
+  account_disabled: number;
   active_generation: number;
   force_https: number;
   password_protection_enabled: number;
@@ -30,7 +32,7 @@ export interface RouteSnapshot {
   readonly staticFiles: readonly StaticFileRouteRow[];
 }
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 export function serializeSnapshot(snapshot: RouteSnapshot): string {
   return JSON.stringify({ format: FORMAT, version: snapshot.version, webapps: snapshot.webapps, static_files: snapshot.staticFiles });
@@ -46,7 +48,7 @@ function webappRow(v: unknown): WebappRouteRow {
   const r = v as Record<string, unknown>;
   const ok =
     typeof r === 'object' && r !== null &&
-    isInt(r.id) && isInt(r.user_id) && isStr(r.username) && isStr(r.domain_name) && isInt(r.enabled) &&
+    isInt(r.id) && isInt(r.user_id) && isStr(r.username) && isStr(r.domain_name) && isInt(r.enabled) && isInt(r.account_disabled) &&
     isInt(r.active_generation) && isInt(r.force_https) && isInt(r.password_protection_enabled) &&
     isStrOrNull(r.password_protection_username) && isStrOrNull(r.password_protection_hash);
   if (!ok) throw new SnapshotFormatError('a web app row is malformed');

@@ -125,7 +125,7 @@ function accessLogger(deps: AppRequestDeps, req: IncomingMessage, route: AppRout
 export function serveAppRequest(deps: AppRequestDeps, req: IncomingMessage, res: ServerResponse, route: AppRoute, facts: RequestFacts): void {
   const log = accessLogger(deps, req, route, facts);
 
-  if (!route.enabled) return log(503, sendPage(res, 503, pages.disabled()));
+  if (!route.enabled) return log(503, sendPage(res, 503, pages.disabled(route.disabledBy)));
   if (route.forceHttps && facts.proto !== 'https') {
     // 301 keeps GET a GET; 308 makes a browser repeat a POST with its body.
     const status = req.method === 'GET' || req.method === 'HEAD' ? 301 : 308;
@@ -180,7 +180,7 @@ export function serveAppUpgrade(deps: AppRequestDeps, req: IncomingMessage, sock
     socket.end(rawResponse(status, reason, html, extra));
     log(status, 0);
   };
-  if (!route.enabled) return refuseRaw(503, 'Service Unavailable', pages.disabled());
+  if (!route.enabled) return refuseRaw(503, 'Service Unavailable', pages.disabled(route.disabledBy));
   const go = (user: string | undefined) =>
     tunnel(req, socket, head, facts, new AppTarget(deps, facts.host, route),
       () => socket.end(rawResponse(502, 'Bad Gateway', pages.badGateway(route.domain))),

@@ -30,7 +30,8 @@ export const pages = {
   dashboardDown: () => page('503 Service Unavailable', '<p>The dashboard is restarting. Try again in a moment; web apps keep running.</p>'),
   timeout: (domain: string) =>
     page('504 Gateway Timeout', `<p>The web app at <b>${escapeHtml(domain)}</b> took too long to answer. Its error log <code>/var/log/${escapeHtml(domain)}.error.log</code> may say why.</p>`),
-  disabled: () => page('503 Service Unavailable', '<p>This web app is disabled by its owner.</p>'),
+  disabled: (by: 'owner' | 'account' | null) =>
+    page('503 Service Unavailable', by === 'account' ? '<p>This site is disabled.</p>' : '<p>This web app is disabled by its owner.</p>'),
   movedToHttps: (location: string) =>
     page('301 Moved Permanently', `<p>This web app is served over HTTPS: <a href="${escapeHtml(location)}">${escapeHtml(location)}</a>.</p>`),
   unauthorized: () => page('401 Unauthorized', '<p>This web app is password protected.</p>'),

@@ -20,7 +20,10 @@ export interface AppRoute {
   readonly username: string;
   /** The user's uid: their access log is theirs. */
   readonly uid: number;
+  /** Served: neither its owner disabled it nor an admin its owner's account. */
   readonly enabled: boolean;
+  /** Which "disabled" page it answers when not enabled. */
+  readonly disabledBy: 'owner' | 'account' | null;
   /** The active generation's app.sock; null before any container started. */
   readonly socketPath: string | null;
   readonly forceHttps: boolean;
@@ -101,7 +104,8 @@ export function buildRouteTable(
       domain,
       username: w.username,
       uid: uidFor(settings.uidBase, w.user_id),
-      enabled: w.enabled === 1,
+      enabled: w.enabled === 1 && w.account_disabled === 0,
+      disabledBy: w.account_disabled === 1 ? 'account' : w.enabled === 1 ? null : 'owner',
       socketPath: w.active_generation > 0 ? path.join(generationRunDir(settings.dataDir, w.id, w.active_generation), 'app.sock') : null,
       forceHttps: w.force_https === 1,
       protected: w.password_protection_enabled === 1,

@@ -9,11 +9,13 @@ import type { DeviceCookie } from '../services/accounts/login-throttle.js';
 /**
  * Who may call a route:
  * - `public`: anyone (sign-up, login, health, docs);
- * - `user`: any signed-in user, by session cookie or API token.
+ * - `user`: any signed-in user, by session cookie or API token;
+ * - `teacher`: a signed-in teacher or admin (invite codes, the Students page);
+ * - `admin`: a signed-in admin (the Admin section, /api/admin/…).
  * Routes under /api/v0/user/{username}/ are `user` and additionally resolve
- * the owner (see routes/v0.ts), answering 404 for anyone else's.
+ * the owner (see routes/context.ts), answering 404 for anyone else's.
  */
-export type Access = 'public' | 'user';
+export type Access = 'public' | 'user' | 'teacher' | 'admin';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -137,6 +139,10 @@ export default fp(
       }
       if (access !== 'public' && !request.principal) {
         throw new UnauthenticatedError('log in, or send "Authorization: Token <your API token>"');
+      }
+      if (access === 'admin' && !request.principal!.isAdmin) throw new ForbiddenError('only an administrator may do this');
+      if (access === 'teacher' && !request.principal!.isAdmin && !request.principal!.isTeacher) {
+        throw new ForbiddenError('only a teacher or an administrator may do this (an administrator can make you a teacher)');
       }
     });
   },

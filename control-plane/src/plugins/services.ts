@@ -2,7 +2,12 @@ import fp from 'fastify-plugin';
 import { ingressLinkSocket, routesSnapshotFile } from '../domain/layout.js';
 import { KeyedLock } from '../lib/keyed-lock.js';
 import type { ContainerRuntime } from '../runtime/index.js';
+import { AccountLimits } from '../services/accounts/account-limits.js';
+import { AuditLog } from '../services/accounts/audit-log.js';
 import { AuthService } from '../services/accounts/auth-service.js';
+import { InstanceSettings } from '../services/accounts/instance-settings.js';
+import { LiveConnections } from '../services/accounts/live-connections.js';
+import { OwnerAccess } from '../services/accounts/owner-access.js';
 import { ConsoleContainers } from '../services/consoles/console-containers.js';
 import { ConsoleKeeper } from '../services/consoles/console-keeper.js';
 import { ConsoleService } from '../services/consoles/console-service.js';
@@ -23,6 +28,14 @@ import { WebappSettings } from '../services/webapps/webapp-settings.js';
 
 export interface Services {
   auth: AuthService;
+  ownerAccess: OwnerAccess;
+  audit: AuditLog;
+  /** What an admin sets for the whole instance (sign-up mode, default limits). */
+  settings: InstanceSettings;
+  /** Console sockets and log streams, ended when their account loses access. */
+  live: LiveConnections;
+  /** What each account may use. */
+  limits: AccountLimits;
   webapps: WebappService;
   staticFiles: StaticFileService;
   files: FileService;
@@ -55,9 +68,9 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
     const webappLocks = new KeyedLock();
     const health = new WebappHealth(stores.webapps);
     const deployer = new WebappDeployer(config, instanceId, stores.webapps, runtime, health, backoff, log);
-    const settings = new WebappSettings(config);
+    const webappSettings = new WebappSettings(config);
     const webapps = new WebappService({
-      config, store: stores.webapps, users: stores.users, settings, files: new WebappFiles(config, files), deployer, health, locks: webappLocks,
+      config, store: stores.webapps, users: stores.users, settings: webappSettings, files: new WebappFiles(config, files), deployer, health, locks: webappLocks,
     });
     const consoleContainers = new ConsoleContainers(config, instanceId, runtime, app.log.child({ component: 'consoles' }));
     const consoles = new ConsoleService(config, stores.consoles, stores.users, runtime, consoleContainers, app.log.child({ component: 'consoles' }));
@@ -88,10 +101,17 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
     app.addHook('onClose', async () => consoles.shutdown());
     app.addHook('onClose', async () => publisher.stop());
 
+    const settings = new InstanceSettings(stores.meta, config);
+    const live = new LiveConnections();
     app.decorate('services', {
-      auth: new AuthService(stores, config),
+      auth: new AuthService(stores, config, settings, live),
+      ownerAccess: new OwnerAccess(stores.users),
+      audit: new AuditLog(stores.audit, clock),
+      settings,
+      live,
+      limits: new AccountLimits(stores.meta, config),
       webapps,
-      staticFiles: new StaticFileService(stores.webapps, settings),
+      staticFiles: new StaticFileService(stores.webapps, webappSettings),
       files,
       consoles,
       logs: new LogService(config),

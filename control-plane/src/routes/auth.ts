@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { uidFor } from '../domain/layout.js';
 import { UnauthenticatedError } from '../domain/errors.js';
 import type { TokenRow } from '../store/tokens-store.js';
+import type { UserRow } from '../store/users-store.js';
 import { cookieOf, DEVICE_COOKIE, SESSION_COOKIE } from '../plugins/authentication.js';
 import { Credentials, Me, NewToken, SignupResult, TokenInfo, TokenParams, TokenRequest } from '../schemas/auth.js';
 import { StatusOk, responses } from '../schemas/common.js';
@@ -36,7 +37,20 @@ const signupRoutes: FastifyPluginAsyncTypebox = async (app) => {
 /** The dashboard's session: logging in and out, and who is logged in. */
 const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const auth = app.services.auth;
-  const { config } = app;
+  const { config, stores } = app;
+
+  /** Who is signed in, as the dashboard needs it. */
+  const me = (user: UserRow, csrfToken: string | null) => ({
+    username: user.username,
+    is_admin: user.is_admin === 1,
+    is_teacher: user.is_teacher === 1,
+    teacher: user.teacher_id === null ? null : (stores.users.byId(user.teacher_id)?.username ?? null),
+    expires_at: user.expires_at,
+    uid: uidFor(config.uidBase, user.id),
+    csrf_token: csrfToken,
+    signup: app.services.settings.signupMode(),
+    domain: config.domain,
+  });
 
   app.post('/api/auth/login', {
     config: { access: 'public' },
@@ -45,14 +59,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const session = await auth.login(request.body.username, request.body.password, request.ip, cookieOf(request, DEVICE_COOKIE));
     app.setSessionCookie(reply, session);
     app.setDeviceCookie(reply, session.deviceCookie);
-    return {
-      username: session.user.username,
-      is_admin: session.user.is_admin === 1,
-      uid: uidFor(config.uidBase, session.user.id),
-      csrf_token: session.csrfToken,
-      signup: config.signup,
-      domain: config.domain,
-    };
+    return me(session.user, session.csrfToken);
   });
 
   app.post('/api/auth/logout', {
@@ -70,15 +77,9 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags: ['accounts'], summary: 'Who is logged in', response: responses({ 200: Me }) },
   }, async (request) => {
     const p = request.principal;
-    if (!p) throw new UnauthenticatedError('not logged in');
-    return {
-      username: p.username,
-      is_admin: p.isAdmin,
-      uid: uidFor(config.uidBase, p.userId),
-      csrf_token: p.csrfToken ?? null,
-      signup: config.signup,
-      domain: config.domain,
-    };
+    const user = p ? app.stores.users.byId(p.userId) : undefined;
+    if (!p || !user) throw new UnauthenticatedError('not logged in');
+    return me(user, p.csrfToken ?? null);
   });
 };
 

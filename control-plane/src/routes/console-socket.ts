@@ -3,7 +3,7 @@ import type { WebSocket } from 'ws';
 import { assertSameOrigin } from '../plugins/authentication.js';
 import { ConsoleParams } from '../schemas/consoles.js';
 import type { Viewer } from '../services/consoles/console-session.js';
-import { ownerOf } from './context.js';
+import { audit, endWhenAccessEnds, ownerOf } from './context.js';
 
 // The browser's terminal: a WebSocket per open console tab.
 //
@@ -75,6 +75,9 @@ const consoleSocketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return;
       }
       const { session, detach } = attached;
+      audit(request, 101);
+      // 1008 "policy violation": signed out, so the browser must not reconnect.
+      const forget = endWhenAccessEnds(request, (reason) => socket.close(1008, reason.slice(0, 120)));
       let alive = true;
       const ping = setInterval(() => {
         if (!alive) return socket.terminate(); // no pong since the last ping: the peer is gone
@@ -103,6 +106,7 @@ const consoleSocketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
       socket.on('close', () => {
         clearInterval(ping);
+        forget();
         detach();
       });
     },

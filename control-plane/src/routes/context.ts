@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { OwnerRole } from '../domain/principal.js';
 import type { UserRow } from '../store/users-store.js';
 import type { WebappRow } from '../store/webapps-store.js';
 
@@ -6,6 +7,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The user named in /api/v0/user/{username}/, once the caller is known to act for them; use ownerOf(). */
     owner: UserRow | null;
+    /** Why the caller may act on the owner's things (their own, an admin's, their teacher's). */
+    ownerRole: OwnerRole | null;
     /** The web app named in …/webapps/{domain_name}/…, the owner's; use webappOf(). */
     webapp: WebappRow | null;
   }
@@ -21,13 +24,42 @@ declare module 'fastify' {
  */
 export function resolveRequestContext(app: FastifyInstance): void {
   app.decorateRequest('owner', null);
+  app.decorateRequest('ownerRole', null);
   app.decorateRequest('webapp', null);
   app.addHook('onRequest', async (request) => {
     const { username, domain_name } = request.params as { username: string; domain_name?: string };
-    const owner = app.services.auth.resolveOwner(request.principal!, username);
+    const { owner, role } = app.services.ownerAccess.resolve(request.principal!, username);
     request.owner = owner;
+    request.ownerRole = role;
     if (domain_name !== undefined) request.webapp = app.services.webapps.get(owner, domain_name);
   });
+  // A teacher's or an admin's requests go into the owner's audit log, refused ones too.
+  app.addHook('onResponse', async (request, reply) => audit(request, reply.statusCode));
+}
+
+/**
+ * Writes the request into the owner's audit log when the caller is not the
+ * owner. Routes that take the connection over (a console's WebSocket, a
+ * log stream) call it themselves: their replies never reach onResponse.
+ */
+export function audit(request: FastifyRequest, status: number): void {
+  if (request.owner === null || request.ownerRole === null || request.principal === null) return;
+  request.server.services.audit.record({
+    principal: request.principal,
+    owner: request.owner,
+    role: request.ownerRole,
+    method: request.method,
+    path: request.url.replace(/^\/api\/v0\/user\/[^/?]*/, '') || '/',
+    status,
+  });
+}
+
+/**
+ * Ends the connection (`close`) as soon as its caller loses access to the
+ * owner's things; the returned function forgets it, for when it ends by itself.
+ */
+export function endWhenAccessEnds(request: FastifyRequest, close: (reason: string) => void): () => void {
+  return request.server.services.live.track({ principalId: request.principal!.userId, ownerId: ownerOf(request).id, close });
 }
 
 /** The owner of a route under /api/v0/user/{username}/. */

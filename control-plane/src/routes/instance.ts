@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { SignupModeSchema } from '../schemas/auth.js';
 import { responses } from '../schemas/common.js';
 
 export const InstanceInfo = Type.Object({
-  signup: Type.Union([Type.Literal('open'), Type.Literal('closed')], { description: 'whether anyone may sign up' }),
+  signup: SignupModeSchema,
   domain: Type.String({ description: 'the base domain of this Pyhost' }),
 });
 
@@ -12,7 +13,7 @@ const instanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/instance', {
     config: { access: 'public' },
     schema: { tags: ['instance'], summary: 'Public facts about this Pyhost: sign-up mode and base domain', response: responses({ 200: InstanceInfo }) },
-  }, async () => ({ signup: app.config.signup, domain: app.config.domain }));
+  }, async () => ({ signup: app.services.settings.signupMode(), domain: app.config.domain }));
 };
 
 export default instanceRoutes;

@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import { responses } from '../schemas/common.js';
 import { WebappParams } from '../schemas/webapps.js';
 import { DownloadQuery, LogFileSchema, LogParams, LogTailSchema, StreamQuery, TailQuery } from '../schemas/logs.js';
-import { ownerOf, webappOf } from './context.js';
+import { audit, endWhenAccessEnds, ownerOf, webappOf } from './context.js';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -98,6 +98,8 @@ const logStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const res = reply.raw;
     startEventStream(res);
     streams.add(abort);
+    audit(request, 200);
+    const forget = endWhenAccessEnds(request, () => abort.abort());
     res.on('close', () => abort.abort());
     const deadline = setTimeout(() => abort.abort(), request.query.max_seconds * 1000);
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
@@ -113,6 +115,7 @@ const logStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
       clearTimeout(deadline);
       clearInterval(heartbeat);
       streams.delete(abort);
+      forget();
       res.end();
     }
   });

@@ -6,11 +6,14 @@ import fileRoutes from './files.js';
 import consoleRoutes from './consoles.js';
 import consoleSocketRoutes from './console-socket.js';
 import logRoutes from './logs.js';
+import studentRoutes from './students.js';
 
 /**
  * PythonAnywhere's API v0, under /api/v0/user/{username}/. Every route here
- * needs a signed-in caller who is that user or an admin; anyone else gets the
- * same 404 as for a user that does not exist.
+ * needs a signed-in caller who is that user, their teacher or an admin
+ * (services/accounts/owner-access.ts); anyone else gets the same 404 as for
+ * a user that does not exist. A teacher's and an admin's requests go into
+ * the user's audit log.
  */
 const v0Routes: FastifyPluginAsync = async (app) => {
   resolveRequestContext(app);
@@ -20,6 +23,7 @@ const v0Routes: FastifyPluginAsync = async (app) => {
   await app.register(consoleRoutes);
   await app.register(consoleSocketRoutes);
   await app.register(logRoutes);
+  await app.register(studentRoutes);
 };
 
 export default v0Routes;

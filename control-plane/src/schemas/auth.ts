@@ -8,12 +8,19 @@ export const Credentials = Type.Object(
   { additionalProperties: false },
 );
 
+export const SignupModeSchema = Type.Union([Type.Literal('closed'), Type.Literal('invite'), Type.Literal('open')], {
+  description: 'who may make their own account: nobody (admins create them), whoever has an invite code, anyone',
+});
+
 export const Me = Type.Object({
   username: Type.String(),
   is_admin: Type.Boolean(),
+  is_teacher: Type.Boolean({ description: 'may make invite codes and have students' }),
+  teacher: Type.Union([Type.String(), Type.Null()], { description: 'the teacher who may look at your things, if any' }),
+  expires_at: Type.Union([Type.String(), Type.Null()], { description: 'when this account is disabled by itself (a workshop account), if ever' }),
   uid: Type.Integer(),
   csrf_token: Type.Union([Type.String(), Type.Null()], { description: 'send as X-CSRF-Token on cookie-authenticated writes' }),
-  signup: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
+  signup: SignupModeSchema,
   domain: Type.String({ description: 'the base domain of this Pyhost' }),
 });
 

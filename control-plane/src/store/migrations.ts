@@ -144,4 +144,67 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 6,
+    description: 'classroom: disabled and expiring accounts, teachers and students, invite codes, audit log, per-user limits',
+    sql: `
+      -- disabled_reason: 'admin' (an administrator), 'expired' (expires_at
+      -- passed) or 'deleting' (its removal has begun; the row goes once its
+      -- files are gone, so the name is free only then).
+      ALTER TABLE users ADD COLUMN disabled_at TEXT;
+      ALTER TABLE users ADD COLUMN disabled_reason TEXT CHECK (disabled_reason IN ('admin', 'expired', 'deleting'));
+      ALTER TABLE users ADD COLUMN expires_at TEXT;
+      ALTER TABLE users ADD COLUMN last_login_at TEXT;
+      ALTER TABLE users ADD COLUMN is_teacher INTEGER NOT NULL DEFAULT 0 CHECK (is_teacher IN (0, 1));
+      ALTER TABLE users ADD COLUMN teacher_id INTEGER REFERENCES users(id) ON DELETE SET NULL;
+      -- Overrides of the instance's default limits (domain/limits.ts), JSON.
+      ALTER TABLE users ADD COLUMN limits_json TEXT NOT NULL DEFAULT '{}';
+      CREATE INDEX users_teacher ON users(teacher_id);
+
+      -- A user's uid is uid_base + id: ids are never handed out twice, even
+      -- after the newest account is deleted, so no new user inherits what
+      -- an old uid may have left anywhere.
+      INSERT OR IGNORE INTO meta (key, value) SELECT 'last_user_id', COALESCE(MAX(id), 0) FROM users;
+      CREATE TRIGGER users_high_water AFTER INSERT ON users BEGIN
+        UPDATE meta SET value = MAX(CAST(value AS INTEGER), NEW.id) WHERE key = 'last_user_id';
+      END;
+
+      -- Only the SHA-256 of a code is kept; the code itself is shown once.
+      CREATE TABLE invite_codes (
+        id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+        code_sha256        TEXT NOT NULL UNIQUE,
+        label              TEXT NOT NULL DEFAULT '',
+        created_by         INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at         TEXT NOT NULL,
+        expires_at         TEXT,
+        max_uses           INTEGER CHECK (max_uses IS NULL OR max_uses >= 1),
+        uses               INTEGER NOT NULL DEFAULT 0,
+        accounts_expire_at TEXT,
+        limits_json        TEXT NOT NULL DEFAULT '{}',
+        revoked_at         TEXT
+      );
+      CREATE INDEX invite_codes_creator ON invite_codes(created_by);
+
+      -- What someone other than the owner (a teacher, an admin) did with the
+      -- owner's things; the owner reads it. The actor's name is copied so
+      -- that the entry outlives their account.
+      CREATE TABLE audit_log (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        subject_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        actor_id       INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        actor_username TEXT NOT NULL,
+        actor_role     TEXT NOT NULL CHECK (actor_role IN ('teacher', 'admin')),
+        method         TEXT NOT NULL,
+        path           TEXT NOT NULL,
+        status         INTEGER NOT NULL,
+        at             TEXT NOT NULL
+      );
+      CREATE INDEX audit_log_subject ON audit_log(subject_id, id);
+
+      -- A disabled account's sites answer the router's "disabled" page.
+      CREATE TRIGGER routes_user_disabled AFTER UPDATE OF disabled_at ON users BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'routes_version';
+      END;
+    `,
+  },
 ];

@@ -19,7 +19,8 @@ export class RouteRows {
       version: this.version.current(),
       webapps: this.db
         .prepare(
-          `SELECT w.id, w.user_id, u.username, w.domain_name, w.enabled, w.active_generation, w.force_https,
+          `SELECT w.id, w.user_id, u.username, w.domain_name, w.enabled,
+                  CASE WHEN u.disabled_at IS NULL THEN 0 ELSE 1 END AS account_disabled, w.active_generation, w.force_https,
                   w.password_protection_enabled, w.password_protection_username, w.password_protection_hash
              FROM webapps w JOIN users u ON u.id = w.user_id ORDER BY w.id`,
         )

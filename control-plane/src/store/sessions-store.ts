@@ -28,6 +28,11 @@ export class SessionsStore {
     this.db.prepare('DELETE FROM sessions WHERE id_hash = ?').run(idHash);
   }
 
+  /** Ends every session of the user (a password reset, a disabled or deleted account). */
+  removeForUser(userId: number): void {
+    this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId);
+  }
+
   removeExpired(): void {
     this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(nowIso());
   }

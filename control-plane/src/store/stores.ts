@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { AuditStore } from './audit-store.js';
 import { ConsolesStore } from './consoles-store.js';
 import { MetaStore } from './meta-store.js';
 import { RouteRows } from './route-rows.js';
@@ -15,6 +16,7 @@ export interface Stores {
   readonly meta: MetaStore;
   readonly webapps: WebappsStore;
   readonly consoles: ConsolesStore;
+  readonly audit: AuditStore;
   /** What the router needs, read-only. */
   readonly routeRows: RouteRows;
   /** Runs `work` in one transaction: everything it writes, or nothing. */
@@ -29,6 +31,7 @@ export function openStores(db: Db): Stores {
     meta: new MetaStore(db),
     webapps: new WebappsStore(db),
     consoles: new ConsolesStore(db),
+    audit: new AuditStore(db),
     routeRows: new RouteRows(db),
     inTransaction: <T>(work: () => T): T => db.transaction(work)(),
   });

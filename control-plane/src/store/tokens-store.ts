@@ -31,6 +31,11 @@ export class TokensStore {
     this.db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(nowIso(), id);
   }
 
+  /** Revokes every API token of the user. */
+  removeForUser(userId: number): void {
+    this.db.prepare('DELETE FROM api_tokens WHERE user_id = ?').run(userId);
+  }
+
   /** Deletes the user's token; false when the user has no token with that id. */
   remove(userId: number, id: number): boolean {
     return this.db.prepare('DELETE FROM api_tokens WHERE id = ? AND user_id = ?').run(id, userId).changes > 0;

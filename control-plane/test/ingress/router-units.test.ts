@@ -15,7 +15,7 @@ import { buildRouteTable } from '../../src/ingress/route-table.js';
 import { silentLog } from '../../src/ingress/router-log.js';
 
 const settings = { dataDir: '/data', domain: 'localhost', apiSocket: '/data/api.sock', uidBase: 10000 };
-const row = { id: 7, user_id: 3, username: 'alice', domain_name: 'alice.localhost', enabled: 1, active_generation: 2, force_https: 0, password_protection_enabled: 0, password_protection_username: null, password_protection_hash: null };
+const row = { id: 7, user_id: 3, username: 'alice', domain_name: 'alice.localhost', enabled: 1, account_disabled: 0, active_generation: 2, force_https: 0, password_protection_enabled: 0, password_protection_username: null, password_protection_hash: null };
 
 describe('host matching', () => {
   it.each([
@@ -42,6 +42,14 @@ describe('host matching', () => {
   it('has no socket before a first container, and refuses everyone when protection has no password', () => {
     const table = buildRouteTable(settings, 1, [{ ...row, active_generation: 0, password_protection_enabled: 1 }], []);
     expect(table.lookup('alice.localhost')).toMatchObject({ socketPath: null, protected: true, auth: null });
+  });
+
+  it('serves nothing of a disabled account, whatever the app says, and knows which page to answer', () => {
+    const lookup = (over: object) => buildRouteTable(settings, 1, [{ ...row, ...over }], []).lookup('alice.localhost');
+    expect(lookup({})).toMatchObject({ enabled: true, disabledBy: null });
+    expect(lookup({ enabled: 0 })).toMatchObject({ enabled: false, disabledBy: 'owner' });
+    expect(lookup({ account_disabled: 1 })).toMatchObject({ enabled: false, disabledBy: 'account' });
+    expect(lookup({ enabled: 0, account_disabled: 1 })).toMatchObject({ enabled: false, disabledBy: 'account' });
   });
 });
 

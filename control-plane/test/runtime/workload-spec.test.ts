@@ -3,6 +3,7 @@ import { loadConfig } from '../../src/config.js';
 import { InvalidSpecError, buildCreateOptions, type WorkloadSpec } from '../../src/runtime/workload-spec.js';
 import { parseLabels } from '../../src/runtime/labels.js';
 import { consoleWorkload } from '../../src/services/consoles/console-workload.js';
+import { userRow } from '../helpers/rows.js';
 import { webappSpec as spec, withHostPaths, type TestWebappSpec } from '../helpers/container-specs.js';
 
 const MiB = 1024 * 1024;
@@ -106,7 +107,7 @@ describe('buildCreateOptions for a web app', () => {
 
 describe('buildCreateOptions for a console', () => {
   const config = loadConfig({ PYHOST_DATA: '/data', PYHOST_APP_MEMORY_MB: '256', PYHOST_APP_CPUS: '0.5', PYHOST_APP_PIDS: '128' });
-  const alice = { id: 1, username: 'alice', password_hash: '', is_admin: 0 as const, created_at: '' };
+  const alice = userRow({ id: 1, username: 'alice' });
   const console = (over: Partial<WorkloadSpec> = {}): WorkloadSpec => ({ ...consoleWorkload(config, 'dev', alice, { passwd: '/data/etc/alice/passwd', group: '/data/etc/alice/group' }), ...over });
   const opts = buildCreateOptions(console());
   const host = opts.HostConfig ?? {};

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrations } from '../../src/store/migrations.js';
 import { openDatabase, schemaVersion } from '../../src/store/database.js';
+import { UsersStore } from '../../src/store/users-store.js';
 
 const dirs: string[] = [];
 function tempDb(): string {
@@ -27,6 +28,23 @@ describe('migrations', () => {
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    db.close();
+  });
+
+  it('never hand out a user id (so a uid) twice, even the newest one deleted, across an upgrade', () => {
+    const file = tempDb();
+    const old = openDatabase(file, migrations.slice(0, 5));
+    for (const name of ['a', 'b', 'c']) old.prepare(`INSERT INTO users (username, password_hash, created_at) VALUES (?, 'x', 'now')`).run(name);
+    old.prepare(`DELETE FROM users WHERE username = 'c'`).run();
+    old.close();
+    const db = openDatabase(file);
+    const users = new UsersStore(db);
+    // Before the upgrade the high-water mark was lost with row 3: ids after the largest left.
+    expect(users.insert('d', 'x', false).id).toBe(3);
+    users.remove(users.byUsername('d')!.id);
+    users.remove(users.byUsername('b')!.id);
+    expect(users.insert('e', 'x', false).id).toBe(4);
+    expect(users.insert('f', 'x', false).id).toBe(5);
     db.close();
   });
 

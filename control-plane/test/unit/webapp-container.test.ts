@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config.js';
 import { generationRunDir } from '../../src/domain/layout.js';
 import { webappEnvironment, webappWorkload } from '../../src/services/webapps/webapp-workload.js';
 import type { WebappRow } from '../../src/store/webapps-store.js';
-import type { UserRow } from '../../src/store/users-store.js';
+import { userRow } from '../helpers/rows.js';
 
 const row = (over: Partial<WebappRow> = {}): WebappRow => ({
   id: 7, user_id: 3, domain_name: 'alice.localhost', python_version: '3.11', source_directory: '/home/alice/site',
@@ -12,7 +12,7 @@ const row = (over: Partial<WebappRow> = {}): WebappRow => ({
   auto_reload: 0, enabled: 1, created_at: '', updated_at: '', active_generation: 1, next_generation: 2,
   last_reload_at: null, last_reload_ms: null, last_reload_ok: null, last_reload_error: null, crashed_reason: null, settings_warning: null, ...over,
 });
-const user: UserRow = { id: 3, username: 'alice', password_hash: '', is_admin: 0, created_at: '' };
+const user = userRow({ id: 3, username: 'alice' });
 
 describe('web app container', () => {
   it.each<[string, Partial<WebappRow>, Record<string, string>]>([

@@ -24,6 +24,8 @@ function Header({ me }: { me: Me }) {
         </NavLink>
         <NavLink to="/consoles">Consoles</NavLink>
         <NavLink to="/account">Account</NavLink>
+        {me.is_teacher || me.is_admin ? <NavLink to="/students">Students</NavLink> : null}
+        {me.is_admin ? <NavLink to="/admin">Admin</NavLink> : null}
       </nav>
       <div className="who">
         <span className="muted">{me.username}{me.is_admin ? ' (admin)' : ''}</span>

@@ -4,6 +4,9 @@ import { AuthenticatedLayout } from './layout';
 import { RouteError, NotFound } from './route-error';
 import { LoginRoute, SignupRoute } from './routes/auth';
 import { AccountRoute } from './routes/account';
+import { AdminRoute } from './routes/admin';
+import { SetupRoute } from './routes/setup';
+import { StudentsRoute } from './routes/students';
 import { FilesRoute } from './routes/files';
 import { ConsolesRoute } from './routes/consoles';
 import { LogsRoute } from './routes/logs';
@@ -17,6 +20,7 @@ export function createAppRouter(_queryClient: QueryClient) {
       children: [
         { path: '/login', element: <LoginRoute /> },
         { path: '/signup', element: <SignupRoute /> },
+        { path: '/setup', element: <SetupRoute /> },
         {
           element: <AuthenticatedLayout />,
           errorElement: <RouteError />,
@@ -40,6 +44,8 @@ export function createAppRouter(_queryClient: QueryClient) {
             // The terminal (xterm.js) loads only when a console is opened.
             { path: '/consoles/:id', lazy: () => import('./routes/console').then((m) => ({ Component: m.ConsoleRoute })), errorElement: <RouteError /> },
             { path: '/account', element: <AccountRoute /> },
+            { path: '/students', element: <StudentsRoute />, errorElement: <RouteError /> },
+            { path: '/admin/*', element: <AdminRoute />, errorElement: <RouteError /> },
             { path: '*', element: <NotFound /> },
           ],
         },

@@ -11,6 +11,8 @@ import type { UserRow, UsersStore } from '../../store/users-store.js';
 import { dummyPasswordHash, hashPassword, randomToken, sameHash, sha256, verifyPassword } from '../../lib/secrets.js';
 import { DeviceCookies, LoginThrottle, type DeviceCookie } from './login-throttle.js';
 import { createUserDirs } from './user-dirs.js';
+import type { InstanceSettings } from './instance-settings.js';
+import type { LiveConnections } from './live-connections.js';
 
 const SESSION_DAYS = 14;
 /** meta key of the first-run setup token's SHA-256 (the token itself is only ever in the api's log). */
@@ -37,7 +39,19 @@ export interface CreatedToken {
   readonly token: string;
 }
 
-function assertPassword(password: string): void {
+function principalOf(user: UserRow, via: 'session' | 'token', csrfToken?: string): Principal {
+  return { userId: user.id, username: user.username, isAdmin: user.is_admin === 1, isTeacher: user.is_teacher === 1, via, csrfToken };
+}
+
+/** What a disabled account's owner is told when they try to log in. */
+export function disabledMessage(user: UserRow): string {
+  if (user.disabled_reason === 'expired') {
+    return `this account expired on ${user.expires_at?.slice(0, 10) ?? 'its end date'}: its files are kept; ask an administrator to enable it again`;
+  }
+  return 'this account is disabled: its files are kept; ask an administrator to enable it again';
+}
+
+export function assertPassword(password: string): void {
   if (password.length < 8) throw new ValidationError('password must be at least 8 characters', 'password');
   if (password.length > 1024) throw new ValidationError('password must be at most 1024 characters', 'password');
 }
@@ -53,6 +67,8 @@ export class AuthService {
   constructor(
     private readonly stores: Stores,
     private readonly config: Config,
+    private readonly settings: InstanceSettings,
+    private readonly live: LiveConnections,
   ) {
     this.users = stores.users;
     this.sessions = stores.sessions;
@@ -65,8 +81,10 @@ export class AuthService {
    * otherwise only an admin (`actor`).
    */
   async signup(username: string, password: string, actor: Principal | null): Promise<UserRow> {
-    if (this.config.signup !== 'open' && !actor?.isAdmin) {
-      throw new ForbiddenError('Sign-up is closed on this Pyhost: ask an administrator to create your account');
+    if (!actor?.isAdmin) {
+      const mode = this.settings.signupMode();
+      if (mode === 'closed') throw new ForbiddenError('Sign-up is closed on this Pyhost: ask an administrator to create your account');
+      if (mode === 'invite') throw new ForbiddenError('Sign-up on this Pyhost needs an invite code: use the link your teacher or administrator gave you');
     }
     return this.createUser(username, password, false);
   }
@@ -146,6 +164,9 @@ export class AuthService {
     const ok = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash(this.config.passwordHashCost)));
     if (!user || !ok) throw new UnauthenticatedError('wrong username or password');
     attempt.succeeded();
+    // Only someone who knows the password learns that the account is disabled.
+    if (user.disabled_at !== null) throw new ForbiddenError(disabledMessage(user));
+    this.users.touchLogin(user.id);
     return { ...this.startSession(user), deviceCookie: devices.issue(user.username) };
   }
 
@@ -174,21 +195,35 @@ export class AuthService {
     this.sessions.remove(sha256(sessionToken));
   }
 
+  /** The session's user, looked up on every request: a disabled or deleted account's session stops working at once. */
   fromSession(sessionToken: string): Principal | null {
     const session = this.sessions.live(sha256(sessionToken));
     if (!session) return null;
     const user = this.users.byId(session.user_id);
-    if (!user) return null;
-    return { userId: user.id, username: user.username, isAdmin: user.is_admin === 1, via: 'session', csrfToken: session.csrf_token };
+    if (!user || user.disabled_at !== null) return null;
+    return principalOf(user, 'session', session.csrf_token);
   }
 
   fromApiToken(token: string): Principal | null {
     const row = this.tokens.byHash(sha256(token));
     if (!row) return null;
     const user = this.users.byId(row.user_id);
-    if (!user) return null;
+    if (!user || user.disabled_at !== null) return null;
     this.tokens.touch(row.id);
-    return { userId: user.id, username: user.username, isAdmin: user.is_admin === 1, via: 'token' };
+    return principalOf(user, 'token');
+  }
+
+  /**
+   * Ends every way the user is signed in: sessions, API tokens, and what
+   * they have open (console sockets, log streams). For a password reset, a
+   * disabled or a deleted account.
+   */
+  revokeCredentials(userId: number, reason: string): void {
+    this.stores.inTransaction(() => {
+      this.sessions.removeForUser(userId);
+      this.tokens.removeForUser(userId);
+    });
+    this.live.endOpenedBy(userId, reason);
   }
 
   createToken(userId: number, name: string): CreatedToken {
@@ -204,14 +239,5 @@ export class AuthService {
 
   deleteToken(userId: number, id: number): void {
     if (!this.tokens.remove(userId, id)) throw new NotFoundError('no such token');
-  }
-
-  /** The user whose resources `principal` may act on, or NotFound (never revealing that it exists). */
-  resolveOwner(principal: Principal, username: string): UserRow {
-    const user = this.users.byUsername(username);
-    if (!user || (user.id !== principal.userId && !principal.isAdmin)) {
-      throw new NotFoundError(`no user "${username}" that you can see`);
-    }
-    return user;
   }
 }

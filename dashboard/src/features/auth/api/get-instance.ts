@@ -1,8 +1,9 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
+import type { SignupMode } from './get-me';
 
 export interface Instance {
-  signup: 'open' | 'closed';
+  signup: SignupMode;
   domain: string;
 }
 

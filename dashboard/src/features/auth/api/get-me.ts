@@ -1,12 +1,20 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { ApiError, api, setCsrfToken } from '@/lib/api-client';
 
+export type SignupMode = 'closed' | 'invite' | 'open';
+
 export interface Me {
   username: string;
   is_admin: boolean;
+  /** May make invite codes and have students. */
+  is_teacher: boolean;
+  /** The teacher who may look at this user's things. */
+  teacher: string | null;
+  /** When this (workshop) account is disabled by itself. */
+  expires_at: string | null;
   uid: number;
   csrf_token: string | null;
-  signup: 'open' | 'closed';
+  signup: SignupMode;
   domain: string;
 }
 
