@@ -1,9 +1,11 @@
 import type { Db } from './database.js';
 import { AuditStore } from './audit-store.js';
 import { ConsolesStore } from './consoles-store.js';
+import { InviteCodesStore } from './invite-codes-store.js';
 import { MetaStore } from './meta-store.js';
 import { RouteRows } from './route-rows.js';
 import { SessionsStore } from './sessions-store.js';
+import { StudentRows } from './student-rows.js';
 import { TokensStore } from './tokens-store.js';
 import { UsersStore } from './users-store.js';
 import { WebappsStore } from './webapps-store.js';
@@ -17,6 +19,9 @@ export interface Stores {
   readonly webapps: WebappsStore;
   readonly consoles: ConsolesStore;
   readonly audit: AuditStore;
+  readonly inviteCodes: InviteCodesStore;
+  /** A teacher's Students page, read-only. */
+  readonly studentRows: StudentRows;
   /** What the router needs, read-only. */
   readonly routeRows: RouteRows;
   /** Runs `work` in one transaction: everything it writes, or nothing. */
@@ -32,6 +37,8 @@ export function openStores(db: Db): Stores {
     webapps: new WebappsStore(db),
     consoles: new ConsolesStore(db),
     audit: new AuditStore(db),
+    inviteCodes: new InviteCodesStore(db),
+    studentRows: new StudentRows(db),
     routeRows: new RouteRows(db),
     inTransaction: <T>(work: () => T): T => db.transaction(work)(),
   });
