@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { AccountList } from './account-list.js';
 import { AuditStore } from './audit-store.js';
 import { ConsolesStore } from './consoles-store.js';
 import { InviteCodesStore } from './invite-codes-store.js';
@@ -19,6 +20,8 @@ export interface Stores {
   readonly webapps: WebappsStore;
   readonly consoles: ConsolesStore;
   readonly audit: AuditStore;
+  /** The Admin page's accounts with their counts, one query. */
+  readonly accountList: AccountList;
   readonly inviteCodes: InviteCodesStore;
   /** A teacher's Students page, read-only. */
   readonly studentRows: StudentRows;
@@ -37,6 +40,7 @@ export function openStores(db: Db): Stores {
     webapps: new WebappsStore(db),
     consoles: new ConsolesStore(db),
     audit: new AuditStore(db),
+    accountList: new AccountList(db),
     inviteCodes: new InviteCodesStore(db),
     studentRows: new StudentRows(db),
     routeRows: new RouteRows(db),
