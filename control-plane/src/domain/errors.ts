@@ -18,6 +18,17 @@ export class ValidationError extends DomainError {
   }
 }
 
+/** Input made of lines (a pasted list) with lines at fault: each one's number, text and what is wrong. */
+export class LineErrors extends ValidationError {
+  constructor(
+    message: string,
+    field: string,
+    readonly lines: readonly { readonly line: number; readonly text: string; readonly error: string }[],
+  ) {
+    super(message, field);
+  }
+}
+
 /** The request clashes with existing state (a name already taken, …). */
 export class ConflictError extends DomainError {}
 

@@ -4,6 +4,7 @@ import {
   ConflictError,
   DomainError,
   ForbiddenError,
+  LineErrors,
   NotFoundError,
   NotImplementedError,
   RateLimitedError,
@@ -21,6 +22,8 @@ export interface ErrorBody {
   field?: string;
   /** The end of the app's error log, when a reload failed. */
   log_tail?: string;
+  /** Each line at fault, for input made of lines (a pasted list of accounts). */
+  lines?: LineErrors['lines'];
 }
 
 function statusOf(err: DomainError): number {
@@ -71,6 +74,7 @@ export default fp(
         const body: ErrorBody = { error: NAMES[status] ?? 'Error', detail: err.message };
         if (err instanceof ValidationError && err.field) body.field = err.field;
         if (err instanceof ReloadFailedError) body.log_tail = err.logTail;
+        if (err instanceof LineErrors) body.lines = err.lines;
         if (status >= 500) request.log.warn({ err }, err.message);
         return reply.status(status).send(body);
       }
