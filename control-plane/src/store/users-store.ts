@@ -86,6 +86,11 @@ export class UsersStore {
     return this.db.prepare('SELECT * FROM users WHERE teacher_id = ? ORDER BY username').all(teacherId) as UserRow[];
   }
 
+  /** Ids of the accounts that are disabled (or being deleted): nothing of theirs runs. */
+  disabledIds(): Set<number> {
+    return new Set((this.db.prepare('SELECT id FROM users WHERE disabled_at IS NOT NULL').all() as { id: number }[]).map((r) => r.id));
+  }
+
   /** Enabled admins: the ones who could still run this instance. */
   activeAdminCount(): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM users WHERE is_admin = 1 AND disabled_at IS NULL').get() as { n: number }).n;
