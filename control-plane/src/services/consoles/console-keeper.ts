@@ -20,8 +20,11 @@ export class ConsoleKeeper implements WorkloadKeeper {
     private readonly containers: ConsoleContainers,
   ) {}
 
+  /** A disabled account's console container is never wanted. */
   desired(): DesiredWorkload[] {
-    return this.users.all().map((u) => ({ kind: 'console', id: u.id, enabled: this.consoles.needsContainer(u.id), activeGeneration: null, crashed: false }));
+    return this.users.all().map((u) => ({
+      kind: 'console', id: u.id, enabled: u.disabled_at === null && this.consoles.needsContainer(u.id), activeGeneration: null, crashed: false,
+    }));
   }
 
   isBusy(id: number): boolean {
@@ -42,7 +45,7 @@ export class ConsoleKeeper implements WorkloadKeeper {
     }
     await this.containers.locks.runIfIdle(id, async () => {
       // A console may have started in it since the plan was made.
-      if (reason === 'unused' && this.consoles.needsContainer(id)) return;
+      if (reason === 'unused' && this.consoles.needsContainer(id) && this.users.byId(id)?.disabled_at === null) return;
       await this.containers.remove(c, reason);
     });
   }

@@ -56,8 +56,12 @@ export class WebappKeeper implements WorkloadKeeper {
 
   constructor(private readonly deps: WebappKeeperDeps) {}
 
+  /** An enabled app of a disabled account is not wanted: it stays enabled, to run again when the account is. */
   desired(): DesiredWorkload[] {
-    return this.deps.store.all().map((a) => ({ kind: 'webapp', id: a.id, enabled: a.enabled === 1, activeGeneration: a.active_generation, crashed: a.crashed_reason !== null }));
+    const disabled = this.deps.users.disabledIds();
+    return this.deps.store.all().map((a) => ({
+      kind: 'webapp', id: a.id, enabled: a.enabled === 1 && !disabled.has(a.user_id), activeGeneration: a.active_generation, crashed: a.crashed_reason !== null,
+    }));
   }
 
   isBusy(id: number): boolean {
@@ -70,7 +74,11 @@ export class WebappKeeper implements WorkloadKeeper {
 
   async remove(c: ManagedContainer): Promise<void> {
     const id = c.labels.workload!;
-    await this.deps.locks.run(id, () => this.deps.deployer.removeIfUnwanted(this.deps.store.byId(id), c));
+    await this.deps.locks.run(id, () => {
+      const app = this.deps.store.byId(id);
+      const ownerDisabled = app !== undefined && this.deps.users.byId(app.user_id)?.disabled_at != null;
+      return this.deps.deployer.removeIfUnwanted(ownerDisabled ? undefined : app, c);
+    });
   }
 
   noteDown(event: RuntimeEvent): void {
@@ -110,7 +118,9 @@ export class WebappKeeper implements WorkloadKeeper {
     const apps = this.deps.store.all();
     await this.sweepRunDirs(apps, containers);
     // Running containers whose state this process has not seen yet (after a restart of the api).
+    const disabled = this.deps.users.disabledIds();
     for (const app of apps) {
+      if (disabled.has(app.user_id)) continue;
       const active = containers.some((c) => c.labels.workload === app.id && c.labels.generation === app.active_generation && c.state === 'running');
       if (app.enabled && active) await this.deps.health.adopt(app, generationRunDir(this.deps.config.dataDir, app.id, app.active_generation));
     }
