@@ -6,8 +6,10 @@ import { AccountLimits } from '../services/accounts/account-limits.js';
 import { AuditLog } from '../services/accounts/audit-log.js';
 import { AuthService } from '../services/accounts/auth-service.js';
 import { InstanceSettings } from '../services/accounts/instance-settings.js';
+import { InviteCodes } from '../services/accounts/invite-codes.js';
 import { LiveConnections } from '../services/accounts/live-connections.js';
 import { OwnerAccess } from '../services/accounts/owner-access.js';
+import { Teaching } from '../services/accounts/teaching.js';
 import { ConsoleContainers } from '../services/consoles/console-containers.js';
 import { ConsoleKeeper } from '../services/consoles/console-keeper.js';
 import { ConsoleService } from '../services/consoles/console-service.js';
@@ -36,6 +38,10 @@ export interface Services {
   live: LiveConnections;
   /** What each account may use. */
   limits: AccountLimits;
+  /** Invite codes: sign-up links that make their users a teacher's students. */
+  invites: InviteCodes;
+  /** Who teaches whom. */
+  teaching: Teaching;
   webapps: WebappService;
   staticFiles: StaticFileService;
   files: FileService;
@@ -103,10 +109,14 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
 
     const settings = new InstanceSettings(stores.meta, config);
     const live = new LiveConnections();
+    const audit = new AuditLog(stores.audit, clock);
+    const invites = new InviteCodes(stores.inviteCodes, stores.users, settings, () => new Date(clock()).toISOString());
     app.decorate('services', {
-      auth: new AuthService(stores, config, settings, live),
+      auth: new AuthService(stores, config, settings, live, invites),
       ownerAccess: new OwnerAccess(stores.users),
-      audit: new AuditLog(stores.audit, clock),
+      audit,
+      invites,
+      teaching: new Teaching(stores.users, stores.studentRows, live, audit),
       settings,
       live,
       limits: new AccountLimits(stores.meta, config),

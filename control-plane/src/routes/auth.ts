@@ -5,7 +5,7 @@ import { UnauthenticatedError } from '../domain/errors.js';
 import type { TokenRow } from '../store/tokens-store.js';
 import type { UserRow } from '../store/users-store.js';
 import { cookieOf, DEVICE_COOKIE, SESSION_COOKIE } from '../plugins/authentication.js';
-import { Credentials, Me, NewToken, SignupResult, TokenInfo, TokenParams, TokenRequest } from '../schemas/auth.js';
+import { Credentials, Me, NewToken, SignupRequest, SignupResult, TokenInfo, TokenParams, TokenRequest } from '../schemas/auth.js';
 import { StatusOk, responses } from '../schemas/common.js';
 
 function tokenInfo(row: TokenRow) {
@@ -21,13 +21,13 @@ const signupRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: 'public' },
     schema: {
       tags: ['accounts'],
-      summary: 'Create an account (open sign-up, or an admin creating one)',
-      body: Credentials,
+      summary: 'Create an account (open sign-up, an invite code, or an admin creating one)',
+      body: SignupRequest,
       response: responses({ 201: SignupResult }),
     },
   }, async (request, reply) => {
     const actor = request.principal;
-    const user = await auth.signup(request.body.username, request.body.password, actor);
+    const user = await auth.signup(request.body.username, request.body.password, actor, request.body.code);
     // Someone signing themselves up is logged in at once; an admin stays who they are.
     if (!actor) app.setSessionCookie(reply, auth.startSession(user));
     return reply.status(201).send({ username: user.username, is_admin: user.is_admin === 1, uid: uidFor(config.uidBase, user.id) });

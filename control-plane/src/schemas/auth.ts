@@ -8,6 +8,15 @@ export const Credentials = Type.Object(
   { additionalProperties: false },
 );
 
+export const SignupRequest = Type.Object(
+  {
+    username: Type.String({ maxLength: 64 }),
+    password: Type.String({ maxLength: 1024 }),
+    code: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "an invite code (from a teacher's link): the account becomes that teacher's student" })),
+  },
+  { additionalProperties: false },
+);
+
 export const SignupModeSchema = Type.Union([Type.Literal('closed'), Type.Literal('invite'), Type.Literal('open')], {
   description: 'who may make their own account: nobody (admins create them), whoever has an invite code, anyone',
 });

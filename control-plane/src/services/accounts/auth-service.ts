@@ -12,6 +12,7 @@ import { dummyPasswordHash, hashPassword, randomToken, sameHash, sha256, verifyP
 import { DeviceCookies, LoginThrottle, type DeviceCookie } from './login-throttle.js';
 import { createUserDirs } from './user-dirs.js';
 import type { InstanceSettings } from './instance-settings.js';
+import type { InviteCodes, Redemption } from './invite-codes.js';
 import type { LiveConnections } from './live-connections.js';
 
 const SESSION_DAYS = 14;
@@ -69,6 +70,7 @@ export class AuthService {
     private readonly config: Config,
     private readonly settings: InstanceSettings,
     private readonly live: LiveConnections,
+    private readonly invites: InviteCodes,
   ) {
     this.users = stores.users;
     this.sessions = stores.sessions;
@@ -77,16 +79,22 @@ export class AuthService {
   }
 
   /**
-   * Creates an account and its folders. Anyone may when sign-up is open;
-   * otherwise only an admin (`actor`).
+   * Creates an account and its folders. Anyone may when sign-up is open,
+   * whoever has a valid invite `code` when it is 'invite'; an admin
+   * (`actor`) always. With a code the account becomes its maker's student
+   * (with the code's expiry date and limits), and the code's use is taken
+   * in the transaction that creates the account.
    */
-  async signup(username: string, password: string, actor: Principal | null): Promise<UserRow> {
+  async signup(username: string, password: string, actor: Principal | null, code?: string): Promise<UserRow> {
     if (!actor?.isAdmin) {
       const mode = this.settings.signupMode();
       if (mode === 'closed') throw new ForbiddenError('Sign-up is closed on this Pyhost: ask an administrator to create your account');
-      if (mode === 'invite') throw new ForbiddenError('Sign-up on this Pyhost needs an invite code: use the link your teacher or administrator gave you');
+      if (mode === 'invite' && code === undefined) throw new ForbiddenError('Sign-up on this Pyhost needs an invite code: use the link your teacher or administrator gave you');
     }
-    return this.createUser(username, password, false);
+    if (code === undefined) return this.createUser(username, password, false);
+    // Refused before the password is hashed; checked again, and its use taken, with the account.
+    this.invites.assertUsable(code);
+    return this.createUser(username, password, false, () => this.invites.redeem(code));
   }
 
   /** Creates the configured admin, or resets its password and admin flag. */
@@ -137,16 +145,17 @@ export class AuthService {
     if (consume) this.meta.remove(SETUP_TOKEN_KEY);
   }
 
-  private async createUser(username: string, password: string, isAdmin: boolean, guard?: () => void): Promise<UserRow> {
+  /** `guard` runs in the account's transaction: it may refuse, or give the account a teacher, expiry and limits. */
+  private async createUser(username: string, password: string, isAdmin: boolean, guard?: () => Redemption | void): Promise<UserRow> {
     assertUsername(username);
     assertPassword(password);
     if (this.users.byUsername(username)) throw new ConflictError(`the username "${username}" is taken`);
     const hash = await hashPassword(password, this.config.passwordHashCost);
     // Row and folders together: a failure to create the folders rolls the row back.
     return this.stores.inTransaction(() => {
-      guard?.();
+      const extra = guard?.() ?? {};
       if (this.users.byUsername(username)) throw new ConflictError(`the username "${username}" is taken`);
-      const user = this.users.insert(username, hash, isAdmin);
+      const user = this.users.insert(username, hash, isAdmin, extra);
       createUserDirs(userDirs(this.config.dataDir, username), uidFor(this.config.uidBase, user.id), this.config.ingressUid);
       return user;
     });
