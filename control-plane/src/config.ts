@@ -46,9 +46,11 @@ export interface Config {
   readonly runtimeImage: string;
   /** Docker Engine's API socket. */
   readonly dockerSocket: string;
-  /** Per web-app container limits (one instance-wide setting each). */
+  /**
+   * Per container limits, the same for every account (memory is each
+   * account's own: `limits.memory_mb`).
+   */
   readonly appLimits: {
-    readonly memoryBytes: number;
     readonly nanoCpus: number;
     readonly pids: number;
     readonly logMaxBytes: number;
@@ -63,9 +65,10 @@ export interface Config {
   readonly reloadTimeoutMs: number;
   /** Consoles nobody watched or typed into for this long are ended; so are idle console containers. */
   readonly consoleIdleMs: number;
-  /** How many consoles one user may have open at once. */
-  readonly consolesPerUser: number;
-  /** Each account's limits unless an admin changes them (PYHOST_LIMIT_*; domain/limits.ts). */
+  /**
+   * Each account's limits unless an admin changes them (PYHOST_LIMIT_*,
+   * PYHOST_CONSOLES_PER_USER, PYHOST_APP_MEMORY_MB; domain/limits.ts).
+   */
   readonly limits: Limits;
   /** The built dashboard (Vite's output) that the api serves at the dashboard host. */
   readonly dashboardDir: string;
@@ -176,7 +179,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     runtimeImage: env.PYHOST_RUNTIME_IMAGE ?? 'pyhost-runtime:latest',
     dockerSocket: env.PYHOST_DOCKER_SOCKET ?? '/var/run/docker.sock',
     appLimits: Object.freeze({
-      memoryBytes: integer(env, 'PYHOST_APP_MEMORY_MB', 512, 32, 1 << 20) * 1024 * 1024,
       nanoCpus: Math.round(decimal(env, 'PYHOST_APP_CPUS', 1, 0.05, 64) * 1e9),
       pids: integer(env, 'PYHOST_APP_PIDS', 256, 16, 100_000),
       logMaxBytes: 20 * 1024 * 1024,
@@ -184,7 +186,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     passwordHashCost: integer(env, 'PYHOST_PASSWORD_HASH_COST', 17, 14, 20),
     reloadTimeoutMs: integer(env, 'PYHOST_RELOAD_TIMEOUT_SECONDS', 20, 1, 600) * 1000,
     consoleIdleMs: integer(env, 'PYHOST_CONSOLE_IDLE_MINUTES', 60, 1, 7 * 24 * 60) * 60_000,
-    consolesPerUser: integer(env, 'PYHOST_CONSOLES_PER_USER', 5, 1, 100),
     limits: Object.freeze({
       webapps: integer(env, 'PYHOST_LIMIT_WEBAPPS', 5, LIMIT_RANGES.webapps.min, LIMIT_RANGES.webapps.max),
       consoles: integer(env, 'PYHOST_CONSOLES_PER_USER', 5, LIMIT_RANGES.consoles.min, LIMIT_RANGES.consoles.max),

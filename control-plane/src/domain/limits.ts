@@ -17,30 +17,37 @@ export interface Limits {
 }
 
 export type LimitName = keyof Limits;
+
+/** Bytes in a MiB: containers' memory is given to the engine in bytes. */
+export const MiB = 1024 * 1024;
 export type LimitOverrides = Partial<Limits>;
 
-/** The range each limit may be set to, and how a person reads it. */
-export const LIMIT_RANGES: Readonly<Record<LimitName, { readonly min: number; readonly max: number; readonly noun: string }>> = {
-  webapps: { min: 0, max: 1000, noun: 'web apps' },
-  consoles: { min: 0, max: 100, noun: 'consoles open at once' },
-  workers: { min: 1, max: 64, noun: 'workers per web app' },
-  memory_mb: { min: 32, max: 1 << 20, noun: 'MiB of memory per container' },
+/** The range each limit may be set to, and how a person reads it (`one`: the noun after 1). */
+export const LIMIT_RANGES: Readonly<Record<LimitName, { readonly min: number; readonly max: number; readonly noun: string; readonly one: string }>> = {
+  webapps: { min: 0, max: 1000, noun: 'web apps', one: 'web app' },
+  consoles: { min: 0, max: 100, noun: 'consoles open at once', one: 'console open at once' },
+  // 16: the gateway's own ceiling (runtime-image/gateway/pyhost_gateway/config.py); more would not start.
+  workers: { min: 1, max: 16, noun: 'workers per web app', one: 'worker per web app' },
+  memory_mb: { min: 32, max: 1 << 20, noun: 'MiB of memory per container', one: 'MiB of memory per container' },
 };
 
 export const LIMIT_NAMES = Object.keys(LIMIT_RANGES) as LimitName[];
 
 /**
  * Checks overrides from a request: only known names, whole numbers in
- * range; `null` for a name removes that override. Field errors name
- * `limits.<name>`.
+ * range; `null` for a name removes that override. A field error names the
+ * input's path in the body: `limits.<name>` where the limits sit under
+ * `limits` (an invite code), `<name>` where the body is the limits
+ * themselves (pass `at: ''`).
  */
-export function validateOverrides(input: Record<string, unknown>): Record<LimitName, number | null> {
+export function validateOverrides(input: Record<string, unknown>, at = 'limits.'): Record<LimitName, number | null> {
   const out = {} as Record<LimitName, number | null>;
   for (const [name, value] of Object.entries(input)) {
-    if (!(name in LIMIT_RANGES)) throw new ValidationError(`unknown limit "${name}" (limits are ${LIMIT_NAMES.join(', ')})`, `limits.${name}`);
+    const field = `${at}${name}`;
+    if (!(name in LIMIT_RANGES)) throw new ValidationError(`unknown limit "${name}" (limits are ${LIMIT_NAMES.join(', ')})`, field);
     const range = LIMIT_RANGES[name as LimitName];
     if (value !== null && (!Number.isInteger(value) || (value as number) < range.min || (value as number) > range.max)) {
-      throw new ValidationError(`limits.${name} must be a whole number from ${range.min} to ${range.max}`, `limits.${name}`);
+      throw new ValidationError(`${field} must be a whole number from ${range.min} to ${range.max}, or null for the default`, field);
     }
     out[name as LimitName] = value as number | null;
   }
@@ -79,10 +86,13 @@ export function effectiveLimits(defaults: Limits, overrides: LimitOverrides): Li
   return { ...defaults, ...overrides };
 }
 
-/** The 409 for going over a limit: names it, says what it is, and who can change it. */
-export function overLimit(name: LimitName, limits: Limits): ConflictError {
+/**
+ * The 409 for going over a limit: names it, says what it is, and who can
+ * change it; `remedy` says what the person can do first themself.
+ */
+export function overLimit(name: LimitName, limits: Limits, remedy?: string): ConflictError {
   const value = limits[name];
-  return new ConflictError(
-    `your account's limit is ${value} ${LIMIT_RANGES[name].noun} (limit "${name}"); an administrator can raise it`,
-  );
+  const next = remedy === undefined ? 'an administrator can raise it' : `${remedy}, or ask an administrator to raise it`;
+  const noun = value === 1 ? LIMIT_RANGES[name].one : LIMIT_RANGES[name].noun;
+  return new ConflictError(`your account's limit is ${value} ${noun} (limit "${name}"); ${next}`);
 }

@@ -1,11 +1,13 @@
 import { ValidationError } from './errors.js';
+import { LIMIT_RANGES } from './limits.js';
 import { isHostname, normalizeDomain } from './names.js';
 
 // Rules for what a web app's settings may be. Pure: the service applies
 // them and the tests table them.
 
 export const SUPPORTED_PYTHON_VERSIONS = ['3.11'] as const;
-export const MAX_WORKERS = 8;
+/** The most workers any web app may have; each account's `workers` limit is at most this. */
+export const MAX_WORKERS = LIMIT_RANGES.workers.max;
 export const MAX_ENV_VARS = 100;
 export const MAX_ENV_VALUE_LENGTH = 4096;
 

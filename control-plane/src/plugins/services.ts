@@ -71,15 +71,16 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
     const backoff = new RestartBackoff(clock);
 
     const files = new FileService(config);
+    const limits = new AccountLimits(stores.meta, stores.users, config);
     const webappLocks = new KeyedLock();
     const health = new WebappHealth(stores.webapps);
-    const deployer = new WebappDeployer(config, instanceId, stores.webapps, runtime, health, backoff, log);
-    const webappSettings = new WebappSettings(config);
+    const deployer = new WebappDeployer(config, instanceId, stores.webapps, runtime, health, backoff, limits, log);
+    const webappSettings = new WebappSettings(config, limits);
     const webapps = new WebappService({
-      config, store: stores.webapps, users: stores.users, settings: webappSettings, files: new WebappFiles(config, files), deployer, health, locks: webappLocks,
+      config, store: stores.webapps, users: stores.users, settings: webappSettings, files: new WebappFiles(config, files), deployer, health, locks: webappLocks, limits,
     });
-    const consoleContainers = new ConsoleContainers(config, instanceId, runtime, app.log.child({ component: 'consoles' }));
-    const consoles = new ConsoleService(config, stores.consoles, stores.users, runtime, consoleContainers, app.log.child({ component: 'consoles' }));
+    const consoleContainers = new ConsoleContainers(config, instanceId, runtime, limits, app.log.child({ component: 'consoles' }));
+    const consoles = new ConsoleService(config, stores.consoles, stores.users, runtime, consoleContainers, limits, app.log.child({ component: 'consoles' }));
     const reconciler = new Reconciler(instanceId, runtime, [
       new WebappKeeper({ config, store: stores.webapps, users: stores.users, service: webapps, deployer, health, locks: webappLocks, log }),
       new ConsoleKeeper(stores.users, consoles, consoleContainers),
@@ -119,7 +120,7 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
       teaching: new Teaching(stores.users, stores.studentRows, live, audit),
       settings,
       live,
-      limits: new AccountLimits(stores.meta, config),
+      limits,
       webapps,
       staticFiles: new StaticFileService(stores.webapps, webappSettings),
       files,

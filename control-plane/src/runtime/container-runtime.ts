@@ -27,6 +27,8 @@ export interface ManagedContainer {
   /** ISO timestamps; null when Docker reports its zero time (never started / never finished). */
   startedAt: string | null;
   finishedAt: string | null;
+  /** The memory limit it was created with, in bytes; null when the engine does not say. */
+  memoryBytes: number | null;
 }
 
 export interface RuntimeEvent {

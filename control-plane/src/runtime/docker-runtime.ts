@@ -59,6 +59,7 @@ export function toManagedContainer(info: ContainerInspectInfo): ManagedContainer
     exitCode: state === 'exited' || state === 'dead' ? info.State.ExitCode : null,
     startedAt: timeOrNull(info.State.StartedAt),
     finishedAt: timeOrNull(info.State.FinishedAt),
+    memoryBytes: info.HostConfig?.Memory || null,
   };
 }
 

@@ -55,6 +55,8 @@ describe('authorization matrix', () => {
       PYHOST_ADMIN_USER: ADMIN.username,
       PYHOST_ADMIN_PASSWORD: ADMIN.password,
       PYHOST_DASHBOARD_DIR: dashboardDir,
+      // The cases make the owner a web app per caller and case.
+      PYHOST_LIMIT_WEBAPPS: '1000',
     });
     app = await buildApp({ runtime: new FakeRuntime(),
       config,

@@ -89,7 +89,7 @@ export class FakeRuntime implements ContainerRuntime {
     this.assertAvailable();
     const options = buildCreateOptions(spec); // same validation as Docker
     const labels: PyhostLabels = { instance: spec.instance, user: spec.username, kind: spec.kind, workload: spec.workloadId, generation: spec.generation };
-    const started = this.createAndStart(options.name ?? '', spec.image, labels);
+    const started = this.createAndStart(options.name ?? '', spec.image, labels, spec.limits.memoryBytes);
     const run = spec.mounts.find((m) => m.target === '/run/pyhost');
     // A gateway where the run folder exists (unit tests of the runtime itself give made-up paths).
     if (spec.kind === 'webapp' && run && fs.existsSync(run.source)) this.gateways.set(started.id, await FakeGateway.start(run.source, spec.uid, this.gatewayBehaviour(spec), `hello from ${spec.domain ?? ''} g${spec.generation}`));
@@ -141,13 +141,13 @@ export class FakeRuntime implements ContainerRuntime {
     return { exitCode: 0, output: '' };
   }
 
-  private createAndStart(name: string, image: string, labels: PyhostLabels): ManagedContainer {
+  private createAndStart(name: string, image: string, labels: PyhostLabels, memoryBytes: number): ManagedContainer {
     if (!this.images.has(image)) throw new RuntimeError('image_not_found', `No such image: ${image}`, 404);
     if ([...this.containers.values()].some((c) => c.name === name)) {
       throw new RuntimeError('conflict', `container name ${name} is already in use`, 409);
     }
     const id = `fake${String(this.nextId++).padStart(12, '0')}`;
-    this.containers.set(id, { id, name, labels, state: 'created', exitCode: null, startedAt: null, finishedAt: null });
+    this.containers.set(id, { id, name, labels, state: 'created', exitCode: null, startedAt: null, finishedAt: null, memoryBytes });
     this.emit(id, 'create', null);
     if (this.failNextStartWith !== null) {
       const message = this.failNextStartWith;

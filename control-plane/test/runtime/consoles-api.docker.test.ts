@@ -119,7 +119,7 @@ describe('consoles on the Docker Engine', () => {
     for (let i = 0; i < 3; i++) ids.push((await startConsole(t.app, carol)).id);
     const refused = await t.app.inject({ method: 'POST', url: consolesUrl(carol), headers: asToken(carol.token), payload: {} });
     expect(refused.statusCode).toBe(409);
-    expect(refused.json().detail).toMatch(/3 consoles open, the most allowed/);
+    expect(refused.json().detail).toMatch(/limit is 3 consoles open at once \(limit "consoles"\); close one/);
     await sendInput(t.app, carol, ids[0]!, 'exit\n');
     await waitForConsoleState(t.app, carol, ids[0]!, 'exited');
     await startConsole(t.app, carol);

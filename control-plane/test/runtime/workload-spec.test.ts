@@ -108,7 +108,7 @@ describe('buildCreateOptions for a web app', () => {
 describe('buildCreateOptions for a console', () => {
   const config = loadConfig({ PYHOST_DATA: '/data', PYHOST_APP_MEMORY_MB: '256', PYHOST_APP_CPUS: '0.5', PYHOST_APP_PIDS: '128' });
   const alice = userRow({ id: 1, username: 'alice' });
-  const console = (over: Partial<WorkloadSpec> = {}): WorkloadSpec => ({ ...consoleWorkload(config, 'dev', alice, { passwd: '/data/etc/alice/passwd', group: '/data/etc/alice/group' }), ...over });
+  const console = (over: Partial<WorkloadSpec> = {}): WorkloadSpec => ({ ...consoleWorkload(config, 'dev', alice, { passwd: '/data/etc/alice/passwd', group: '/data/etc/alice/group' }, config.limits.memory_mb), ...over });
   const opts = buildCreateOptions(console());
   const host = opts.HostConfig ?? {};
 

@@ -33,6 +33,8 @@ describe('limits', () => {
     expect(() => validateOverrides({ workers: 0 })).toThrow(expect.objectContaining({ field: 'limits.workers' }));
     expect(() => validateOverrides({ webapps: 1.5 })).toThrow(/whole number/);
     expect(validateOverrides({ webapps: 0, consoles: null })).toEqual({ webapps: 0, consoles: null });
+    // Where the body is the limits themselves, the field is the limit's name.
+    expect(() => validateOverrides({ workers: 17 }, '')).toThrow(expect.objectContaining({ field: 'workers', message: 'workers must be a whole number from 1 to 16, or null for the default' }));
   });
 
   it('removes an override set to null', () => {
@@ -41,6 +43,9 @@ describe('limits', () => {
 
   it('says which limit was reached and its value', () => {
     expect(overLimit('webapps', { ...defaults, webapps: 2 }).message).toBe(`your account's limit is 2 web apps (limit "webapps"); an administrator can raise it`);
+    expect(overLimit('consoles', { ...defaults, consoles: 1 }, 'close one first').message).toBe(
+      `your account's limit is 1 console open at once (limit "consoles"); close one first, or ask an administrator to raise it`,
+    );
   });
 });
 

@@ -13,6 +13,8 @@ import { userDirs } from '../../src/domain/layout.js';
 import { ConsolesStore } from '../../src/store/consoles-store.js';
 import { openDatabase, type Db } from '../../src/store/database.js';
 import { UsersStore, type UserRow } from '../../src/store/users-store.js';
+import { MetaStore } from '../../src/store/meta-store.js';
+import { AccountLimits } from '../../src/services/accounts/account-limits.js';
 import { eventually } from '../helpers/eventually.js';
 import { ConsoleContainers } from '../../src/services/consoles/console-containers.js';
 import { ConsoleKeeper } from '../../src/services/consoles/console-keeper.js';
@@ -40,8 +42,9 @@ describe('ConsoleService', () => {
     runtime = new FakeRuntime();
     clock = Date.now();
     const log = Fastify({ logger: false }).log;
-    const containers = new ConsoleContainers(config, 'unit', runtime, log);
-    service = new ConsoleService(config, new ConsolesStore(db), users, runtime, containers, log, () => clock);
+    const limits = new AccountLimits(new MetaStore(db), users, config);
+    const containers = new ConsoleContainers(config, 'unit', runtime, limits, log);
+    service = new ConsoleService(config, new ConsolesStore(db), users, runtime, containers, limits, log, () => clock);
     // The reconciler with the console kind alone: what removes containers nobody uses.
     reconciler = new Reconciler('unit', runtime, [new ConsoleKeeper(users, service, containers)], new RestartBackoff(), log);
     alice = newUser('alice');

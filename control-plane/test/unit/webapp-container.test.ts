@@ -31,7 +31,7 @@ describe('web app container', () => {
 
   it('builds the spec from the instance configuration', () => {
     const config = loadConfig({ PYHOST_DATA: '/srv/pyhost', PYHOST_APP_MEMORY_MB: '300', PYHOST_APP_CPUS: '0.5', PYHOST_APP_PIDS: '100' });
-    const spec = webappWorkload(config, 'abc123', user, row(), 4);
+    const spec = webappWorkload(config, 'abc123', user, row(), 4, config.limits.memory_mb);
     expect(spec).toMatchObject({
       kind: 'webapp',
       instance: 'abc123',
@@ -51,5 +51,10 @@ describe('web app container', () => {
       { source: '/srv/pyhost/run/7/g4', target: '/run/pyhost' },
     ]);
     expect(generationRunDir('/d', 1, 2)).toBe('/d/run/1/g2');
+  });
+
+  it("gives the container the account's memory, whatever the instance's default", () => {
+    const config = loadConfig({ PYHOST_DATA: '/srv/pyhost', PYHOST_APP_MEMORY_MB: '300' });
+    expect(webappWorkload(config, 'abc123', user, row(), 1, 96).limits.memoryBytes).toBe(96 * 1024 * 1024);
   });
 });

@@ -5,10 +5,12 @@ import type { Config } from '../../config.js';
 import { groupFile, passwdFile } from '../../domain/console-rules.js';
 import { UnavailableError } from '../../domain/errors.js';
 import { consoleEtcDir, uidFor } from '../../domain/layout.js';
+import { MiB } from '../../domain/limits.js';
 import { RuntimeError, type ContainerRuntime, type ManagedContainer, type WorkloadSpec } from '../../runtime/index.js';
 import { consoleWorkload } from './console-workload.js';
 import type { UserRow } from '../../store/users-store.js';
 import { KeyedLock } from '../../lib/keyed-lock.js';
+import type { AccountLimits } from '../accounts/account-limits.js';
 
 /**
  * Each user's console container: one per user, started for their first
@@ -25,27 +27,26 @@ export class ConsoleContainers {
     private readonly config: Config,
     private readonly instance: string,
     private readonly runtime: ContainerRuntime,
+    /** Each account's memory per container. */
+    private readonly limits: Pick<AccountLimits, 'of'>,
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  /** The user's running console container, started if needed. Call under `locks` for the user. */
-  async ensure(user: UserRow): Promise<string> {
-    const cached = this.known.get(user.id);
-    if (cached) {
-      const c = await this.runtime.inspect(cached);
-      // The label check matters: a deleted user's id may be handed out again.
-      if (c?.state === 'running' && c.labels.user === user.username) return c.id;
-    }
-    const mine = await this.containersOf(user.username);
-    const running = mine.find((c) => c.state === 'running');
-    if (running) {
-      this.known.set(user.id, running.id);
-      return running.id;
-    }
-    // A stopped one keeps the name; it holds nothing worth keeping.
-    for (const c of mine) await this.runtime.remove(c.id);
+  /**
+   * The user's running console container, started if needed, with the
+   * memory their account may use. `idle`: none of their consoles runs, so
+   * a container started under another memory limit (an admin changed it)
+   * is replaced rather than reused. Call under `locks` for the user.
+   */
+  async ensure(user: UserRow, idle: boolean): Promise<string> {
+    const memoryMb = this.limits.of(user).memory_mb;
+    const running = await this.runningOf(user);
+    const outdated = running !== null && running.memoryBytes !== null && running.memoryBytes !== memoryMb * MiB;
+    if (running !== null && !(idle && outdated)) return running.id;
+    // A stopped or outdated one keeps the name; it holds nothing worth keeping.
+    for (const c of await this.containersOf(user.username)) await this.runtime.remove(c.id);
     try {
-      const started = await this.runtime.start(await this.spec(user));
+      const started = await this.runtime.start(await this.spec(user, memoryMb));
       this.known.set(user.id, started.id);
       this.log.info({ user: user.username, container: started.id }, 'console container started');
       return started.id;
@@ -53,6 +54,19 @@ export class ConsoleContainers {
       if (err instanceof RuntimeError && err.code === 'unavailable') throw new UnavailableError('the container engine is not answering; try again in a moment');
       throw err;
     }
+  }
+
+  /** The user's running console container, if there is one. */
+  private async runningOf(user: UserRow): Promise<ManagedContainer | null> {
+    const cached = this.known.get(user.id);
+    if (cached) {
+      const c = await this.runtime.inspect(cached);
+      // The label check matters: a deleted user's id may be handed out again.
+      if (c?.state === 'running' && c.labels.user === user.username) return c;
+    }
+    const running = (await this.containersOf(user.username)).find((c) => c.state === 'running') ?? null;
+    if (running) this.known.set(user.id, running.id);
+    return running;
   }
 
   /** This instance's console containers, all users, any state. */
@@ -76,7 +90,7 @@ export class ConsoleContainers {
    * has no entry in the image, and without one bash prompts "I have no
    * name!", `whoami` fails and git refuses to commit.
    */
-  private async spec(user: UserRow): Promise<WorkloadSpec> {
+  private async spec(user: UserRow, memoryMb: number): Promise<WorkloadSpec> {
     const uid = uidFor(this.config.uidBase, user.id);
     const etc = consoleEtcDir(this.config.dataDir, user.username);
     await fsp.mkdir(etc, { recursive: true, mode: 0o755 });
@@ -85,6 +99,6 @@ export class ConsoleContainers {
     // Written by root, read-only for the user: a user's container must not be able to change who it is.
     await fsp.writeFile(passwd, passwdFile(user.username, uid), { mode: 0o644 });
     await fsp.writeFile(group, groupFile(user.username, uid), { mode: 0o644 });
-    return consoleWorkload(this.config, this.instance, user, { passwd, group });
+    return consoleWorkload(this.config, this.instance, user, { passwd, group }, memoryMb);
   }
 }

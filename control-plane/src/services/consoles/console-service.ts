@@ -9,10 +9,12 @@ import {
   validateExecutable,
 } from '../../domain/console-rules.js';
 import { ConflictError, NotFoundError, UnavailableError } from '../../domain/errors.js';
+import { overLimit } from '../../domain/limits.js';
 import { plainText } from '../../domain/scrollback.js';
 import { RuntimeError, type ContainerRuntime, type ManagedContainer } from '../../runtime/index.js';
 import type { ConsoleRow, ConsolesStore } from '../../store/consoles-store.js';
 import type { UserRow, UsersStore } from '../../store/users-store.js';
+import type { AccountLimits } from '../accounts/account-limits.js';
 import type { ConsoleContainers } from './console-containers.js';
 import { ConsoleSession, DEFAULT_SESSION_LIMITS, type ConsoleExit, type Viewer } from './console-session.js';
 import { resolveWorkingDirectory } from './console-working-dir.js';
@@ -57,6 +59,8 @@ export class ConsoleService {
     private readonly runtime: ContainerRuntime,
     /** The users' console containers (shared with the reconciler's console keeper). */
     readonly containers: ConsoleContainers,
+    /** What each account may use (its `consoles` limit). */
+    private readonly limits: Pick<AccountLimits, 'of'>,
     private readonly log: FastifyBaseLogger,
     private readonly now: () => number = Date.now,
   ) {}
@@ -94,10 +98,14 @@ export class ConsoleService {
     const containers = this.containers;
     const runtime = this.runtime;
     return containers.locks.run(owner.id, async () => {
+      // Under the lock, from the row as it is now: a disable that just ended every console must not see a new one start.
+      if (this.users.byId(owner.id)?.disabled_at != null) {
+        throw new ConflictError(`the account ${owner.username} is disabled: no console can start until an administrator enables it`);
+      }
       this.makeRoom(owner);
       const row = this.store.insert({ user_id: owner.id, executable, arguments: args, working_directory: input.working_directory ? workingDir : null });
       try {
-        const containerId = await containers.ensure(owner);
+        const containerId = await containers.ensure(owner, !this.hasRunning(owner.id));
         const exec = await runtime.execTty(containerId, { cmd: launchArgv(row.id, argv), env: { ...TERMINAL_ENV }, workingDir, ...INITIAL_SIZE });
         const session = new ConsoleSession(row.id, owner.id, containerId, exec, DEFAULT_SESSION_LIMITS, this.now);
         this.sessions.set(row.id, session);
@@ -176,6 +184,25 @@ export class ConsoleService {
     return this.hasRunning(userId) || this.idleSince.has(userId);
   }
 
+  /**
+   * Ends every console of the account and removes its console container:
+   * the account was disabled or is being deleted. Its consoles are
+   * forgotten (their rows too); their output is not kept.
+   */
+  async endAll(owner: UserRow, reason: string): Promise<void> {
+    await this.containers.locks.run(owner.id, async () => {
+      const mine = [...this.sessions.values()].filter((s) => s.userId === owner.id);
+      for (const s of mine) s.endReason ??= reason;
+      for (const c of await this.containers.containersOf(owner.username)) await this.containers.remove(c, reason);
+      for (const s of mine) {
+        s.disconnect(reason);
+        this.sessions.delete(s.id);
+      }
+      for (const row of this.store.forUser(owner.id)) this.store.remove(row.id);
+      this.idleSince.delete(owner.id);
+    });
+  }
+
   /** Ends the sessions of consoles whose user was deleted (their rows went with the user). */
   forgetDeletedUsers(): void {
     for (const s of [...this.sessions.values()]) {
@@ -205,20 +232,20 @@ export class ConsoleService {
     if (!(await session.waitForExit(EXIT_WAIT_MS))) session.disconnect(reason);
   }
 
-  /** Makes room for one more console: ended ones go first; if all run, the limit answers. */
+  /**
+   * Makes room for one more console: ended ones go first (oldest first);
+   * if the running ones alone reach the account's `consoles` limit, the
+   * limit answers and nothing is removed.
+   */
   private makeRoom(owner: UserRow): void {
     const rows = this.store.forUser(owner.id);
-    const limit = this.config.consolesPerUser;
-    let excess = rows.length - limit + 1;
-    for (const row of rows) {
-      if (excess <= 0) break;
-      if (this.sessions.get(row.id)?.running) continue;
+    const limits = this.limits.of(owner);
+    const ended = rows.filter((row) => !this.sessions.get(row.id)?.running);
+    const running = rows.length - ended.length;
+    if (running >= limits.consoles) throw overLimit('consoles', limits, running > 0 ? 'close one (or type exit in it) first' : undefined);
+    for (const row of ended.slice(0, Math.max(0, rows.length - limits.consoles + 1))) {
       this.sessions.delete(row.id);
       this.store.remove(row.id);
-      excess--;
-    }
-    if (excess > 0) {
-      throw new ConflictError(`you have ${limit} consoles open, the most allowed here: close one (or type exit in it) first`);
     }
   }
 

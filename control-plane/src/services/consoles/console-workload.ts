@@ -1,6 +1,7 @@
 import type { Config } from '../../config.js';
 import { consoleEnvironment } from '../../domain/console-rules.js';
 import { uidFor, userDirs } from '../../domain/layout.js';
+import { MiB } from '../../domain/limits.js';
 import type { WorkloadSpec } from '../../runtime/index.js';
 import type { UserRow } from '../../store/users-store.js';
 
@@ -11,9 +12,10 @@ export const CONSOLE_HOSTNAME = 'pyhost';
  * The console kind's workload: one container per user that idles (Docker's
  * init is PID 1) and holds every console of theirs as a TTY exec; the
  * user's three folders, and read-only passwd/group files so that `whoami`,
- * bash's prompt and git know the uid. Pure; table-tested.
+ * bash's prompt and git know the uid; the memory the account may use per
+ * container (its `memory_mb` limit). Pure; table-tested.
  */
-export function consoleWorkload(config: Config, instance: string, user: UserRow, etc: { passwd: string; group: string }): WorkloadSpec {
+export function consoleWorkload(config: Config, instance: string, user: UserRow, etc: { passwd: string; group: string }, memoryMb: number): WorkloadSpec {
   const dirs = userDirs(config.dataDir, user.username);
   const home = `/home/${user.username}`;
   return {
@@ -38,6 +40,6 @@ export function consoleWorkload(config: Config, instance: string, user: UserRow,
     hostname: CONSOLE_HOSTNAME,
     // Nothing in it needs a graceful stop: consoles end with their container.
     stopSignal: 'SIGKILL',
-    limits: { ...config.appLimits },
+    limits: { ...config.appLimits, memoryBytes: memoryMb * MiB },
   };
 }

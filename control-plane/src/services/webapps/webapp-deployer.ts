@@ -2,11 +2,13 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.js';
 import { UnavailableError } from '../../domain/errors.js';
 import { generationRunDir, uidFor, webappRunDir } from '../../domain/layout.js';
+import { MiB } from '../../domain/limits.js';
 import { removeTree } from '../../lib/beneath.js';
 import { ensureRunDir } from '../../lib/platform-dirs.js';
 import { RuntimeError, gateway, type ContainerRuntime, type ManagedContainer, type ReloadResult } from '../../runtime/index.js';
 import type { UserRow } from '../../store/users-store.js';
 import type { WebappRow, WebappsStore } from '../../store/webapps-store.js';
+import type { AccountLimits } from '../accounts/account-limits.js';
 import { RestartBackoff, workloadKey } from '../platform/restart-backoff.js';
 import { errorLogPath, logTail } from './app-logs.js';
 import type { WebappHealth } from './webapp-health.js';
@@ -42,6 +44,8 @@ export class WebappDeployer {
     private readonly runtime: ContainerRuntime,
     private readonly health: WebappHealth,
     private readonly backoff: RestartBackoff,
+    /** Each account's memory per container. */
+    private readonly limits: Pick<AccountLimits, 'of'>,
     private readonly log: FastifyBaseLogger,
   ) {}
 
@@ -104,11 +108,17 @@ export class WebappDeployer {
     return result;
   }
 
-  /** Whether the active container's gateway answers at all (nothing to reload in place otherwise). */
-  async gatewayAnswers(app: WebappRow): Promise<boolean> {
+  /** The active container when its gateway answers at all (nothing to reload in place otherwise). */
+  async answeringContainer(app: WebappRow): Promise<ManagedContainer | null> {
     const runDir = activeRunDir(this.config.dataDir, app);
     const live = (await this.containersOf(app.id)).find((c) => c.labels.generation === app.active_generation && c.state === 'running');
-    return runDir !== null && live !== undefined && (await gateway.status(runDir).then(() => true, () => false));
+    if (runDir === null || live === undefined) return null;
+    return (await gateway.status(runDir).then(() => true, () => false)) ? live : null;
+  }
+
+  /** Whether a container has the memory the owner's containers get now (an admin may have changed it since it started). */
+  hasCurrentMemory(owner: UserRow, container: ManagedContainer): boolean {
+    return container.memoryBytes === null || container.memoryBytes === this.limits.of(owner).memory_mb * MiB;
   }
 
   /** Whether the active generation's container runs. */
@@ -145,7 +155,8 @@ export class WebappDeployer {
     const runDir = generationRunDir(this.config.dataDir, app.id, generation);
     ensureRunDir(webappRunDir(this.config.dataDir, app.id), runDir, uidFor(this.config.uidBase, owner.id), this.config.ingressUid);
     try {
-      const container = await this.engine(() => this.runtime.start(webappWorkload(this.config, this.instance, owner, app, generation)));
+      const memoryMb = this.limits.of(owner).memory_mb;
+      const container = await this.engine(() => this.runtime.start(webappWorkload(this.config, this.instance, owner, app, generation, memoryMb)));
       this.log.info({ webapp: app.domain_name, user: owner.username, generation }, 'container started');
       return { container, generation, runDir };
     } catch (err) {

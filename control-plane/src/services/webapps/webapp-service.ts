@@ -2,9 +2,11 @@ import type { Config } from '../../config.js';
 import { ConflictError, DomainError, NotFoundError, ReloadFailedError } from '../../domain/errors.js';
 import { CONTAINER_SETTINGS, checkDomain, parsePythonVersion } from '../../domain/webapp-rules.js';
 import type { WebappStatus } from '../../domain/webapp-status.js';
-import type { KeyedLock } from '../../lib/keyed-lock.js';
+import { overLimit } from '../../domain/limits.js';
+import { KeyedLock } from '../../lib/keyed-lock.js';
 import type { WebappCreate, WebappPatch } from '../../schemas/webapps.js';
 import type { UserRow, UsersStore } from '../../store/users-store.js';
+import type { AccountLimits } from '../accounts/account-limits.js';
 import type { WebappRow, WebappsStore } from '../../store/webapps-store.js';
 import type { WebappDeployer } from './webapp-deployer.js';
 import type { WebappFiles } from './webapp-files.js';
@@ -21,6 +23,8 @@ export interface WebappServiceDeps {
   readonly health: WebappHealth;
   /** One operation at a time per web app (the reconciler takes the same lock). */
   readonly locks: KeyedLock;
+  /** What each account may have (its `webapps` limit). */
+  readonly limits: Pick<AccountLimits, 'of'>;
 }
 
 /**
@@ -30,6 +34,12 @@ export interface WebappServiceDeps {
  */
 export class WebappService {
   private readonly store: WebappsStore;
+  /**
+   * One create at a time per owner (keyed by user id), from the count
+   * against the `webapps` limit to the new row: two at once when one more
+   * is allowed make exactly one.
+   */
+  private readonly creating = new KeyedLock();
 
   constructor(private readonly deps: WebappServiceDeps) {
     this.store = deps.store;
@@ -56,23 +66,34 @@ export class WebappService {
    * and starts its first container with its final settings.
    */
   async create(owner: UserRow, input: WebappCreate): Promise<WebappRow> {
-    const { config, settings, files } = this.deps;
+    const { config } = this.deps;
     const domain = checkDomain(input.domain_name ?? `${owner.username}.${config.domain}`, owner.username, config.domain);
     const python = parsePythonVersion(input.python_version ?? '3.11');
+    const app = await this.creating.run(owner.id, async () => {
+      // Before anything is written: a refusal leaves no file, row or container.
+      const limits = this.deps.limits.of(owner);
+      const count = this.store.forUser(owner.id).length;
+      if (count >= limits.webapps) throw overLimit('webapps', limits, count > 0 ? 'delete one first' : undefined);
+      return this.writeSite(owner, domain, python, input);
+    });
+    await this.deps.locks.run(app.id, () => this.deps.deployer.startAndActivate(owner, app));
+    return this.store.byId(app.id)!;
+  }
+
+  /** The new app's WSGI file, logs and row (call under the owner's create lock). */
+  private async writeSite(owner: UserRow, domain: string, python: string, input: WebappCreate): Promise<WebappRow> {
+    const { settings, files } = this.deps;
     if (this.store.byDomain(domain)) throw new ConflictError(`the domain ${domain} is already in use`);
     const site = await files.prepare(owner, domain, input);
     const codeDir = site.codeDir === null ? `/home/${owner.username}` : settings.directory(owner, site.codeDir, input.framework === 'flask' ? 'flask_file' : 'django_project');
     await site.write();
     await files.createLogs(owner, domain);
-    let app: WebappRow;
     try {
-      app = this.store.insert({ user_id: owner.id, domain_name: domain, python_version: python, source_directory: codeDir, working_directory: codeDir });
+      return this.store.insert({ user_id: owner.id, domain_name: domain, python_version: python, source_directory: codeDir, working_directory: codeDir });
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new ConflictError(`the domain ${domain} is already in use`);
       throw err;
     }
-    await this.deps.locks.run(app.id, () => this.deps.deployer.startAndActivate(owner, app));
-    return this.store.byId(app.id)!;
   }
 
   /**
@@ -89,7 +110,7 @@ export class WebappService {
     return this.deps.locks.run(before.id, async () => {
       const needsNewContainer = CONTAINER_SETTINGS.some((k) => k in changes && changes[k] !== before[k]);
       const after = this.store.update(before.id, changes);
-      if (!needsNewContainer || !after.enabled) return after;
+      if (!needsNewContainer || !after.enabled || this.deps.users.byId(owner.id)?.disabled_at != null) return after;
       try {
         const outcome = await this.deps.deployer.replace(owner, after);
         if (!outcome.ok) {
@@ -124,10 +145,13 @@ export class WebappService {
     await locks.run(app.id, async () => {
       const current = this.store.byId(app.id)!;
       if (!current.enabled) throw new ConflictError('this web app is disabled: enable it first, which also starts it');
-      const nothingServes = current.crashed_reason !== null || !(await deployer.gatewayAnswers(current));
-      if (nothingServes || current.settings_warning) {
-        // Nothing healthy to reload in place, or saved settings the running
-        // container was not started with: start a new container instead.
+      assertAccountEnabled(this.deps.users, owner);
+      const serving = current.crashed_reason === null ? await deployer.answeringContainer(current) : null;
+      const nothingServes = serving === null;
+      if (nothingServes || current.settings_warning || !deployer.hasCurrentMemory(owner, serving)) {
+        // Nothing healthy to reload in place, or saved settings (or a memory
+        // limit) the running container was not started with: start a new
+        // container instead.
         const outcome = await deployer.replace(owner, current, { force: nothingServes });
         if (!outcome.ok) {
           if (outcome.kept) this.store.setSettingsWarning(current.id, pendingWarning(outcome.reason));
@@ -142,6 +166,7 @@ export class WebappService {
 
   async enable(owner: UserRow, app: WebappRow): Promise<void> {
     await this.deps.locks.run(app.id, async () => {
+      assertAccountEnabled(this.deps.users, owner);
       const current = this.store.update(app.id, { enabled: 1 });
       this.store.setCrashed(app.id, null);
       if (!(await this.deps.deployer.activeIsRunning(current))) await this.deps.deployer.startAndActivate(owner, current);
@@ -159,9 +184,36 @@ export class WebappService {
   async restart(webappId: number): Promise<void> {
     await this.deps.locks.run(webappId, async () => {
       const app = this.store.byId(webappId);
-      if (!app || !app.enabled || app.crashed_reason) return;
-      await this.deps.deployer.startAndActivate(this.deps.users.byId(app.user_id)!, app);
+      const owner = app && this.deps.users.byId(app.user_id);
+      if (!app || !owner || !app.enabled || app.crashed_reason || owner.disabled_at !== null) return;
+      await this.deps.deployer.startAndActivate(owner, app);
     });
+  }
+
+  /**
+   * The owner's account was disabled: every app's containers stop, at once
+   * (the reconciler leaves them stopped). The apps stay enabled, so that
+   * enabling the account starts them again.
+   */
+  async stopForAccount(owner: UserRow): Promise<void> {
+    await Promise.all(this.store.forUser(owner.id).map((app) => this.deps.locks.run(app.id, () => this.deps.deployer.stopAll(app))));
+  }
+
+  /** The owner's account was enabled again: its enabled apps start. Returns the domains that did not (the reconciler retries them). */
+  async startForAccount(owner: UserRow): Promise<string[]> {
+    const failed: string[] = [];
+    for (const app of this.store.forUser(owner.id)) {
+      if (!app.enabled) continue;
+      await this.restart(app.id).catch(() => failed.push(app.domain_name));
+    }
+    return failed;
+  }
+}
+
+/** Nothing of a disabled account starts (an admin or a teacher may still look at its things). */
+function assertAccountEnabled(users: UsersStore, owner: UserRow): void {
+  if (users.byId(owner.id)?.disabled_at != null) {
+    throw new ConflictError(`the account ${owner.username} is disabled: its web apps start again when an administrator enables it`);
   }
 }
 

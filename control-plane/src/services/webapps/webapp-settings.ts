@@ -1,12 +1,14 @@
 import type { Config } from '../../config.js';
 import { DomainError, ValidationError } from '../../domain/errors.js';
 import { userDirs } from '../../domain/layout.js';
+import { overLimit } from '../../domain/limits.js';
 import { MAX_WORKERS, checkEnv, parsePythonVersion } from '../../domain/webapp-rules.js';
 import { mapVisiblePath } from '../../lib/path-confinement.js';
 import { hashPassword } from '../../lib/secrets.js';
 import type { WebappPatch } from '../../schemas/webapps.js';
 import type { UserRow } from '../../store/users-store.js';
 import type { WebappChanges, WebappRow } from '../../store/webapps-store.js';
+import type { AccountLimits } from '../accounts/account-limits.js';
 
 /**
  * What a web app's settings may be, turned from the API's fields into the
@@ -15,7 +17,11 @@ import type { WebappChanges, WebappRow } from '../../store/webapps-store.js';
  * after), whole numbers in range, passwords hashed.
  */
 export class WebappSettings {
-  constructor(private readonly config: Config) {}
+  constructor(
+    private readonly config: Config,
+    /** What each account may use (its `workers` limit). */
+    private readonly limits: Pick<AccountLimits, 'of'>,
+  ) {}
 
   /** Validates a PATCH and turns it into column changes. */
   async changesFor(owner: UserRow, app: WebappRow, patch: WebappPatch): Promise<WebappChanges> {
@@ -28,16 +34,25 @@ export class WebappSettings {
     if (patch.virtualenv_path !== undefined) changes.virtualenv_path = this.userDirectory(owner, patch.virtualenv_path, 'virtualenv_path');
     if (patch.force_https !== undefined) changes.force_https = patch.force_https ? 1 : 0;
     if (patch.server !== undefined) changes.server = patch.server;
-    if (patch.workers !== undefined) {
-      if (!Number.isInteger(patch.workers) || patch.workers < 1 || patch.workers > MAX_WORKERS) {
-        throw new ValidationError(`workers must be a whole number from 1 to ${MAX_WORKERS}`, 'workers');
-      }
-      changes.workers = patch.workers;
-    }
+    if (patch.workers !== undefined) changes.workers = this.workers(owner, patch.workers);
     if (patch.env !== undefined) changes.env_json = JSON.stringify(checkEnv(patch.env));
     if (patch.auto_reload !== undefined) changes.auto_reload = patch.auto_reload ? 1 : 0;
     await this.passwordProtection(app, patch, changes);
     return changes;
+  }
+
+  /**
+   * Workers within the account's limit. Only a value being set is checked:
+   * an app saved with more before an admin lowered the limit keeps them
+   * (and runs with them) until its workers are set again.
+   */
+  private workers(owner: UserRow, value: number): number {
+    if (!Number.isInteger(value) || value < 1 || value > MAX_WORKERS) {
+      throw new ValidationError(`workers must be a whole number from 1 to ${MAX_WORKERS}`, 'workers');
+    }
+    const limits = this.limits.of(owner);
+    if (value > limits.workers) throw overLimit('workers', limits);
+    return value;
   }
 
   private async passwordProtection(app: WebappRow, patch: WebappPatch, changes: WebappChanges): Promise<void> {

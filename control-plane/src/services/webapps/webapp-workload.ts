@@ -1,5 +1,6 @@
 import type { Config } from '../../config.js';
 import { generationRunDir, uidFor, userDirs } from '../../domain/layout.js';
+import { MiB } from '../../domain/limits.js';
 import type { WorkloadSpec } from '../../runtime/index.js';
 import type { UserRow } from '../../store/users-store.js';
 import type { WebappRow } from '../../store/webapps-store.js';
@@ -26,13 +27,18 @@ export function webappEnvironment(app: WebappRow, username: string): Record<stri
   };
 }
 
-/** The web-app kind's workload: the gateway (the image's entrypoint) on the user's three folders and this generation's run folder. */
+/**
+ * The web-app kind's workload: the gateway (the image's entrypoint) on the
+ * user's three folders and this generation's run folder, with the memory
+ * the account may use per container (its `memory_mb` limit).
+ */
 export function webappWorkload(
   config: Config,
   instance: string,
   user: UserRow,
   app: WebappRow,
   generation: number,
+  memoryMb: number,
 ): WorkloadSpec {
   const dirs = userDirs(config.dataDir, user.username);
   return {
@@ -53,6 +59,6 @@ export function webappWorkload(
     ],
     // The gateway finishes in-flight requests within 10 s of SIGTERM.
     stopSignal: 'SIGTERM',
-    limits: { ...config.appLimits },
+    limits: { ...config.appLimits, memoryBytes: memoryMb * MiB },
   };
 }

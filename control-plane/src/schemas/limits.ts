@@ -1,0 +1,54 @@
+import { Type, type Static } from 'typebox';
+import { LIMIT_RANGES, type LimitName } from '../domain/limits.js';
+
+const DESCRIPTIONS: Record<LimitName, string> = {
+  webapps: 'web apps the account may have',
+  consoles: 'consoles the account may have open at once',
+  workers: 'server worker processes per web app',
+  memory_mb: 'memory of each of the account\'s containers (web apps and consoles), in MiB',
+};
+
+const limit = (name: LimitName) => Type.Integer({ minimum: LIMIT_RANGES[name].min, maximum: LIMIT_RANGES[name].max, description: DESCRIPTIONS[name] });
+
+/**
+ * A change of one limit: a whole number, or null for "back to the
+ * default". Written as `nullable` rather than a union with null on
+ * purpose: the api coerces types, and in a union `null` would be coerced
+ * to 0 by the integer branch (or 0 to null the other way round).
+ */
+const change = (name: LimitName) =>
+  Type.Optional(Type.Unsafe<number | null>({
+    type: 'integer',
+    nullable: true,
+    minimum: LIMIT_RANGES[name].min,
+    maximum: LIMIT_RANGES[name].max,
+    description: `${DESCRIPTIONS[name]}; null: back to the default`,
+  }));
+
+export const Limits = Type.Object({
+  webapps: limit('webapps'),
+  consoles: limit('consoles'),
+  workers: limit('workers'),
+  memory_mb: limit('memory_mb'),
+});
+
+export const LimitOverrides = Type.Object({
+  webapps: Type.Optional(limit('webapps')),
+  consoles: Type.Optional(limit('consoles')),
+  workers: Type.Optional(limit('workers')),
+  memory_mb: Type.Optional(limit('memory_mb')),
+}, { description: "the account's own limits; the others are the instance's defaults" });
+
+/** PATCH bodies: the limits to change, each a number or null. Also usable as an invite code's `limits`. */
+export const LimitChanges = Type.Object({
+  webapps: change('webapps'),
+  consoles: change('consoles'),
+  workers: change('workers'),
+  memory_mb: change('memory_mb'),
+}, { additionalProperties: false });
+
+export const AccountLimits = Type.Object({ limits: Limits, overrides: LimitOverrides });
+
+export const LimitsUserParams = Type.Object({ username: Type.String({ maxLength: 64 }) });
+
+export type LimitChangesBody = Static<typeof LimitChanges>;
