@@ -120,13 +120,13 @@ export class InviteCodes {
   /** Why a code cannot be used now, or null when it can. */
   private problem(row: InviteCodeListing | undefined): string | null {
     if (!row) return `this invite code is not known here: check that you copied the whole link, or ${ASK_AGAIN}`;
-    const status = this.statusOf(row);
-    if (status === 'revoked') return `this invite code was withdrawn: ${ASK_AGAIN}`;
-    if (status === 'expired') return `this invite code expired on ${day(row.expires_at!)}: ${ASK_AGAIN}`;
-    if (status === 'used_up') return `this invite code has been used up (${row.uses} of ${row.max_uses} uses): ${ASK_AGAIN}`;
-    if (row.accounts_expire_at !== null && row.accounts_expire_at <= this.now()) {
+    const now = this.now();
+    if (row.revoked_at !== null) return `this invite code was withdrawn: ${ASK_AGAIN}`;
+    if (row.expires_at !== null && row.expires_at <= now) return `this invite code expired on ${day(row.expires_at)}: ${ASK_AGAIN}`;
+    if (row.accounts_expire_at !== null && row.accounts_expire_at <= now) {
       return `the accounts this invite code makes expired on ${day(row.accounts_expire_at)}: ${ASK_AGAIN}`;
     }
+    if (this.statusOf(row) === 'used_up') return `this invite code has been used up (${row.uses} of ${row.max_uses} uses): ${ASK_AGAIN}`;
     // Its maker lost the right to make codes, or their account is disabled.
     const maker = this.users.byId(row.created_by);
     if (!maker || maker.disabled_at !== null || (maker.is_teacher === 0 && maker.is_admin === 0)) {
@@ -137,7 +137,10 @@ export class InviteCodes {
 
   private statusOf(row: InviteCodeListing): InviteStatus {
     if (row.revoked_at !== null) return 'revoked';
-    if (row.expires_at !== null && row.expires_at <= this.now()) return 'expired';
+    const now = this.now();
+    // A workshop that is over: the code would make accounts already expired, so it is as good as expired.
+    if (row.expires_at !== null && row.expires_at <= now) return 'expired';
+    if (row.accounts_expire_at !== null && row.accounts_expire_at <= now) return 'expired';
     if (row.max_uses !== null && row.uses >= row.max_uses) return 'used_up';
     return 'active';
   }
