@@ -279,6 +279,10 @@ describe('invite codes', () => {
       t.app.services.settings.setSignupMode('closed');
       expect(await refused(made.code)).toEqual([403, 'Sign-up is closed on this Pyhost: ask an administrator to create your account']);
       expect(await refused(undefined)).toEqual([403, 'Sign-up is closed on this Pyhost: ask an administrator to create your account']);
+      // The sign-up page is told so, rather than offered an account it cannot have.
+      expect((await check(made.code)).json()).toEqual({
+        valid: false, teacher: null, accounts_expire_at: null, reason: 'Sign-up is closed on this Pyhost: ask an administrator to create your account',
+      });
       expect(await listed(teacher.token, made.id)).toMatchObject({ uses: 0 });
       // An admin still creates accounts.
       const byAdmin = await t.app.inject({ method: 'POST', url: '/api/auth/signup', headers: asToken(admin), payload: { username: uniqueName('ad'), password: 'student-password-1' } });

@@ -8,6 +8,7 @@ import type { UsersStore } from '../../store/users-store.js';
 import type { InstanceSettings } from './instance-settings.js';
 
 const ASK_AGAIN = 'ask your teacher for a new one';
+const SIGNUP_CLOSED = 'Sign-up is closed on this Pyhost: ask an administrator to create your account';
 
 export interface NewInvite {
   readonly label?: string;
@@ -94,7 +95,8 @@ export class InviteCodes {
 
   check(code: string): InviteCheck {
     const row = this.codes.byHash(sha256(code));
-    const reason = this.problem(row);
+    // Sign-up would refuse it (auth-service.ts): the sign-up page must not promise an account.
+    const reason = this.settings.signupMode() === 'closed' ? SIGNUP_CLOSED : this.problem(row);
     if (reason !== null || !row) return { valid: false, teacher: null, accounts_expire_at: null, reason: reason ?? undefined };
     return { valid: true, teacher: row.created_by_username, accounts_expire_at: row.accounts_expire_at };
   }
