@@ -52,6 +52,11 @@ export function consoleEtcDir(dataDir: string, username: string): string {
   return path.join(dataDir, 'etc', username);
 }
 
+/** archives/: deleted accounts' files, one tarball each; root's alone (0700). */
+export function archivesDir(dataDir: string): string {
+  return path.join(dataDir, 'archives');
+}
+
 /**
  * ingress/: what the api hands the router (the route table snapshot) and the
  * router's own sockets. root:<ingress> 0750; nothing a user can write.

@@ -1,10 +1,19 @@
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { ingressLinkSocket, routesSnapshotFile } from '../domain/layout.js';
 import { KeyedLock } from '../lib/keyed-lock.js';
 import type { ContainerRuntime } from '../runtime/index.js';
+import { AccountAdmin } from '../services/accounts/account-admin.js';
+import { AccountArchives } from '../services/accounts/account-archives.js';
+import { AccountDeletion } from '../services/accounts/account-deletion.js';
 import { AccountLimits } from '../services/accounts/account-limits.js';
+import { AccountState } from '../services/accounts/account-state.js';
+import { AdminView } from '../services/accounts/admin-view.js';
+import { ArchiveRestore } from '../services/accounts/archive-restore.js';
 import { AuditLog } from '../services/accounts/audit-log.js';
 import { AuthService } from '../services/accounts/auth-service.js';
+import { BulkAccounts } from '../services/accounts/bulk-accounts.js';
+import { DiskUsage } from '../services/accounts/disk-usage.js';
 import { InstanceSettings } from '../services/accounts/instance-settings.js';
 import { InviteCodes } from '../services/accounts/invite-codes.js';
 import { LiveConnections } from '../services/accounts/live-connections.js';
@@ -42,6 +51,18 @@ export interface Services {
   invites: InviteCodes;
   /** Who teaches whom. */
   teaching: Teaching;
+  /** The Admin page's accounts: list, create, change, reset a password. */
+  accountAdmin: AccountAdmin;
+  /** Many accounts from a pasted list, all or none. */
+  bulkAccounts: BulkAccounts;
+  /** Disabling and enabling accounts; the expiry sweep. */
+  accountState: AccountState;
+  accountDeletion: AccountDeletion;
+  /** Deleted accounts' files, kept as tarballs. */
+  archives: AccountArchives;
+  archiveRestore: ArchiveRestore;
+  /** Each account's disk use, measured in the background. */
+  diskUsage: DiskUsage;
   webapps: WebappService;
   staticFiles: StaticFileService;
   files: FileService;
@@ -112,8 +133,11 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
     const live = new LiveConnections();
     const audit = new AuditLog(stores.audit, clock);
     const invites = new InviteCodes(stores.inviteCodes, stores.users, settings, () => new Date(clock()).toISOString());
+    const auth = new AuthService(stores, config, settings, live, invites);
+    const accounts = accountServices({ app, auth, live, limits, webapps, consoles, reconciler, clock });
     app.decorate('services', {
-      auth: new AuthService(stores, config, settings, live, invites),
+      auth,
+      ...accounts,
       ownerAccess: new OwnerAccess(stores.users),
       audit,
       invites,
@@ -131,3 +155,45 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
   },
   { name: 'services', dependencies: ['store'] },
 );
+
+interface AccountServiceDeps {
+  app: FastifyInstance;
+  auth: AuthService;
+  live: LiveConnections;
+  limits: AccountLimits;
+  webapps: WebappService;
+  consoles: ConsoleService;
+  reconciler: Reconciler;
+  clock: () => number;
+}
+
+/**
+ * The Admin page's services. The expiry sweep and the disk-use sampler
+ * run while the app does (started once it is ready, stopped when it closes).
+ */
+function accountServices({ app, auth, live, limits, webapps, consoles, reconciler, clock }: AccountServiceDeps) {
+  const { config, stores } = app;
+  const log = app.log.child({ component: 'accounts' });
+  const diskUsage = new DiskUsage(stores.users, config.dataDir, log, clock);
+  const view = new AdminView(stores.accountList, limits, diskUsage, config.uidBase);
+  const accountState = new AccountState({ stores, auth, live, webapps, consoles, reconciler, view, log, now: clock });
+  const archives = new AccountArchives(config.dataDir, config.uidBase, stores.users);
+  app.addHook('onReady', async () => {
+    archives.ensureDir();
+    accountState.start();
+    diskUsage.start();
+  });
+  app.addHook('onClose', async () => {
+    accountState.stop();
+    diskUsage.stop();
+  });
+  return {
+    accountAdmin: new AccountAdmin(stores, config, view, auth, live, log, clock),
+    bulkAccounts: new BulkAccounts(stores, config, log, clock),
+    accountState,
+    accountDeletion: new AccountDeletion({ stores, config, state: accountState, webapps, live, archives, disk: diskUsage, log, now: clock }),
+    archives,
+    archiveRestore: new ArchiveRestore(stores, config, archives, view, log),
+    diskUsage,
+  };
+}

@@ -1,6 +1,30 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { responses } from '../schemas/common.js';
+import { SettingsPatchSchema, SettingsSchema } from '../schemas/admin.js';
+import archiveRoutes from './admin-archives.js';
+import userRoutes from './admin-users.js';
 
-/** The Admin section's API (/api/admin/…): accounts, archives, sign-up mode. */
-const routes: FastifyPluginAsyncTypebox = async () => {};
+/** The Admin section's API (/api/admin/…): accounts, archives, sign-up mode. Limits: admin-limits.ts. */
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(userRoutes);
+  await app.register(archiveRoutes);
+  const { settings } = app.services;
+
+  app.get('/api/admin/settings', {
+    config: { access: 'admin' },
+    schema: { tags: ['admin'], summary: "The instance's settings: who may sign up", response: responses({ 200: SettingsSchema }) },
+  }, async () => ({ signup: settings.signupMode() }));
+
+  app.patch('/api/admin/settings', {
+    config: { access: 'admin' },
+    schema: { tags: ['admin'], summary: "Change the instance's settings (kept across restarts)", body: SettingsPatchSchema, response: responses({ 200: SettingsSchema }) },
+  }, async (request) => {
+    if (request.body.signup !== undefined) {
+      settings.setSignupMode(request.body.signup);
+      request.log.info({ admin: request.principal!.username, signup: request.body.signup }, 'sign-up mode changed');
+    }
+    return { signup: settings.signupMode() };
+  });
+};
 
 export default routes;
