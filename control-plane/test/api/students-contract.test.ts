@@ -100,6 +100,10 @@ describe("PythonAnywhere's students API against Pyhost", () => {
       );
     }
     expect(t.app.stores.users.byUsername(stranger.username)!.teacher_id).toBeNull();
+    // A name no account could have is a 400 naming the part at fault, which the client prints the same way.
+    await expect(api.delete('a'.repeat(65))).rejects.toThrow(
+      `failed, got <Response [400]>: {"error":"Bad Request","detail":"student must NOT have more than 64 characters","field":"student"}`,
+    );
   });
 
   it('`pa students holidays`: every student removed, one DELETE each, then none left', async () => {
