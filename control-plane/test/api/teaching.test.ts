@@ -309,5 +309,28 @@ describe('teachers and students', () => {
       expect((await as(teacher, 'DELETE', v0(teacher, `students/${student.username}`))).statusCode).toBe(204);
       expect(teacherOf(student)).toBeNull();
     });
+
+    it('an admin taking the teacher mark away ends access, and the open log stream, at once', async () => {
+      const { teacher, student } = await classOfOne();
+      const admin = await adminToken(t.app);
+      const stream = await openStream(teacher, student);
+      const res = await t.app.inject({ method: 'PATCH', url: `/api/admin/users/${teacher.username}`, headers: asToken(admin), payload: { is_teacher: false } });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({ is_teacher: false });
+      await stream.ended;
+      expect(await teacherSees(teacher, student)).toEqual(SEES_NOTHING);
+      expect((await as(teacher, 'GET', '/api/teaching/students')).statusCode).toBe(403);
+    });
+
+    it('an admin giving the student another teacher ends the first one\u2019s access and stream', async () => {
+      const { teacher, student } = await classOfOne();
+      const next = await createTeacher(t.app);
+      const stream = await openStream(teacher, student);
+      const res = await t.app.inject({ method: 'PATCH', url: `/api/admin/users/${student.username}`, headers: asToken(await adminToken(t.app)), payload: { teacher: next.username } });
+      expect(res.statusCode, res.body).toBe(200);
+      await stream.ended;
+      expect(await teacherSees(teacher, student)).toEqual(SEES_NOTHING);
+      expect(await teacherSees(next, student)).toEqual(SEES);
+    });
   });
 });
