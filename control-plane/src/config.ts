@@ -72,6 +72,20 @@ export interface Config {
   readonly limits: Limits;
   /** The built dashboard (Vite's output) that the api serves at the dashboard host. */
   readonly dashboardDir: string;
+  /** Scheduled and always-on tasks (docs/tasks.md). */
+  readonly tasks: TaskSettings;
+}
+
+export interface TaskSettings {
+  /** A scheduled run is killed after this long (PYHOST_TASK_TIME_LIMIT_MINUTES). */
+  readonly timeLimitMs: number;
+  /** A task's log is rotated past this size (PYHOST_TASK_LOG_MAX_MB). */
+  readonly logMaxBytes: number;
+  /** How often the scheduler looks at the clock. */
+  readonly tickMs: number;
+  /** Scheduled and always-on tasks an account may have (PYHOST_LIMIT_SCHEDULED_TASKS, PYHOST_LIMIT_ALWAYS_ON_TASKS). */
+  readonly maxScheduled: number;
+  readonly maxAlwaysOn: number;
 }
 
 // src/config.ts and dist/config.js sit at the same depth, so one relative
@@ -193,5 +207,12 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
       memory_mb: integer(env, 'PYHOST_APP_MEMORY_MB', 512, LIMIT_RANGES.memory_mb.min, LIMIT_RANGES.memory_mb.max),
     }),
     dashboardDir: env.PYHOST_DASHBOARD_DIR ? path.resolve(cwd, env.PYHOST_DASHBOARD_DIR) : DEFAULT_DASHBOARD_DIR,
+    tasks: Object.freeze({
+      timeLimitMs: integer(env, 'PYHOST_TASK_TIME_LIMIT_MINUTES', 120, 1, 7 * 24 * 60) * 60_000,
+      logMaxBytes: integer(env, 'PYHOST_TASK_LOG_MAX_MB', 10, 1, 10_000) * 1024 * 1024,
+      tickMs: 1000,
+      maxScheduled: integer(env, 'PYHOST_LIMIT_SCHEDULED_TASKS', 20, 0, 10_000),
+      maxAlwaysOn: integer(env, 'PYHOST_LIMIT_ALWAYS_ON_TASKS', 2, 0, 1000),
+    }),
   });
 }

@@ -29,6 +29,7 @@ import { repairLayout } from '../services/platform/layout-repair.js';
 import { Reconciler } from '../services/platform/reconciler.js';
 import { RestartBackoff } from '../services/platform/restart-backoff.js';
 import { RoutePublisher } from '../services/platform/route-publisher.js';
+import { buildTasks, type TaskServices } from '../services/tasks/tasks.js';
 import { StaticFileService } from '../services/webapps/static-file-service.js';
 import { WebappDeployer } from '../services/webapps/webapp-deployer.js';
 import { WebappFiles } from '../services/webapps/webapp-files.js';
@@ -69,6 +70,8 @@ export interface Services {
   consoles: ConsoleService;
   logs: LogService;
   reconciler: Reconciler;
+  /** Scheduled and always-on tasks. */
+  tasks: TaskServices;
 }
 
 declare module 'fastify' {
@@ -102,9 +105,11 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
     });
     const consoleContainers = new ConsoleContainers(config, instanceId, runtime, limits, app.log.child({ component: 'consoles' }));
     const consoles = new ConsoleService(config, stores.consoles, stores.users, runtime, consoleContainers, limits, app.log.child({ component: 'consoles' }));
+    const tasks = buildTasks({ config, instance: instanceId, stores, runtime, limits, backoff, clock, log });
     const reconciler = new Reconciler(instanceId, runtime, [
       new WebappKeeper({ config, store: stores.webapps, users: stores.users, service: webapps, deployer, health, locks: webappLocks, log }),
       new ConsoleKeeper(stores.users, consoles, consoleContainers),
+      ...tasks.keepers,
     ], backoff, log);
 
     // The router's view of the store, and its way to the api (the router never opens either itself).
@@ -121,10 +126,12 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
     app.addHook('onReady', async () => publisher.start());
     app.addHook('onReady', async () => consoles.start());
     app.addHook('onReady', async () => reconciler.start());
+    app.addHook('onReady', async () => tasks.services.scheduler.start());
     app.addHook('onListen', async () => links.start());
     app.addHook('preClose', async () => links.stop());
     // Containers keep running when the api stops: apps never depend on it.
     app.addHook('onClose', async () => reconciler.stop());
+    app.addHook('onClose', async () => tasks.services.scheduler.stop());
     app.addHook('onClose', async () => health.stop());
     app.addHook('onClose', async () => consoles.shutdown());
     app.addHook('onClose', async () => publisher.stop());
@@ -151,6 +158,7 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
       consoles,
       logs: new LogService(config),
       reconciler,
+      tasks: tasks.services,
     });
   },
   { name: 'services', dependencies: ['store'] },

@@ -7,6 +7,8 @@ import consoleRoutes from './consoles.js';
 import consoleSocketRoutes from './console-socket.js';
 import logRoutes from './logs.js';
 import studentRoutes from './students.js';
+import scheduleRoutes from './schedule.js';
+import alwaysOnRoutes from './always-on.js';
 
 /**
  * PythonAnywhere's API v0, under /api/v0/user/{username}/. Every route here
@@ -24,6 +26,8 @@ const v0Routes: FastifyPluginAsync = async (app) => {
   await app.register(consoleSocketRoutes);
   await app.register(logRoutes);
   await app.register(studentRoutes);
+  await app.register(scheduleRoutes);
+  await app.register(alwaysOnRoutes);
 };
 
 export default v0Routes;

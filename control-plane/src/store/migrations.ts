@@ -207,4 +207,58 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 7,
+    description: 'tasks: scheduled tasks and their runs, always-on tasks',
+    sql: `
+      -- hour is NULL exactly for hourly tasks (PythonAnywhere's rule).
+      -- last_due_at: the latest due minute dealt with (run, skipped, or
+      -- passed while disabled), so that minutes missed while the control
+      -- plane was down are seen, and caught up once rather than replayed.
+      CREATE TABLE scheduled_tasks (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        command     TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        enabled     INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+        interval    TEXT NOT NULL CHECK (interval IN ('daily', 'hourly')),
+        hour        INTEGER CHECK (hour BETWEEN 0 AND 23),
+        minute      INTEGER NOT NULL CHECK (minute BETWEEN 0 AND 59),
+        last_due_at TEXT,
+        created_at  TEXT NOT NULL,
+        CHECK ((interval = 'hourly') = (hour IS NULL))
+      );
+      CREATE INDEX scheduled_tasks_user ON scheduled_tasks(user_id);
+
+      CREATE TABLE task_runs (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        task_id      INTEGER NOT NULL REFERENCES scheduled_tasks(id) ON DELETE CASCADE,
+        trigger      TEXT NOT NULL CHECK (trigger IN ('schedule', 'catch_up', 'run_now')),
+        due_at       TEXT,
+        started_at   TEXT,
+        ended_at     TEXT,
+        exit_code    INTEGER,
+        outcome      TEXT NOT NULL CHECK (outcome IN ('running', 'ok', 'failed', 'killed', 'skipped')),
+        detail       TEXT NOT NULL DEFAULT '',
+        container_id TEXT
+      );
+      CREATE INDEX task_runs_task ON task_runs(task_id, id);
+      CREATE INDEX task_runs_running ON task_runs(outcome) WHERE outcome = 'running';
+
+      -- generation: bumped by every start a person asks for (create, change,
+      -- restart/), so that an old container is never mistaken for the new.
+      -- crashed_reason: set when restarts were given up on, until then.
+      CREATE TABLE always_on_tasks (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id        INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        command        TEXT NOT NULL,
+        description    TEXT NOT NULL DEFAULT '',
+        enabled        INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+        generation     INTEGER NOT NULL DEFAULT 0,
+        crashed_reason TEXT,
+        created_at     TEXT NOT NULL
+      );
+      CREATE INDEX always_on_tasks_user ON always_on_tasks(user_id);
+    `,
+  },
 ];

@@ -1,12 +1,15 @@
 import type { Db } from './database.js';
 import { AccountList } from './account-list.js';
+import { AlwaysOnStore } from './always-on-store.js';
 import { AuditStore } from './audit-store.js';
 import { ConsolesStore } from './consoles-store.js';
 import { InviteCodesStore } from './invite-codes-store.js';
 import { MetaStore } from './meta-store.js';
 import { RouteRows } from './route-rows.js';
+import { ScheduledTasksStore } from './scheduled-tasks-store.js';
 import { SessionsStore } from './sessions-store.js';
 import { StudentRows } from './student-rows.js';
+import { TaskRunsStore } from './task-runs-store.js';
 import { TokensStore } from './tokens-store.js';
 import { UsersStore } from './users-store.js';
 import { WebappsStore } from './webapps-store.js';
@@ -27,6 +30,9 @@ export interface Stores {
   readonly studentRows: StudentRows;
   /** What the router needs, read-only. */
   readonly routeRows: RouteRows;
+  readonly scheduledTasks: ScheduledTasksStore;
+  readonly taskRuns: TaskRunsStore;
+  readonly alwaysOn: AlwaysOnStore;
   /** Runs `work` in one transaction: everything it writes, or nothing. */
   inTransaction<T>(work: () => T): T;
 }
@@ -44,6 +50,9 @@ export function openStores(db: Db): Stores {
     inviteCodes: new InviteCodesStore(db),
     studentRows: new StudentRows(db),
     routeRows: new RouteRows(db),
+    scheduledTasks: new ScheduledTasksStore(db),
+    taskRuns: new TaskRunsStore(db),
+    alwaysOn: new AlwaysOnStore(db),
     inTransaction: <T>(work: () => T): T => db.transaction(work)(),
   });
 }

@@ -13,6 +13,7 @@ import { ADMIN_CASES } from './authorization/admin-cases.js';
 import { CLASSROOM_CASES } from './authorization/classroom-cases.js';
 import { anyone, v0, WHO, type Case, type Ctx, type Who } from './authorization/matrix-cases.js';
 import { V0_CASES } from './authorization/v0-cases.js';
+import { TASK_CASES } from './authorization/task-cases.js';
 
 /**
  * Every registered route, checked against every kind of caller. A route
@@ -26,6 +27,7 @@ const EXPECTED: Record<string, Case> = {
   ...V0_CASES,
   ...ADMIN_CASES,
   ...CLASSROOM_CASES,
+  ...TASK_CASES,
   // The dashboard (SPA): public, like any web page; the API behind it is what is protected.
   'GET /*': { request: async () => ({ url: '/web/some.app.localhost' }), expect: anyone(200) },
   // Last: it ends the owner's cookie session that the cases above use.
@@ -57,6 +59,8 @@ describe('authorization matrix', () => {
       PYHOST_DASHBOARD_DIR: dashboardDir,
       // The cases make the owner a web app per caller and case.
       PYHOST_LIMIT_WEBAPPS: '1000',
+      PYHOST_LIMIT_SCHEDULED_TASKS: '1000',
+      PYHOST_LIMIT_ALWAYS_ON_TASKS: '1000',
     });
     app = await buildApp({ runtime: new FakeRuntime(),
       config,
