@@ -78,7 +78,7 @@ describe('invite codes', () => {
       expect((await createInvite(t.app, teacher)).code).not.toBe(code);
     });
 
-    it("make whoever signs up with one the maker's student, with the code's account expiry", async () => {
+    it("make whoever signs up with one the maker's student, with the code's account expiry, and logged in", async () => {
       const made = await createInvite(t.app, teacher, { accounts_expire_at: inDays(14) });
       const username = uniqueName('st');
       const res = await signupWithCode(t.app, made.code, username);
@@ -90,7 +90,7 @@ describe('invite codes', () => {
       expect(rowOf(username)!.teacher_id).toBe(userId(t.app, teacher));
 
       const students = await t.app.inject({ url: '/api/teaching/students', headers: asToken(teacher.token) });
-      expect(students.json().students).toContainEqual(expect.objectContaining({ username, expires_at: `${inDays(14)}T00:00:00.000Z`, disabled: false }));
+      expect(students.json().students).toContainEqual(expect.objectContaining({ username, expires_at: `${inDays(14)}T00:00:00.000Z`, disabled: false, last_login_at: expect.any(String) }));
       const pa = await t.app.inject({ url: `/api/v0/user/${teacher.username}/students/`, headers: asToken(teacher.token) });
       expect(pa.json().students).toContainEqual({ username });
       expect(await listed(teacher.token, made.id)).toMatchObject({ uses: 1, status: 'active' });

@@ -175,7 +175,6 @@ export class AuthService {
     attempt.succeeded();
     // Only someone who knows the password learns that the account is disabled.
     if (user.disabled_at !== null) throw new ForbiddenError(disabledMessage(user));
-    this.users.touchLogin(user.id);
     return { ...this.startSession(user), deviceCookie: devices.issue(user.username) };
   }
 
@@ -191,7 +190,9 @@ export class AuthService {
     return this.devices;
   }
 
+  /** A session for `user`: they are logged in now (a login, their own sign-up, the first-run setup). */
   startSession(user: UserRow): NewSession {
+    this.users.touchLogin(user.id);
     const sessionToken = randomToken();
     const csrfToken = randomToken();
     const expiresAt = new Date(Date.now() + SESSION_DAYS * 24 * 3600 * 1000);
