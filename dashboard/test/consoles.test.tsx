@@ -14,7 +14,7 @@ class FakeSocket {
   sent: string[] = [];
   onopen: (() => void) | null = null;
   onmessage: ((e: { data: ArrayBuffer | string }) => void) | null = null;
-  onclose: (() => void) | null = null;
+  onclose: ((e?: { code: number; reason: string }) => void) | null = null;
   constructor(readonly url: string) {
     FakeSocket.all.push(this);
   }
@@ -29,9 +29,9 @@ class FakeSocket {
     this.readyState = 1;
     this.onopen?.();
   }
-  drop() {
+  drop(code = 1006, reason = '') {
     this.readyState = 3;
-    this.onclose?.();
+    this.onclose?.({ code, reason });
   }
 }
 
@@ -126,6 +126,26 @@ describe('the terminal connection', () => {
     expect(failing.statuses.at(-1)).toBe('failed: could not connect to this console');
     expect(FakeSocket.all.length).toBeLessThanOrEqual(6);
   });
+
+  it('stops for good when the server says the viewer\u2019s access ended (1008), and shows its reason', () => {
+    vi.useFakeTimers();
+    const { statuses } = connect();
+    FakeSocket.all[0]!.open();
+    FakeSocket.all[0]!.drop(1008, 'you are no longer this account\u2019s teacher');
+    expect(statuses.at(-1)).toBe('revoked: you are no longer this account\u2019s teacher');
+    vi.advanceTimersByTime(60_000);
+    expect(FakeSocket.all).toHaveLength(1);
+  });
+
+  it('still reconnects after other closes, such as the server\u2019s "try again later" (1013)', () => {
+    vi.useFakeTimers();
+    const { statuses } = connect();
+    FakeSocket.all[0]!.open();
+    FakeSocket.all[0]!.drop(1013, 'too much output waiting');
+    expect(statuses.at(-1)).toBe('reconnecting');
+    vi.advanceTimersByTime(1000);
+    expect(FakeSocket.all).toHaveLength(2);
+  });
 });
 
 describe('the Consoles page', () => {
@@ -152,6 +172,18 @@ describe('the Consoles page', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Python 3' }));
     expect(await screen.findByText('/home/alice/nope does not exist')).toBeInTheDocument();
     expect(screen.getByLabelText('Working directory (optional)')).toHaveAttribute('aria-invalid', 'true');
+  });
+
+  it('says when the account\'s limit of open consoles refuses a new one (409)', async () => {
+    const detail = 'your account\'s limit is 2 consoles open at once (limit "consoles"); close one (or type exit in it) first, or ask an administrator to raise it';
+    mockApi({
+      'GET /api/v0/user/alice/consoles/': { json: [] },
+      'POST /api/v0/user/alice/consoles/': { status: 409, json: { error: 'Conflict', detail } },
+    });
+    const { router } = renderPage(<ConsolesOverview username="alice" />, { path: '/consoles' });
+    await userEvent.click(await screen.findByRole('button', { name: 'Bash' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('(limit "consoles"); close one');
+    expect(router.state.location.pathname).toBe('/consoles');
   });
 
   it('lists consoles and kills one after confirming', async () => {

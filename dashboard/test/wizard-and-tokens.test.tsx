@@ -87,6 +87,15 @@ describe('Add a new web app', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
+  it('shows the account\'s limit of web apps (409 naming the limit) above the button, not beside the domain', async () => {
+    const detail = 'your account\'s limit is 2 web apps (limit "webapps"); delete one first, or ask an administrator to raise it';
+    mockApi({ [`POST ${apps}`]: fieldError(409, undefined, detail) });
+    renderWizard();
+    await userEvent.click(screen.getByRole('button', { name: 'Create web app' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('limit is 2 web apps (limit "webapps")');
+    expect(screen.getByLabelText('Domain name')).toBeValid();
+  });
+
   it('shows any other refusal above the button', async () => {
     mockApi({ [`POST ${apps}`]: fieldError(400, 'python_version', 'python_version 3.9 is not installed here; use 3.11') });
     renderWizard();

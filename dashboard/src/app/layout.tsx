@@ -3,6 +3,9 @@ import { ErrorMessage } from '@/components/error-message';
 import { Spinner } from '@/components/spinner';
 import { useMe, type Me } from '@/features/auth/api/get-me';
 import { useLogout } from '@/features/auth/api/login';
+import { ExpiryBanner } from '@/features/teaching/components/expiry-banner';
+import { homeOf, paths } from '@/lib/paths';
+import { ViewedAccountProvider } from '@/lib/viewed-account';
 
 /** The signed-in user, for any page inside the layout. */
 export const useCurrentUser = () => useOutletContext<Me>();
@@ -19,7 +22,7 @@ function Header({ me }: { me: Me }) {
       </Link>
       <nav aria-label="Main" className="mainnav">
         <NavLink to="/web">Web</NavLink>
-        <NavLink to={`/files/home/${me.username}`} className={({ isActive }) => (isActive || inFiles ? 'active' : '')}>
+        <NavLink to={paths.files(homeOf(me.username))} className={({ isActive }) => (isActive || inFiles ? 'active' : '')}>
           Files
         </NavLink>
         <NavLink to="/consoles">Consoles</NavLink>
@@ -56,7 +59,10 @@ export function AuthenticatedLayout() {
       <a href="#main" className="skip-link">Skip to content</a>
       <Header me={me.data} />
       <main id="main" className="content">
-        <Outlet context={me.data} />
+        <ExpiryBanner expiresAt={me.data.expires_at} />
+        <ViewedAccountProvider value={{ username: me.data.username, as: null }}>
+          <Outlet context={me.data} />
+        </ViewedAccountProvider>
       </main>
     </>
   );

@@ -1,8 +1,9 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { Navigate, createBrowserRouter } from 'react-router';
+import { Navigate, createBrowserRouter, type RouteObject } from 'react-router';
 import { AuthenticatedLayout } from './layout';
 import { RouteError, NotFound } from './route-error';
-import { LoginRoute, SignupRoute } from './routes/auth';
+import { LoginRoute } from './routes/auth';
+import { SignupRoute } from './routes/signup';
 import { AccountRoute } from './routes/account';
 import { AdminRoute } from './routes/admin';
 import { SetupRoute } from './routes/setup';
@@ -10,11 +11,38 @@ import { StudentsRoute } from './routes/students';
 import { FilesRoute } from './routes/files';
 import { ConsolesRoute } from './routes/consoles';
 import { LogsRoute } from './routes/logs';
+import { ViewingLayout } from './routes/viewing';
 import { NewWebappRoute, WebIndexRoute, WebLayout, WebTabRoute } from './routes/web';
 
+/**
+ * The pages of one account's things, relative: at the root for your own,
+ * under /u/:username for someone you look at (lib/paths.ts builds both).
+ */
+function accountPages(): RouteObject[] {
+  return [
+    {
+      path: 'web',
+      element: <WebLayout />,
+      errorElement: <RouteError />,
+      children: [
+        { index: true, element: <WebIndexRoute /> },
+        { path: 'new', element: <NewWebappRoute /> },
+        { path: ':domain', element: <WebTabRoute /> },
+        { path: ':domain/logs/:kind', element: <LogsRoute /> },
+      ],
+    },
+    { path: 'files/*', element: <FilesRoute />, errorElement: <RouteError /> },
+    // The editor (CodeMirror) loads only when a file is opened.
+    { path: 'edit/*', lazy: () => import('./routes/edit').then((m) => ({ Component: m.EditRoute })), errorElement: <RouteError /> },
+    { path: 'consoles', element: <ConsolesRoute />, errorElement: <RouteError /> },
+    // The terminal (xterm.js) loads only when a console is opened.
+    { path: 'consoles/:id', lazy: () => import('./routes/console').then((m) => ({ Component: m.ConsoleRoute })), errorElement: <RouteError /> },
+  ];
+}
+
 /** Every page of the dashboard. Each has an error element, so a failure never leaves a blank screen. */
-export function createAppRouter(_queryClient: QueryClient) {
-  return createBrowserRouter([
+export function appRoutes(): RouteObject[] {
+  return [
     {
       errorElement: <RouteError />,
       children: [
@@ -26,23 +54,13 @@ export function createAppRouter(_queryClient: QueryClient) {
           errorElement: <RouteError />,
           children: [
             { index: true, element: <Navigate to="/web" replace /> },
+            ...accountPages(),
             {
-              path: '/web',
-              element: <WebLayout />,
+              path: '/u/:username',
+              element: <ViewingLayout />,
               errorElement: <RouteError />,
-              children: [
-                { index: true, element: <WebIndexRoute /> },
-                { path: 'new', element: <NewWebappRoute /> },
-                { path: ':domain', element: <WebTabRoute /> },
-                { path: ':domain/logs/:kind', element: <LogsRoute /> },
-              ],
+              children: [{ index: true, element: <Navigate to="web" replace /> }, ...accountPages(), { path: '*', element: <NotFound /> }],
             },
-            { path: '/files/*', element: <FilesRoute />, errorElement: <RouteError /> },
-            // The editor (CodeMirror) loads only when a file is opened.
-            { path: '/edit/*', lazy: () => import('./routes/edit').then((m) => ({ Component: m.EditRoute })), errorElement: <RouteError /> },
-            { path: '/consoles', element: <ConsolesRoute />, errorElement: <RouteError /> },
-            // The terminal (xterm.js) loads only when a console is opened.
-            { path: '/consoles/:id', lazy: () => import('./routes/console').then((m) => ({ Component: m.ConsoleRoute })), errorElement: <RouteError /> },
             { path: '/account', element: <AccountRoute /> },
             { path: '/students', element: <StudentsRoute />, errorElement: <RouteError /> },
             { path: '/admin/*', element: <AdminRoute />, errorElement: <RouteError /> },
@@ -51,5 +69,9 @@ export function createAppRouter(_queryClient: QueryClient) {
         },
       ],
     },
-  ]);
+  ];
+}
+
+export function createAppRouter(_queryClient: QueryClient) {
+  return createBrowserRouter(appRoutes());
 }

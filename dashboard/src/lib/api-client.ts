@@ -1,6 +1,13 @@
 // The one way the dashboard talks to Pyhost: the same REST API scripts use.
 // Cookie-authenticated writes carry the CSRF token from GET /api/auth/me.
 
+/** One refused line of a pasted list (bulk account creation), numbered from 1. */
+export interface LineError {
+  line: number;
+  text: string;
+  error: string;
+}
+
 /** An error answer from the API: `detail` is for people, `field` names the input at fault. */
 export class ApiError extends Error {
   constructor(
@@ -9,6 +16,8 @@ export class ApiError extends Error {
     readonly field?: string,
     /** The end of the app's error log, when a reload failed. */
     readonly logTail?: string,
+    /** Each refused line, when a pasted list was refused. */
+    readonly lines?: LineError[],
   ) {
     super(detail);
     this.name = 'ApiError';
@@ -31,11 +40,19 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * A 409 for going over one of the account's limits, which names it as
+ * `(limit "webapps")` (docs/classroom.md, "Limits").
+ */
+export function isLimitRefusal(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 409 && /\(limit "[a-z_]+"\)/.test(err.detail);
+}
+
 async function toError(res: Response): Promise<ApiError> {
   const text = await res.text().catch(() => '');
   try {
-    const body = JSON.parse(text) as { detail?: string; field?: string; log_tail?: string };
-    if (typeof body.detail === 'string') return new ApiError(res.status, body.detail, body.field, body.log_tail);
+    const body = JSON.parse(text) as { detail?: string; field?: string; log_tail?: string; lines?: LineError[] };
+    if (typeof body.detail === 'string') return new ApiError(res.status, body.detail, body.field, body.log_tail, Array.isArray(body.lines) ? body.lines : undefined);
   } catch {
     // Not JSON (a proxy's error page, say): fall through to a generic message.
   }

@@ -1,17 +1,16 @@
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
-import { ErrorMessage } from '@/components/error-message';
 import { Spinner } from '@/components/spinner';
 import { useInstance } from '@/features/auth/api/get-instance';
-import { useMe } from '@/features/auth/api/get-me';
+import { useMe, type SignupMode } from '@/features/auth/api/get-me';
 import { LoginForm } from '@/features/auth/components/login-form';
-import { SignupForm } from '@/features/auth/components/signup-form';
+import { paths } from '@/lib/paths';
 
 /** Only paths inside the dashboard: ?next= must not send anyone to another site. */
 function safeNext(next: string | null): string {
   return next && next.startsWith('/') && !next.startsWith('//') ? next : '/web';
 }
 
-function AuthPage({ title, children }: { title: string; children: React.ReactNode }) {
+export function AuthPage({ title, children }: { title: string; children: React.ReactNode }) {
   return (
     <main className="centered auth-page">
       <div className="card auth-card">
@@ -35,31 +34,20 @@ export function LoginRoute() {
   return (
     <AuthPage title="Log in">
       {me.isPending ? <Spinner /> : <LoginForm onSuccess={() => navigate(next, { replace: true })} />}
-      {instance.data?.signup === 'open' ? (
-        <p>
-          New here? <Link to="/signup">Create an account</Link>
-        </p>
-      ) : null}
+      <SignupLink mode={instance.data?.signup} />
     </AuthPage>
   );
 }
 
-export function SignupRoute() {
-  const instance = useInstance();
-  const me = useMe();
-  const navigate = useNavigate();
-  if (me.data) return <Navigate to="/web" replace />;
-  return (
-    <AuthPage title="Create your account">
-      {instance.isPending ? <Spinner /> : null}
-      <ErrorMessage error={instance.error} />
-      {instance.data?.signup === 'closed' ? (
-        <p role="alert">Sign-up is closed on this Pyhost: ask its administrator for an account.</p>
-      ) : null}
-      {instance.data?.signup === 'open' ? <SignupForm onSuccess={() => navigate('/web/new', { replace: true })} /> : null}
+/** The log-in page's way to sign-up, as the instance's sign-up mode allows. */
+export function SignupLink({ mode }: { mode: SignupMode | undefined }) {
+  if (mode === 'open') return <p>New here? <Link to={paths.signup}>Create an account</Link></p>;
+  if (mode === 'invite') {
+    return (
       <p>
-        Have an account? <Link to="/login">Log in</Link>
+        New here? <Link to={paths.signup}>Create an account</Link>: you need a sign-up link from your teacher.
       </p>
-    </AuthPage>
-  );
+    );
+  }
+  return null;
 }

@@ -1,7 +1,7 @@
 import { ConsolesOverview } from '@/features/consoles/components/consoles-overview';
-import { useCurrentUser } from '../layout';
+import { useViewedAccount } from '@/lib/viewed-account';
 
 export function ConsolesRoute() {
-  const me = useCurrentUser();
-  return <ConsolesOverview username={me.username} />;
+  const { username } = useViewedAccount();
+  return <ConsolesOverview key={username} username={username} />;
 }

@@ -9,13 +9,18 @@ export interface Credentials {
 
 export const login = (credentials: Credentials) => api<unknown>('/api/auth/login', { method: 'POST', json: credentials });
 
+export interface SignupRequest extends Credentials {
+  /** An invite code from a teacher's link: the new account becomes their student. */
+  code?: string;
+}
+
 /** Signing up also signs you in (the API sets the session cookie). */
-export const signup = (credentials: Credentials) => api<unknown>('/api/auth/signup', { method: 'POST', json: credentials });
+export const signup = (request: SignupRequest) => api<unknown>('/api/auth/signup', { method: 'POST', json: request });
 
 export const logout = () => api<unknown>('/api/auth/logout', { method: 'POST' });
 
 /** After any of these, who is signed in has changed: forget everything cached. */
-function useAuthMutation(fn: (c: Credentials) => Promise<unknown>) {
+function useAuthMutation<T extends Credentials>(fn: (c: T) => Promise<unknown>) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: fn,

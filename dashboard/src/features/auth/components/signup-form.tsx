@@ -1,7 +1,8 @@
 import { useSignup } from '../api/login';
 import { CredentialsForm } from './credentials-form';
 
-export function SignupForm({ onSuccess }: { onSuccess(): void }) {
+/** Makes an account; with `code` (from a teacher's invite link) it becomes that teacher's student. */
+export function SignupForm({ code, onSuccess }: { code?: string; onSuccess(): void }) {
   const signup = useSignup();
   return (
     <CredentialsForm
@@ -10,7 +11,7 @@ export function SignupForm({ onSuccess }: { onSuccess(): void }) {
       busyLabel="Creating your account…"
       pending={signup.isPending}
       error={signup.error}
-      onSubmit={(c) => signup.mutate(c, { onSuccess })}
+      onSubmit={(c) => signup.mutate(code ? { ...c, code } : c, { onSuccess })}
     />
   );
 }

@@ -2,9 +2,15 @@
 // /api/v0/user/{u}/consoles/{id}/ws/ (see control-plane/src/routes/console-socket.ts).
 // Binary frames are terminal output, text frames JSON events. A dropped
 // connection is retried with backoff; each new connection starts with the
-// server's replay of recent output, so the terminal is reset first.
+// server's replay of recent output, so the terminal is reset first. A close
+// with 1008 ("policy violation") means this viewer may no longer see the
+// console (signed out, account disabled, no longer the owner's teacher):
+// asking again would only be refused, so it is shown and not retried.
 
-export type TerminalStatus = 'connecting' | 'open' | 'reconnecting' | 'ended' | 'failed';
+export type TerminalStatus = 'connecting' | 'open' | 'reconnecting' | 'ended' | 'revoked' | 'failed';
+
+/** The server's close code for "your access ended" (see control-plane/src/routes/console-socket.ts). */
+export const ACCESS_ENDED = 1008;
 
 export interface TerminalHandlers {
   /** A connection opened: the replay of recent output follows. */
@@ -59,9 +65,14 @@ export function connectTerminal(path: string, handlers: TerminalHandlers, size: 
         handlers.onStatus('ended', event.reason ?? 'the console ended');
       }
     };
-    ws.onclose = () => {
+    ws.onclose = (e?: CloseEvent) => {
       if (socket === ws) socket = null;
       if (closedByUs || ended) return;
+      if (e?.code === ACCESS_ENDED) {
+        ended = true;
+        handlers.onStatus('revoked', e.reason || 'you are no longer allowed to see it');
+        return;
+      }
       if (!opened) failures++;
       if (failures >= MAX_ATTEMPTS_WITHOUT_OPEN) {
         handlers.onStatus('failed', 'could not connect to this console');

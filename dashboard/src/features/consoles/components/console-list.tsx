@@ -5,6 +5,8 @@ import { ErrorMessage } from '@/components/error-message';
 import { ResourceTable, type Column } from '@/components/resource-table';
 import { Spinner } from '@/components/spinner';
 import { formatDate } from '@/lib/format';
+import type { AccountPaths } from '@/lib/paths';
+import { usePaths } from '@/lib/viewed-account';
 import { useConsoles, useKillConsole, type ConsoleInfo } from '../api/consoles';
 
 export function stateText(c: ConsoleInfo): string {
@@ -13,8 +15,8 @@ export function stateText(c: ConsoleInfo): string {
   return 'not running';
 }
 
-const columns = (username: string): Column<ConsoleInfo>[] => [
-  { header: 'Console', cell: (c) => <Link to={`/consoles/${c.id}`}>{c.name}</Link> },
+const columns = (username: string, paths: AccountPaths): Column<ConsoleInfo>[] => [
+  { header: 'Console', cell: (c) => <Link to={paths.console(c.id)}>{c.name}</Link> },
   { header: 'State', cell: (c) => <span className={`badge state-${c.state === 'running' ? 'running' : 'stopped'}`}>{stateText(c)}</span> },
   { header: 'Folder', cell: (c) => c.working_directory ?? `/home/${username}`, className: 'mono' },
   { header: 'Started', cell: (c) => formatDate(c.created_at) },
@@ -22,6 +24,7 @@ const columns = (username: string): Column<ConsoleInfo>[] => [
 
 /** The user's consoles: open one, or kill it. */
 export function ConsoleList({ username }: { username: string }) {
+  const paths = usePaths();
   const consoles = useConsoles(username);
   const kill = useKillConsole(username);
   const [killing, setKilling] = useState<ConsoleInfo | null>(null);
@@ -34,7 +37,7 @@ export function ConsoleList({ username }: { username: string }) {
       {consoles.data ? (
         <ResourceTable
           caption="Your consoles"
-          columns={columns(username)}
+          columns={columns(username, paths)}
           rows={consoles.data}
           rowKey={(c) => c.id}
           empty="No consoles yet: start one above."

@@ -4,6 +4,7 @@ import { ConfirmDialog } from '@/components/confirm-dialog';
 import { ErrorMessage } from '@/components/error-message';
 import { Page } from '@/components/page';
 import { Spinner } from '@/components/spinner';
+import { usePaths } from '@/lib/viewed-account';
 import { useConsole, useKillConsole, useRefreshConsoles } from '../api/consoles';
 import { stateText } from './console-list';
 import { TerminalView } from './terminal-view';
@@ -15,6 +16,7 @@ export function ConsolePage({ username, id }: { username: string; id: number }) 
   const kill = useKillConsole(username);
   const refresh = useRefreshConsoles(username);
   const navigate = useNavigate();
+  const paths = usePaths();
   const [confirming, setConfirming] = useState(false);
 
   if (query.isPending) return <Spinner label="Loading the console" />;
@@ -22,7 +24,7 @@ export function ConsolePage({ username, id }: { username: string; id: number }) 
     return (
       <Page title="Console">
         <ErrorMessage error={query.error} />
-        <p><Link to="/consoles">All consoles</Link></p>
+        <p><Link to={paths.consoles}>All consoles</Link></p>
       </Page>
     );
   }
@@ -33,7 +35,7 @@ export function ConsolePage({ username, id }: { username: string; id: number }) 
       actions={
         <>
           <span className={`badge state-${c.state === 'running' ? 'running' : 'stopped'}`}>{stateText(c)}</span>
-          <Link to="/consoles" className="button">All consoles</Link>
+          <Link to={paths.consoles} className="button">All consoles</Link>
           <button type="button" className="danger" onClick={() => setConfirming(true)}>Kill</button>
         </>
       }
@@ -48,7 +50,7 @@ export function ConsolePage({ username, id }: { username: string; id: number }) 
           danger
           busy={kill.isPending}
           onCancel={() => setConfirming(false)}
-          onConfirm={() => kill.mutate(c.id, { onSuccess: () => navigate('/consoles'), onSettled: () => setConfirming(false) })}
+          onConfirm={() => kill.mutate(c.id, { onSuccess: () => navigate(paths.consoles), onSettled: () => setConfirming(false) })}
         >
           <p>Everything running in it stops.</p>
         </ConfirmDialog>

@@ -3,6 +3,7 @@ import { useNavigate } from 'react-router';
 import { ErrorMessage } from '@/components/error-message';
 import { Field } from '@/components/field';
 import { ApiError } from '@/lib/api-client';
+import { usePaths } from '@/lib/viewed-account';
 import { useStartConsole } from '../api/consoles';
 
 const KINDS = [
@@ -14,13 +15,14 @@ const KINDS = [
 export function StartConsoleForm({ username }: { username: string }) {
   const start = useStartConsole(username);
   const navigate = useNavigate();
+  const paths = usePaths();
   const [folder, setFolder] = useState('');
   const fieldError = start.error instanceof ApiError && start.error.field === 'working_directory' ? start.error.detail : null;
 
   const launch = (executable: string) =>
     start.mutate(
       { executable, working_directory: folder.trim() || null },
-      { onSuccess: (c) => navigate(`/consoles/${c.id}`) },
+      { onSuccess: (c) => navigate(paths.console(c.id)) },
     );
 
   return (

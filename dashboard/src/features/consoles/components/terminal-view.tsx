@@ -10,6 +10,7 @@ const STATUS_TEXT: Record<TerminalStatus, string> = {
   open: 'Connected',
   reconnecting: 'Connection lost, reconnecting…',
   ended: 'This console has ended',
+  revoked: 'Your access to this console ended',
   failed: 'Could not connect',
 };
 
@@ -72,6 +73,7 @@ function useConsoleTerminal(socketPath: string, onEnded: (() => void) | undefine
             term.write(`\r\n\x1b[2m[${detail ?? 'the console ended'}]\x1b[0m\r\n`);
             endedRef.current?.();
           }
+          if (next === 'revoked') term.write(`\r\n\x1b[2m[your access to this console ended]\x1b[0m\r\n`);
         },
       },
       () => ({ cols: term.cols, rows: term.rows }),

@@ -5,7 +5,8 @@ import { ConfirmDialog } from '@/components/confirm-dialog';
 import { ErrorMessage } from '@/components/error-message';
 import { Page } from '@/components/page';
 import { Spinner } from '@/components/spinner';
-import { joinPath, paths } from '@/lib/paths';
+import { joinPath } from '@/lib/paths';
+import { usePaths } from '@/lib/viewed-account';
 import { useFileMutations, useListing, type Entry } from '../api/files';
 import { FolderTable } from './folder-table';
 import { NewItemForm } from './new-item-form';
@@ -20,6 +21,7 @@ export function places(username: string) {
 }
 
 function Breadcrumbs({ dir }: { dir: string }) {
+  const paths = usePaths();
   const parts = dir.split('/').filter(Boolean);
   return (
     <nav aria-label="Folder path" className="breadcrumbs mono">
@@ -36,6 +38,7 @@ function Breadcrumbs({ dir }: { dir: string }) {
 }
 
 function PlaceTabs({ username, dir }: { username: string; dir: string }) {
+  const paths = usePaths();
   return (
     <nav aria-label="Places" className="tabs">
       {places(username).map((p) => (

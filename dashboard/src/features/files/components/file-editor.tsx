@@ -5,7 +5,8 @@ import { ConfirmDialog } from '@/components/confirm-dialog';
 import { ErrorMessage } from '@/components/error-message';
 import { Page } from '@/components/page';
 import { Spinner } from '@/components/spinner';
-import { baseName, parentOf, paths } from '@/lib/paths';
+import { baseName, parentOf } from '@/lib/paths';
+import { usePaths } from '@/lib/viewed-account';
 import { NotTextError, downloadUrl, useFileText, useSaveText } from '../api/files';
 import { useDocumentSave, type SaveStatus } from '../hooks/use-document-save';
 import { CodeEditor, languageFor } from './code-editor';
@@ -53,6 +54,7 @@ function useLeaveGuard(dirty: boolean) {
 
 /** Edit a text file: Ctrl+S saves, leaving with unsaved changes asks first. */
 export function FileEditor({ username, path, renderActions }: FileEditorProps) {
+  const paths = usePaths();
   const file = useFileText(username, path);
   const saver = useSaveText(username, path);
   // Split into lines as the editor splits them, so "unchanged" compares like with like.

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { formatBytes, formatDate } from '@/lib/format';
-import { joinPath, paths } from '@/lib/paths';
+import { joinPath } from '@/lib/paths';
+import { usePaths } from '@/lib/viewed-account';
 import { downloadUrl, type Entry } from '../api/files';
 
 interface FileRowProps {
@@ -15,6 +16,7 @@ interface FileRowProps {
 
 /** One file or folder in the listing, with rename (inline), download and delete. */
 export function FileRow({ username, dir, entry, busy, onRename, onDelete }: FileRowProps) {
+  const paths = usePaths();
   const [renaming, setRenaming] = useState(false);
   const [name, setName] = useState(entry.name);
   const full = joinPath(dir, entry.name);

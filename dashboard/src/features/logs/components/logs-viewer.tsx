@@ -4,7 +4,8 @@ import { ErrorMessage } from '@/components/error-message';
 import { Page } from '@/components/page';
 import { Spinner } from '@/components/spinner';
 import { formatBytes, formatDate } from '@/lib/format';
-import { paths, type LogKind } from '@/lib/paths';
+import type { LogKind } from '@/lib/paths';
+import { usePaths } from '@/lib/viewed-account';
 import { logDownloadUrl, logStreamUrl, useLogFiles, useLogTail } from '../api/logs';
 import { useLogStream, type StreamState } from '../api/use-log-stream';
 import { LogView } from './log-view';
@@ -75,6 +76,7 @@ function LogPane({ username, domain, kind, rotation }: PaneProps) {
 
 /** The logs viewer: access, error and server logs of one app, live or from the rotated history. */
 export function LogsViewer({ username, domain, kind }: { username: string; domain: string; kind: LogKind }) {
+  const paths = usePaths();
   const [rotation, setRotation] = useState(0);
   const files = useLogFiles(username, domain);
   const rotated = (files.data ?? []).filter((f) => f.kind === kind && f.rotation > 0);

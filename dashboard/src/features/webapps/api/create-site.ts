@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { ApiError } from '@/lib/api-client';
+import { ApiError, isLimitRefusal } from '@/lib/api-client';
 import type { Webapp, WebappCreate } from './types';
 import { createWebapp, webappsKey } from './webapps';
 
@@ -34,8 +34,11 @@ export async function createSite(username: string, site: NewSite): Promise<Webap
   try {
     return await createWebapp(username, createBody(site));
   } catch (err) {
-    // The one thing a create can clash with is the domain: say so next to it.
-    if (err instanceof ApiError && err.status === 409 && !err.field) throw new ApiError(err.status, err.detail, 'domain_name', err.logTail);
+    // A create clashes with a domain in use (said next to it), or with the
+    // account's limit of web apps (said above Create: no input is at fault).
+    if (err instanceof ApiError && err.status === 409 && !err.field && !isLimitRefusal(err)) {
+      throw new ApiError(err.status, err.detail, 'domain_name', err.logTail);
+    }
     throw err;
   }
 }

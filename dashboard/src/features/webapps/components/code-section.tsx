@@ -1,6 +1,7 @@
 import { Link } from 'react-router';
 import { Field } from '@/components/field';
-import { paths, wsgiFilePath } from '@/lib/paths';
+import { wsgiFilePath } from '@/lib/paths';
+import { usePaths } from '@/lib/viewed-account';
 import type { Webapp, WebappPatch } from '../api/types';
 import { SaveRow } from './save-row';
 import { orNull, useSectionForm } from './use-section-form';
@@ -32,6 +33,7 @@ const CODE_INLINE_FIELDS = ['source_directory', 'working_directory', 'virtualenv
 
 /** The app's WSGI file is not a setting: it is always at the domain's path, opened in the editor. */
 function WsgiFileLink({ domain }: { domain: string }) {
+  const paths = usePaths();
   const wsgi = wsgiFilePath(domain);
   return (
     <div className="field">

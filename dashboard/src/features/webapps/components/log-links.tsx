@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
-import { paths, type LogKind } from '@/lib/paths';
+import type { LogKind } from '@/lib/paths';
+import { usePaths } from '@/lib/viewed-account';
 
 const LOGS: { kind: LogKind; label: string; what: string }[] = [
   { kind: 'access', label: 'Access log', what: 'every request' },
@@ -8,6 +9,7 @@ const LOGS: { kind: LogKind; label: string; what: string }[] = [
 ];
 
 export function LogLinks({ domain }: { domain: string }) {
+  const paths = usePaths();
   return (
     <section className="card" aria-labelledby="logs-heading">
       <h2 id="logs-heading">Log files</h2>

@@ -4,7 +4,7 @@ import { ApiError } from '@/lib/api-client';
 import { errorText } from '@/components/error-message';
 import { formatDuration } from '@/lib/format';
 import { inert } from '@/lib/inert-text';
-import { paths } from '@/lib/paths';
+import { usePaths } from '@/lib/viewed-account';
 import { useWebappAction } from '../api/webapps';
 
 type Outcome = { ok: true; ms: number } | { ok: false; error: unknown };
@@ -49,6 +49,7 @@ export function useReload(username: string, domain: string) {
 
 /** Progress while reloading; then the duration, or the error with the error log's tail and a link to it. */
 export function ReloadResult({ domain, state }: { domain: string; state: ReturnType<typeof useReload> }) {
+  const paths = usePaths();
   const { reloading, elapsed, outcome } = state;
   const failure = outcome && !outcome.ok ? outcome.error : null;
   const logTail = failure instanceof ApiError ? failure.logTail : undefined;

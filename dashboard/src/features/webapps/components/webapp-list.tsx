@@ -1,12 +1,13 @@
 import { NavLink } from 'react-router';
 import { ErrorMessage } from '@/components/error-message';
 import { Spinner } from '@/components/spinner';
-import { paths } from '@/lib/paths';
+import { usePaths } from '@/lib/viewed-account';
 import { useWebapps } from '../api/webapps';
 import { StateBadge } from './state-section';
 
 /** The Web tab's sidebar: each app, and the way to add one. */
 export function WebappList({ username }: { username: string }) {
+  const paths = usePaths();
   const apps = useWebapps(username);
   return (
     <nav aria-label="Your web apps" className="sidebar">
