@@ -9,6 +9,7 @@ import logRoutes from './logs.js';
 import studentRoutes from './students.js';
 import scheduleRoutes from './schedule.js';
 import alwaysOnRoutes from './always-on.js';
+import taskLogRoutes from './task-logs.js';
 
 /**
  * PythonAnywhere's API v0, under /api/v0/user/{username}/. Every route here
@@ -28,6 +29,7 @@ const v0Routes: FastifyPluginAsync = async (app) => {
   await app.register(studentRoutes);
   await app.register(scheduleRoutes);
   await app.register(alwaysOnRoutes);
+  await app.register(taskLogRoutes);
 };
 
 export default v0Routes;

@@ -181,3 +181,28 @@ describe('scheduled tasks API and scheduler (fake engine, real SQLite)', () => {
     for (const task of made) await call(bob, 'DELETE', `${base(bob)}${task.id}/`);
   });
 });
+
+describe('task log routes', () => {
+  let t: TestApp;
+  let alice: TestUser;
+  beforeAll(async () => {
+    t = await createTestApp();
+    alice = await createUser(t.app);
+  });
+  afterAll(() => t.close());
+
+  it("reads a task's log like a web app's: files, tail and download; never another user's", async () => {
+    const task = (await t.app.inject({ method: 'POST', url: `/api/v0/user/${alice.username}/schedule/`, headers: asToken(alice.token), payload: { command: 'echo hi', interval: 'hourly', minute: 3 } })).json();
+    const url = `/api/v0/user/${alice.username}/schedule/${task.id}/log/`;
+    expect((await t.app.inject({ url, headers: asToken(alice.token) })).json()).toEqual({ file: `tasklog-${task.id}.log`, lines: [], truncated: false, offset: 0 });
+    expect((await t.app.inject({ method: 'POST', url: `/api/v0/user/${alice.username}/schedule/${task.id}/run/`, headers: asToken(alice.token) })).statusCode).toBe(202);
+    const tail = (await t.app.inject({ url: `${url}?lines=5`, headers: asToken(alice.token) })).json();
+    expect(tail.lines).toEqual([expect.stringMatching(/UTC run \d+ started \(run now\): echo hi$/)]);
+    const files = (await t.app.inject({ url: `${url}files/`, headers: asToken(alice.token) })).json();
+    expect(files).toMatchObject([{ name: `tasklog-${task.id}.log`, rotation: 0, compressed: false }]);
+    const download = await t.app.inject({ url: `${url}download/`, headers: asToken(alice.token) });
+    expect([download.statusCode, download.headers['content-disposition']]).toEqual([200, `attachment; filename="tasklog-${task.id}.log"`]);
+    const bob = await createUser(t.app);
+    expect((await t.app.inject({ url: `/api/v0/user/${bob.username}/schedule/${task.id}/log/`, headers: asToken(bob.token) })).statusCode).toBe(404);
+  });
+});

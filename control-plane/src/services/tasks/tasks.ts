@@ -12,12 +12,15 @@ import { ScheduledRunKeeper } from './scheduled-run-keeper.js';
 import { ScheduledRuns } from './scheduled-runs.js';
 import { ScheduledTaskService } from './scheduled-task-service.js';
 import { Scheduler } from './scheduler.js';
+import { TaskLogReader } from './task-log-reader.js';
 
 export interface TaskServices {
   readonly scheduled: ScheduledTaskService;
   readonly alwaysOn: AlwaysOnService;
   /** Tests drive it with tick(now) and their own clock. */
   readonly scheduler: Scheduler;
+  /** Their logs, for the log viewer. */
+  readonly logs: TaskLogReader;
   /** The app's clock, for next_run and uptimes. */
   readonly clock: () => number;
 }
@@ -47,6 +50,7 @@ export function buildTasks(d: TaskDeps): { services: TaskServices; keepers: Work
       scheduled: new ScheduledTaskService({ tasks: stores.scheduledTasks, runs: stores.taskRuns, scheduled: runs, clock, maxPerUser: config.tasks.maxScheduled }),
       alwaysOn: new AlwaysOnService({ store: stores.alwaysOn, users: stores.users, runner, backoff: d.backoff, clock, maxPerUser: config.tasks.maxAlwaysOn }),
       scheduler,
+      logs: new TaskLogReader(config),
       clock,
     },
     keepers: [new ScheduledRunKeeper(stores.taskRuns, stores.users, runs, runtime), new AlwaysOnKeeper(stores.alwaysOn, stores.users, runner, runtime)],

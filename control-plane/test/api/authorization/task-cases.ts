@@ -36,4 +36,13 @@ export const TASK_CASES: Record<string, Case> = {
   'POST /api/v0/user/:username/always_on/:id/restart/': onTask('always_on', 'restart/', 200),
   'POST /api/v0/user/:username/always_on/:id/stop/': onTask('always_on', 'stop/', 200),
   'POST /api/v0/user/:username/always_on/:id/start/': onTask('always_on', 'start/', 200),
+  ...Object.fromEntries(
+    (['schedule', 'always_on'] as const).flatMap((kind) => [
+      [`GET /api/v0/user/:username/${kind}/:id/log/files/`, onTask(kind, 'log/files/', 200)],
+      [`GET /api/v0/user/:username/${kind}/:id/log/`, onTask(kind, 'log/', 200)],
+      // Nothing has run yet: no file to download.
+      [`GET /api/v0/user/:username/${kind}/:id/log/download/`, onTask(kind, 'log/download/', kind === 'schedule' ? 404 : 200)],
+      [`GET /api/v0/user/:username/${kind}/:id/log/stream/`, onTask(kind, 'log/stream/?max_seconds=0', 200)],
+    ]),
+  ),
 };
