@@ -41,8 +41,18 @@ describe('disabling, enabling and deleting accounts on the Docker Engine', () =>
     return { user, domain, webappId: t.app.stores.webapps.byDomain(domain)!.id };
   }
 
-  it('disabling stops the web app (its route answers "disabled"); enabling starts and serves it again', async () => {
+  /** An always-on task of the user's, once its container runs. */
+  async function alwaysOnTask(user: TestUser): Promise<void> {
+    const res = await t.app.inject({ method: 'POST', url: `/api/v0/user/${user.username}/always_on/`, headers: asToken(user.token), payload: { command: 'sleep 600' } });
+    expect(res.statusCode, res.body).toBe(201);
+    await eventually(async () => {
+      expect((await containersOf(user)).filter((c) => c.Labels['io.pyhost.kind'] === 'always_on' && c.State === 'running')).toHaveLength(1);
+    }, { timeoutMs: 30_000 });
+  }
+
+  it('disabling stops the web app (its route answers "disabled") and tasks; enabling starts and serves it again', async () => {
     const { user, domain } = await userWithApp();
+    await alwaysOnTask(user);
     const res = await t.app.inject({ method: 'POST', url: `/api/admin/users/${user.username}/disable`, headers: admin });
     expect(res.statusCode, res.body).toBe(200);
     expect(await containersOf(user)).toEqual([]);
@@ -63,10 +73,11 @@ describe('disabling, enabling and deleting accounts on the Docker Engine', () =>
     expect(served.body).toContain('Hello');
   });
 
-  it('deleting with "archive" removes every container and the run folder, and moves the files into an archive', async () => {
+  it('deleting with "archive" removes every container (web app, console, task) and the run folder, and moves the files into an archive', async () => {
     const { user, webappId } = await userWithApp();
     await startConsole(t.app, user);
-    expect((await containersOf(user)).map((c) => c.Labels['io.pyhost.kind']).sort()).toEqual(['console', 'webapp']);
+    await alwaysOnTask(user);
+    expect((await containersOf(user)).map((c) => c.Labels['io.pyhost.kind']).sort()).toEqual(['always_on', 'console', 'webapp']);
     fs.writeFileSync(path.join(userDirs(t.dataDir, user.username).home, 'project.py'), 'print("mine")\n');
     const res = await t.app.inject({ method: 'DELETE', url: `/api/admin/users/${user.username}`, headers: admin, payload: { confirm: user.username, files: 'archive' } });
     expect(res.statusCode, res.body).toBe(200);

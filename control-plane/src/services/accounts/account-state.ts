@@ -87,8 +87,10 @@ export class AccountState {
     live.endUser(user.id, why);
     await consoles.endAll(user, why);
     await webapps.stopForAccount(user);
-    // Anything that was starting while this ran is found and removed by the next pass.
-    void reconciler.trigger();
+    // A pass removes what the services above do not stop themselves (task
+    // containers, anything that was starting meanwhile); awaited, so that a
+    // deletion packs or erases the files only once nothing of theirs runs.
+    await reconciler.trigger();
   }
 
   /** Disables every enabled account whose expiry date has passed (never the last admin); returns their names. */
