@@ -7,6 +7,8 @@ interface ConfirmDialogProps {
   /** Destructive actions get a red button. */
   danger?: boolean;
   busy?: boolean;
+  /** The confirm button waits for something in the dialog (e.g. the name typed). */
+  confirmDisabled?: boolean;
   onConfirm(): void;
   onCancel(): void;
 }
@@ -15,7 +17,7 @@ interface ConfirmDialogProps {
  * A modal question. Focus moves to Cancel (the safe choice) when it opens and
  * returns to where it was when it closes; Escape cancels; Tab stays inside.
  */
-export function ConfirmDialog({ title, children, confirmLabel, danger, busy, onConfirm, onCancel }: ConfirmDialogProps) {
+export function ConfirmDialog({ title, children, confirmLabel, danger, busy, confirmDisabled, onConfirm, onCancel }: ConfirmDialogProps) {
   const titleId = useId();
   const ref = useRef<HTMLDivElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
@@ -52,7 +54,7 @@ export function ConfirmDialog({ title, children, confirmLabel, danger, busy, onC
         {children}
         <div className="dialog-actions">
           <button type="button" ref={cancelRef} onClick={onCancel}>Cancel</button>
-          <button type="button" className={danger ? 'danger' : 'primary'} onClick={onConfirm} disabled={busy}>
+          <button type="button" className={danger ? 'danger' : 'primary'} onClick={onConfirm} disabled={busy || confirmDisabled}>
             {confirmLabel}
           </button>
         </div>

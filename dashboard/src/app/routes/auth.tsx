@@ -2,6 +2,7 @@ import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { Spinner } from '@/components/spinner';
 import { useInstance } from '@/features/auth/api/get-instance';
 import { useMe, type SignupMode } from '@/features/auth/api/get-me';
+import { useSetupState } from '@/features/auth/api/setup';
 import { LoginForm } from '@/features/auth/components/login-form';
 import { paths } from '@/lib/paths';
 
@@ -30,7 +31,10 @@ export function LoginRoute() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
+  const setup = useSetupState();
   if (me.data) return <Navigate to={next} replace />;
+  // No account exists yet, so nobody could log in: the first admin is made on the setup page.
+  if (setup.data?.required) return <Navigate to="/setup" replace />;
   return (
     <AuthPage title="Log in">
       {me.isPending ? <Spinner /> : <LoginForm onSuccess={() => navigate(next, { replace: true })} />}

@@ -1,0 +1,58 @@
+import { useState, type FormEvent } from 'react';
+import { ErrorMessage } from '@/components/error-message';
+import { Field } from '@/components/field';
+import { ApiError } from '@/lib/api-client';
+import { useUpdateDefaultLimits } from '../api/settings';
+import type { LimitName, Limits } from '../api/types';
+import { LIMIT_FIELDS, type LimitDrafts } from '../lib/limits';
+
+const draftsOf = (limits: Limits) => Object.fromEntries(LIMIT_FIELDS.map((f) => [f.name, String(limits[f.name])])) as LimitDrafts;
+
+/** Only the limits whose value changed. */
+function changed(limits: Limits, drafts: LimitDrafts): Partial<Limits> {
+  const out: Partial<Limits> = {};
+  for (const { name } of LIMIT_FIELDS) if (drafts[name].trim() !== '' && Number(drafts[name]) !== limits[name]) out[name] = Number(drafts[name]);
+  return out;
+}
+
+/** The instance's limits, for every account without its own. */
+export function DefaultLimitsForm({ limits }: { limits: Limits }) {
+  const save = useUpdateDefaultLimits();
+  const [drafts, setDrafts] = useState(() => draftsOf(limits));
+  const patch = changed(limits, drafts);
+  const dirty = Object.keys(patch).length > 0;
+  const fieldError = (name: LimitName) =>
+    save.error instanceof ApiError && (save.error.field === name || save.error.field === `limits.${name}`) ? save.error.detail : null;
+  const general = save.error instanceof ApiError && LIMIT_FIELDS.some((f) => fieldError(f.name)) ? null : save.error;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (dirty) save.mutate(patch);
+  };
+  return (
+    <form className="card stack" aria-labelledby="default-limits-heading" onSubmit={submit} noValidate>
+      <h2 id="default-limits-heading">Default limits</h2>
+      <p className="hint">What every account may use unless it has its own limits (set on the account’s page, or by the invite code it joined with).</p>
+      <div className="limits-grid">
+        {LIMIT_FIELDS.map((f) => (
+          <Field
+            key={f.name}
+            label={f.label}
+            type="number"
+            inputMode="numeric"
+            min={f.min}
+            max={f.max}
+            required
+            value={drafts[f.name]}
+            onChange={(e) => setDrafts((d) => ({ ...d, [f.name]: e.target.value }))}
+            error={fieldError(f.name)}
+          />
+        ))}
+      </div>
+      <ErrorMessage error={general} />
+      <div className="row">
+        <button type="submit" className="primary" disabled={!dirty || save.isPending}>{save.isPending ? 'Saving…' : 'Save default limits'}</button>
+        {save.isSuccess && !dirty ? <span className="ok" role="status">Saved</span> : null}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,31 @@
+import type { AdminUser, LimitChanges, LimitName } from '../api/types';
+
+/** Each limit as the forms show it; the ranges are the API's (control-plane domain/limits.ts). */
+export const LIMIT_FIELDS: readonly { name: LimitName; label: string; min: number; max: number }[] = [
+  { name: 'webapps', label: 'Web apps', min: 0, max: 1000 },
+  { name: 'consoles', label: 'Consoles open at once', min: 0, max: 100 },
+  { name: 'workers', label: 'Workers per web app', min: 1, max: 64 },
+  { name: 'memory_mb', label: 'Memory per container (MiB)', min: 32, max: 1 << 20 },
+];
+
+/** The text of each limit's input. */
+export type LimitDrafts = Record<LimitName, string>;
+
+/** An account's own values; "" where it uses the default. */
+export const overrideDrafts = (user: AdminUser): LimitDrafts =>
+  Object.fromEntries(LIMIT_FIELDS.map((f) => [f.name, user.overrides[f.name]?.toString() ?? ''])) as LimitDrafts;
+
+/** What to send: a typed number sets an override, an emptied field goes back to the default (null); unchanged ones are left out. */
+export function limitChanges(user: AdminUser, drafts: LimitDrafts): LimitChanges {
+  const out: LimitChanges = {};
+  for (const { name } of LIMIT_FIELDS) {
+    const text = drafts[name].trim();
+    const before = user.overrides[name];
+    if (text === '') {
+      if (before !== undefined) out[name] = null;
+    } else if (Number(text) !== before) {
+      out[name] = Number(text);
+    }
+  }
+  return out;
+}
