@@ -29,6 +29,7 @@ export const AdminUserSchema = Type.Object({
   expires_at: Nullable(Type.String(), 'the account is disabled by itself then'),
   webapps: Type.Array(Type.String(), { description: "the account's web apps, by domain" }),
   consoles: Type.Integer({ description: 'consoles it has' }),
+  tasks: Type.Integer({ description: 'scheduled and always-on tasks it has' }),
   disk_bytes: Type.Union([Type.Integer(), Type.Null()], { description: 'disk its files take, measured in the background; null until measured' }),
   limits: Limits,
   overrides: LimitOverrides,

@@ -7,6 +7,8 @@ export interface AccountListRow extends UserRow {
   /** The user's web apps' domains, in order. */
   webapp_domains: string[];
   consoles: number;
+  /** Scheduled and always-on tasks. */
+  tasks: number;
   students: number;
 }
 
@@ -33,6 +35,8 @@ const SELECT = `
          (SELECT json_group_array(domain_name) FROM (SELECT domain_name FROM webapps w WHERE w.user_id = u.id ORDER BY domain_name)) AS webapps_json,
          (SELECT COUNT(*) FROM webapps w WHERE w.user_id = u.id) AS webapp_count,
          (SELECT COUNT(*) FROM consoles c WHERE c.user_id = u.id) AS consoles,
+         (SELECT COUNT(*) FROM scheduled_tasks st WHERE st.user_id = u.id)
+           + (SELECT COUNT(*) FROM always_on_tasks ao WHERE ao.user_id = u.id) AS tasks,
          (SELECT COUNT(*) FROM users s WHERE s.teacher_id = u.id) AS students
   FROM users u LEFT JOIN users t ON t.id = u.teacher_id`;
 
@@ -45,7 +49,7 @@ function shape(raw: RawRow): AccountListRow {
 
 /**
  * The Admin page's list of accounts: each user with their web apps,
- * consoles and students counted by the database in the same query (the
+ * consoles, tasks and students counted by the database in the same query (the
  * correlated sub-queries use the per-user indexes), so 500 users are one
  * round trip rather than 1,500.
  */

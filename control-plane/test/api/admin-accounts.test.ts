@@ -38,6 +38,18 @@ describe('admin accounts', () => {
     expect((await inject('GET', '/api/admin/users?sort=colour')).statusCode).toBe(400);
   });
 
+  it("counts each account's web apps, consoles and tasks (scheduled and always-on)", async () => {
+    const u = await createUser(t.app);
+    const as = asToken(u.token);
+    await createApp(u, 'counted');
+    const scheduled = await t.app.inject({ method: 'POST', url: `/api/v0/user/${u.username}/schedule/`, headers: as, payload: { command: 'echo hi', interval: 'hourly', minute: 5, enabled: false } });
+    expect(scheduled.statusCode, scheduled.body).toBe(201);
+    const always = await t.app.inject({ method: 'POST', url: `/api/v0/user/${u.username}/always_on/`, headers: as, payload: { command: 'sleep 600', enabled: false } });
+    expect(always.statusCode, always.body).toBe(201);
+    const listed = (await inject('GET', `/api/admin/users?search=${u.username}`)).json().users;
+    expect(listed).toEqual([expect.objectContaining({ username: u.username, webapps: [`counted.${u.username}.localhost`], consoles: 0, tasks: 2 })]);
+  });
+
   it('creates an account with a generated password, shown once, that logs in', async () => {
     const username = uniqueName('cr');
     const res = await inject('POST', '/api/admin/users', { username, is_teacher: true });

@@ -20,6 +20,8 @@ export interface AdminUser {
   expires_at: string | null;
   webapps: string[];
   consoles: number;
+  /** Scheduled and always-on tasks. */
+  tasks: number;
   /** Bytes of disk the account's files take, measured in the background; null until they are. */
   disk_bytes: number | null;
   limits: Limits;
@@ -81,6 +83,7 @@ export class AdminView {
       expires_at: r.expires_at,
       webapps: r.webapp_domains,
       consoles: r.consoles,
+      tasks: r.tasks,
       disk_bytes: this.disk.bytesOf(r.id),
       limits: effectiveLimits(defaults, overrides),
       overrides,
