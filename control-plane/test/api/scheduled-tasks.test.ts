@@ -5,8 +5,6 @@ import { userDirs } from '../../src/domain/layout.js';
 import { asToken, createTestApp, createUser, type TestApp, type TestUser } from '../helpers/test-app.js';
 import { eventually } from '../helpers/eventually.js';
 
-const MIN = 60_000;
-const HOUR = 60 * MIN;
 
 describe('scheduled tasks API and scheduler (fake engine, real SQLite)', () => {
   let t: TestApp;

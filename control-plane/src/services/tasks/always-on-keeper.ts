@@ -57,7 +57,8 @@ export class AlwaysOnKeeper implements WorkloadKeeper {
   async markCrashed(id: number, why: CrashCause): Promise<void> {
     const row = this.store.byId(id);
     if (!row) return;
-    const code = why.cause === 'restarts' ? why.exitCode : this.runner.statusOf(id).lastExitCode;
+    // The exited container is usually gone by now: the exit code it was seen with is kept in the status.
+    const code = (why.cause === 'restarts' ? why.exitCode : null) ?? this.runner.statusOf(id).lastExitCode;
     const reason = `crash loop: it exited ${this.runner.statusOf(id).restarts + 1} times in a row (last exit code ${code ?? 'unknown'}); fix the cause, then restart it`;
     this.store.setCrashed(id, reason);
     await this.runner.note(row, reason);
