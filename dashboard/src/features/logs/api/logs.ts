@@ -1,15 +1,8 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, userApi } from '@/lib/api-client';
 import type { LogKind } from '@/lib/paths';
+import type { LogSource, LogTail } from './log-source';
 
-export interface LogTail {
-  file: string;
-  lines: string[];
-  /** The file has earlier lines than these. */
-  truncated: boolean;
-  /** Where the live stream continues from. */
-  offset: number;
-}
+export type { LogTail };
 
 export interface LogFile {
   name: string;
@@ -34,19 +27,14 @@ export const logStreamUrl = (username: string, domain: string, kind: LogKind, of
 export const logDownloadUrl = (username: string, domain: string, kind: LogKind, rotation: number) =>
   `${logsBase(username, domain)}/${kind}/download/?rotation=${rotation}`;
 
-export const logTailQueryOptions = (username: string, domain: string, kind: LogKind, rotation: number, lines: number) =>
-  queryOptions({
-    queryKey: ['logs', username, domain, kind, rotation, lines],
-    queryFn: () => getLogTail(username, domain, kind, rotation, lines),
-    // The live view continues from this snapshot by streaming; never refetch it underneath.
-    staleTime: Infinity,
-    gcTime: 0,
-  });
-
-export const useLogTail = (username: string, domain: string, kind: LogKind, rotation: number, lines: number) =>
-  useQuery(logTailQueryOptions(username, domain, kind, rotation, lines));
-
-export const logFilesQueryOptions = (username: string, domain: string) =>
-  queryOptions({ queryKey: ['logs', username, domain, 'files'], queryFn: () => getLogFiles(username, domain) });
-
-export const useLogFiles = (username: string, domain: string) => useQuery(logFilesQueryOptions(username, domain));
+/** One of a web app's logs, for the log viewer. */
+export function webappLogSource(username: string, domain: string, kind: LogKind): LogSource {
+  return {
+    key: [username, domain, kind],
+    fileName: `${domain}.${kind}.log`,
+    tail: (rotation, lines) => getLogTail(username, domain, kind, rotation, lines),
+    files: async () => (await getLogFiles(username, domain)).filter((f) => f.kind === kind),
+    streamUrl: (offset) => logStreamUrl(username, domain, kind, offset),
+    downloadUrl: (rotation) => logDownloadUrl(username, domain, kind, rotation),
+  };
+}
