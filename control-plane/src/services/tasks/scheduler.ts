@@ -38,12 +38,16 @@ async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => 
 export class Scheduler {
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
+  private busy = false;
 
   constructor(private readonly deps: SchedulerDeps) {}
 
   start(): void {
     void this.tick();
-    this.timer = setInterval(() => void this.tick(), this.deps.tickMs);
+    // A burst of starts can make a tick outlast the interval: the timer then waits for it rather than queueing more.
+    this.timer = setInterval(() => {
+      if (!this.busy) void this.tick();
+    }, this.deps.tickMs);
     this.timer.unref();
   }
 
@@ -54,7 +58,14 @@ export class Scheduler {
 
   /** One look at the clock (`now`: the app's clock unless given); resolves when its runs have started. */
   tick(now: number = this.deps.clock()): Promise<void> {
-    const run = this.chain.then(() => this.pass(now));
+    const run = this.chain.then(async () => {
+      this.busy = true;
+      try {
+        await this.pass(now);
+      } finally {
+        this.busy = false;
+      }
+    });
     this.chain = run.catch((err: unknown) => this.deps.log.error({ err }, 'scheduler tick failed'));
     return run;
   }
