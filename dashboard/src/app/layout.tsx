@@ -26,6 +26,7 @@ function Header({ me }: { me: Me }) {
           Files
         </NavLink>
         <NavLink to="/consoles">Consoles</NavLink>
+        <NavLink to={paths.tasks}>Tasks</NavLink>
         <NavLink to="/account">Account</NavLink>
         {me.is_teacher || me.is_admin ? <NavLink to="/students">Students</NavLink> : null}
         {me.is_admin ? <NavLink to="/admin">Admin</NavLink> : null}

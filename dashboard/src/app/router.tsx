@@ -11,6 +11,7 @@ import { StudentsRoute } from './routes/students';
 import { FilesRoute } from './routes/files';
 import { ConsolesRoute } from './routes/consoles';
 import { LogsRoute } from './routes/logs';
+import { TaskLogRoute, TasksRoute } from './routes/tasks';
 import { ViewingLayout } from './routes/viewing';
 import { NewWebappRoute, WebIndexRoute, WebLayout, WebTabRoute } from './routes/web';
 
@@ -37,6 +38,8 @@ function accountPages(): RouteObject[] {
     { path: 'consoles', element: <ConsolesRoute />, errorElement: <RouteError /> },
     // The terminal (xterm.js) loads only when a console is opened.
     { path: 'consoles/:id', lazy: () => import('./routes/console').then((m) => ({ Component: m.ConsoleRoute })), errorElement: <RouteError /> },
+    { path: 'tasks', element: <TasksRoute />, errorElement: <RouteError /> },
+    { path: 'tasks/:kind/:id/log', element: <TaskLogRoute />, errorElement: <RouteError /> },
   ];
 }
 

@@ -7,6 +7,9 @@
 
 export type LogKind = 'access' | 'error' | 'server';
 
+/** Scheduled and always-on tasks, as their API paths name them. */
+export type TaskLogKind = 'schedule' | 'always_on';
+
 /** The URLs of one account's pages. */
 export interface AccountPaths {
   web: string;
@@ -17,6 +20,8 @@ export interface AccountPaths {
   edit(file: string): string;
   consoles: string;
   console(id: number): string;
+  tasks: string;
+  taskLog(kind: TaskLogKind, id: number): string;
 }
 
 const encodeSegments = (visiblePath: string) => visiblePath.split('/').map(encodeURIComponent).join('/');
@@ -36,6 +41,8 @@ export function pathsFor(viewed: string | null): AccountPaths {
     edit: (file) => `${base}/edit${encodeSegments(file)}`,
     consoles: `${base}/consoles`,
     console: (id) => `${base}/consoles/${id}`,
+    tasks: `${base}/tasks`,
+    taskLog: (kind, id) => `${base}/tasks/${kind}/${id}/log`,
   };
 }
 

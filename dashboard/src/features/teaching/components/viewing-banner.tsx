@@ -20,6 +20,7 @@ export function ViewingBanner() {
         <Link to={theirs.web}>Web</Link>
         <Link to={theirs.files(homeOf(viewed.username))}>Files</Link>
         <Link to={theirs.consoles}>Consoles</Link>
+        <Link to={theirs.tasks}>Tasks</Link>
         <Link to={paths.students}>Students</Link>
         <Link to={paths.web} className="viewing-back">Back to your own dashboard</Link>
       </nav>
