@@ -204,3 +204,42 @@ describe('task log routes', () => {
     expect((await t.app.inject({ url: `/api/v0/user/${bob.username}/schedule/${task.id}/log/`, headers: asToken(bob.token) })).statusCode).toBe(404);
   });
 });
+
+describe('task logs rotated, and disabled accounts', () => {
+  let t: TestApp;
+  let alice: TestUser;
+  beforeAll(async () => {
+    t = await createTestApp({ PYHOST_TASK_LOG_MAX_MB: '1' });
+    alice = await createUser(t.app);
+  });
+  afterAll(() => t.close());
+  const call = (method: 'GET' | 'POST' | 'PATCH', rest: string, payload?: object) =>
+    t.app.inject({ method, url: `/api/v0/user/${alice.username}${rest}`, headers: asToken(alice.token), ...(payload ? { payload } : {}) });
+
+  it('rotates a task log past PYHOST_TASK_LOG_MAX_MB before a run, as web-app logs are (.1, then .2.gz)', async () => {
+    const task = (await call('POST', '/schedule/', { command: 'echo hi', interval: 'hourly', minute: 3 })).json();
+    const log = path.join(userDirs(t.dataDir, alice.username).log, `tasklog-${task.id}.log`);
+    for (let i = 0; i < 2; i++) {
+      fs.writeFileSync(log, 'x'.repeat(1024 * 1024 + 1));
+      if (process.getuid?.() === 0) fs.chownSync(log, (await t.app.inject({ url: '/api/auth/me', headers: asToken(alice.token) })).json().uid, 0);
+      expect((await call('POST', `/schedule/${task.id}/run/`)).statusCode).toBe(202);
+      t.runtime.simulateExit(t.runtime.all().find((c) => c.labels.kind === 'scheduled_run' && c.state === 'running')!.id, 0);
+      await eventually(async () => expect((await call('GET', `/schedule/${task.id}/runs/`)).json()[0].outcome).toBe('ok'));
+    }
+    const files = (await call('GET', `/schedule/${task.id}/log/files/`)).json();
+    expect(files.map((f: { name: string }) => f.name)).toEqual([`tasklog-${task.id}.log`, `tasklog-${task.id}.log.1`, `tasklog-${task.id}.log.2.gz`]);
+    expect(fs.readFileSync(log, 'utf8')).toMatch(/^\d{4}-.* run \d+ started \(run now\): echo hi\n/);
+  });
+
+  it("stops a disabled account's always-on task and running run, and runs nothing of it by schedule", async () => {
+    const ao = (await call('POST', '/always_on/', { command: 'sleep infinity' })).json();
+    const task = (await call('POST', '/schedule/', { command: 'sleep 100', interval: 'hourly', minute: 4 })).json();
+    expect((await call('POST', `/schedule/${task.id}/run/`)).statusCode).toBe(202);
+    const userId = t.app.stores.users.byUsername(alice.username)!.id;
+    t.app.db.prepare("UPDATE users SET disabled_at = ?, disabled_reason = 'admin' WHERE id = ?").run(new Date().toISOString(), userId);
+    await t.app.services.reconciler.trigger();
+    expect(t.runtime.all().filter((c) => c.labels.user === alice.username && c.state === 'running')).toEqual([]);
+    expect(t.app.stores.taskRuns.latest(task.id)).toMatchObject({ outcome: 'killed', detail: 'stopped: the account is disabled' });
+    expect(t.app.services.tasks.alwaysOn.now(t.app.stores.alwaysOn.byId(ao.id)!, t.app.stores.users.byId(userId)!).state).toBe('stopped');
+  });
+});

@@ -115,6 +115,19 @@ describe('tasks on the real Docker Engine', () => {
     expect((await call('DELETE', `/schedule/${task.id}/`)).statusCode).toBe(204);
   });
 
+  it('Run now, then delete while it runs: the run is stopped and its container removed at once; another user sees none of it', async () => {
+    const task = (await call('POST', '/schedule/', { command: 'echo going; exec sleep 100000', interval: 'daily', hour: 3, minute: 0, enabled: false })).json();
+    const run = await call('POST', `/schedule/${task.id}/run/`);
+    expect([run.statusCode, run.json().trigger]).toEqual([202, 'run_now']);
+    await eventually(async () => expect(logOf(`tasklog-${task.id}.log`)).toContain('going\n'));
+    expect((await containers('scheduled_run')).filter((c) => c.State === 'running')).toHaveLength(1);
+    const bob = await createUser(app);
+    expect((await app.inject({ method: 'DELETE', url: `/api/v0/user/${bob.username}/schedule/${task.id}/`, headers: asToken(bob.token) })).statusCode).toBe(404);
+    expect((await call('DELETE', `/schedule/${task.id}/`)).statusCode).toBe(204);
+    expect(await containers('scheduled_run')).toEqual([]);
+    expect(logOf(`tasklog-${task.id}.log`)).toContain('killed: stopped: the task was deleted');
+  });
+
   it('catches a missed run up once after a control-plane restart; a run going across a restart is still recorded', async () => {
     const task = (await call('POST', '/schedule/', { command: 'sleep 2; echo caught', interval: 'hourly', minute: 11 })).json();
     unwatch();
@@ -143,8 +156,9 @@ describe('tasks on the real Docker Engine', () => {
     const running = (restarts: number) => eventually(async () => {
       const task = (await call('GET', `/always_on/${id}/`)).json();
       expect(task).toMatchObject({ state: 'running', restarts });
-      const [c] = (await containers('always_on')).filter((x) => x.State === 'running');
-      return c!;
+      const live = (await containers('always_on')).filter((x) => x.State === 'running');
+      expect(live).toHaveLength(1);
+      return live[0]!;
     }, { timeoutMs: 30_000 });
     const first = await running(0);
     const exec = await docker.getContainer(first.Id).exec({ Cmd: ['kill', '-9', '-1'], AttachStdout: true, AttachStderr: true });
@@ -171,7 +185,7 @@ describe('tasks on the real Docker Engine', () => {
     }, { timeoutMs: 90_000, intervalMs: 500 });
     expect(crashed.reason).toMatch(/^crash loop: it exited \d+ times in a row \(last exit code 1\)/);
     expect(await containers('always_on')).toEqual([]);
-    expect(logOf(`alwayson-log-${id}.log`)).toContain('crash loop');
+    await eventually(() => expect(logOf(`alwayson-log-${id}.log`)).toContain('crash loop'));
     expect((await call('POST', `/always_on/${id}/restart/`)).json().state).not.toBe('crashed');
     expect((await call('DELETE', `/always_on/${id}/`)).statusCode).toBe(204);
     await eventually(async () => expect(await containers('always_on')).toEqual([]));

@@ -38,6 +38,8 @@ export class AlwaysOnKeeper implements WorkloadKeeper {
     await this.runner.locks.runIfIdle(id, async () => {
       const row = this.store.byId(id);
       if (!row || row.enabled === 0 || row.crashed_reason !== null) return;
+      // The plan may have been made before a person's start finished: never replace a container that runs.
+      if (await this.runner.isRunning(row)) return;
       const status = this.runner.statusOf(id);
       status.restarts += 1;
       await this.runner.start(row, `restarting (restart ${status.restarts})`);

@@ -82,8 +82,18 @@ export class AlwaysOnRunner {
     if (user) await this.say(this.logTarget(user, row.id), text);
   }
 
+  /** Whether a container of the task's current generation runs now (asked of the engine, not remembered). */
+  async isRunning(row: AlwaysOnRow): Promise<boolean> {
+    const mine = await this.containersOf(row.id);
+    return mine.some((c) => c.state === 'running' && c.labels.generation === row.generation);
+  }
+
+  private async containersOf(id: number): Promise<ManagedContainer[]> {
+    return (await this.deps.runtime.list(this.deps.instance)).filter((c) => c.labels.kind === 'always_on' && c.labels.workload === id);
+  }
+
   private async removeContainers(id: number): Promise<boolean> {
-    const mine = (await this.deps.runtime.list(this.deps.instance)).filter((c) => c.labels.kind === 'always_on' && c.labels.workload === id);
+    const mine = await this.containersOf(id);
     for (const c of mine) await this.deps.runtime.remove(c.id);
     this.statusOf(id).container = null;
     return mine.length > 0;
