@@ -4,8 +4,11 @@ import userEvent from '@testing-library/user-event';
 import { Outlet, RouterProvider, createMemoryRouter } from 'react-router';
 import { describe, expect, it, vi } from 'vitest';
 import { AdminRoute } from '@/app/routes/admin';
+import { appRoutes } from '@/app/router';
+import { createQueryClient } from '@/lib/query-client';
 import { LoginRoute } from '@/app/routes/auth';
 import { SetupForm } from '@/features/auth/components/setup-form';
+import { adminUser } from './admin-fixtures';
 import { mockApi, renderPage } from './helpers';
 
 const me = { username: 'ann', is_admin: false, is_teacher: false, teacher: null, expires_at: null, uid: 10001, csrf_token: 'c', signup: 'closed', domain: 'localhost' };
@@ -92,5 +95,27 @@ describe('the Admin section', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('This section is for administrators only.');
     expect(screen.queryByRole('navigation', { name: 'Admin' })).toBeNull();
     expect(api.calls).toEqual([]);
+  });
+
+  it('asks for the accounts alongside who is signed in, not after, and shows them', async () => {
+    let meAnswered = false;
+    const usersAsked: boolean[] = [];
+    mockApi({
+      'GET /api/auth/me': async () => {
+        await new Promise((r) => setTimeout(r, 100));
+        meAnswered = true;
+        return { json: { ...me, is_admin: true } };
+      },
+      'GET /api/admin/users': () => {
+        usersAsked.push(meAnswered);
+        return { json: { users: [adminUser('ann', { is_admin: true }), adminUser('bob')] } };
+      },
+    });
+    const client = createQueryClient();
+    const router = createMemoryRouter(appRoutes(client), { initialEntries: ['/admin'] });
+    render(<QueryClientProvider client={client}><RouterProvider router={router} /></QueryClientProvider>);
+    expect(await screen.findByRole('link', { name: 'bob' })).toHaveAttribute('href', '/admin/users/bob');
+    // Once, before /api/auth/me had answered.
+    expect(usersAsked).toEqual([false]);
   });
 });
