@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { test as base, expect, request as playwrightRequest, type APIRequestContext, type Page } from '@playwright/test';
+import { test as base, expect, request as playwrightRequest, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
 import { uniqueUsername } from './names.js';
 
 // cal.com-style fixtures: users are created through the API, with names
@@ -27,6 +27,15 @@ interface Fixtures {
   adoptUser(username: string, password: string): Promise<TestUser>;
   /** Saves a screenshot under e2e/screenshots/. */
   saveScreenshot(page: Page, name: string): Promise<void>;
+  /** The instance's admin (PYHOST_ADMIN_* at start-up, see global-setup.ts). */
+  admin: TestUser;
+  /** A user made through the API whom the admin marked as a teacher. */
+  createTeacher(): Promise<TestUser>;
+  /**
+   * A page in a browser context of its own (its own cookies: another person
+   * at another computer), logged in as `username` unless no password is given.
+   */
+  newPerson(username?: string, password?: string): Promise<Page>;
 }
 
 export const SCREENSHOTS = path.resolve(import.meta.dirname, '..', 'screenshots');
@@ -37,7 +46,15 @@ function port(): number {
   return Number(value);
 }
 
-async function withToken(dashboardUrl: string, username: string, password: string): Promise<TestUser> {
+/** Fails the test on CSP violations and uncaught errors in the page. */
+function watchProblems(page: Page, problems: string[]): void {
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content.Security.Policy|Refused to/i.test(m.text())) problems.push(m.text());
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+}
+
+export async function withToken(dashboardUrl: string, username: string, password: string): Promise<TestUser> {
   const session = await playwrightRequest.newContext({ baseURL: dashboardUrl });
   const login = await session.post('/api/auth/login', { data: { username, password } });
   expect(login.status(), await login.text()).toBe(200);
@@ -69,10 +86,7 @@ export const test = base.extend<Fixtures>({
   // Every test fails if the page breaks its Content-Security-Policy or throws.
   page: async ({ page }, use) => {
     const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' && /Content.Security.Policy|Refused to/i.test(m.text())) problems.push(m.text());
-    });
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    watchProblems(page, problems);
     await use(page);
     expect(problems, 'CSP violations or uncaught errors in the page').toEqual([]);
   },
@@ -109,6 +123,41 @@ export const test = base.extend<Fixtures>({
     const res = await page.request.post('/api/auth/login', { data: { username: user.username, password: user.password } });
     expect(res.status()).toBe(200);
     await use(user);
+  },
+
+  admin: async ({ dashboardUrl }, use) => {
+    const { PYHOST_E2E_ADMIN_USER: username, PYHOST_E2E_ADMIN_PASSWORD: password } = process.env;
+    if (!username || !password) throw new Error('PYHOST_E2E_ADMIN_USER is not set: run the suite with `npx playwright test` so that global setup starts Pyhost');
+    const admin = await withToken(dashboardUrl, username, password);
+    await use(admin);
+    await admin.api.dispose();
+  },
+
+  createTeacher: async ({ createUser, admin }, use) => {
+    await use(async () => {
+      const user = await createUser();
+      const res = await admin.api.patch(`/api/admin/users/${user.username}`, { data: { is_teacher: true } });
+      expect(res.status(), await res.text()).toBe(200);
+      return user;
+    });
+  },
+
+  newPerson: async ({ browser, dashboardUrl }, use) => {
+    const contexts: BrowserContext[] = [];
+    const problems: string[] = [];
+    await use(async (username, password) => {
+      const context = await browser.newContext({ baseURL: dashboardUrl });
+      contexts.push(context);
+      const page = await context.newPage();
+      watchProblems(page, problems);
+      if (username && password) {
+        const res = await page.request.post('/api/auth/login', { data: { username, password } });
+        expect(res.status(), await res.text()).toBe(200);
+      }
+      return page;
+    });
+    for (const context of contexts.reverse()) await context.close();
+    expect(problems, 'CSP violations or uncaught errors in the page').toEqual([]);
   },
 
   // eslint-disable-next-line no-empty-pattern -- Playwright requires a destructuring pattern here

@@ -74,19 +74,30 @@ export async function removeContainers(instanceId: string): Promise<void> {
   if (ids.length > 0) await run('docker', ['rm', '-f', ...ids]);
 }
 
-export async function startInstance(): Promise<Instance> {
+/** The first-run setup token the api printed in its log (an instance started without an admin). */
+export function setupTokenOf(instance: Instance): string | null {
+  const log = fs.readFileSync(path.join(instance.dataDir, 'api.out'), 'utf8');
+  return /one-time setup token: ([^\s]+)/.exec(log)?.[1] ?? null;
+}
+
+/** `env` is added to (or, with '', removed from) what the api and the router are started with. */
+export async function startInstance(env: Record<string, string> = {}): Promise<Instance> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyhost-e2e-'));
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
+  const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     PYHOST_DATA: dataDir,
     PYHOST_PORT: String(port),
     PYHOST_HOST: '127.0.0.1',
     PYHOST_SIGNUP: 'open',
     PYHOST_LOG_LEVEL: 'warn',
+    // A fast password hash, as the other tests use: bulk creation hashes one per account.
+    PYHOST_PASSWORD_HASH_COST: '14',
+    ...env,
   };
-  const api = startProcess('server.js', env, path.join(dataDir, 'api.out'));
-  const router = startProcess('ingress-main.js', env, path.join(dataDir, 'router.out'));
+  for (const [name, value] of Object.entries(childEnv)) if (value === '') delete childEnv[name];
+  const api = startProcess('server.js', childEnv, path.join(dataDir, 'api.out'));
+  const router = startProcess('ingress-main.js', childEnv, path.join(dataDir, 'router.out'));
   const stopAll = async () => {
     for (const child of [router, api]) if (child.exitCode === null) child.kill('SIGTERM');
     await Promise.all([api, router].map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)));
