@@ -22,5 +22,8 @@ export default defineConfig({
     include: ['test/**/*.test.{ts,tsx}'],
     setupFiles: ['test/setup.ts'],
     css: false,
+    // A page test types and clicks through many renders; on a busy shared
+    // machine that can take several times the 5 s default.
+    testTimeout: 30_000,
   },
 });

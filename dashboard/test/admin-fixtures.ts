@@ -14,6 +14,7 @@ export const adminUser = (username: string, over: Record<string, unknown> = {}) 
   expires_at: null,
   webapps: [],
   consoles: 0,
+  tasks: 0,
   disk_bytes: null,
   limits: { webapps: 2, consoles: 5, workers: 2, memory_mb: 512 },
   overrides: {},

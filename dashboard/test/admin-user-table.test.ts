@@ -34,7 +34,7 @@ describe('the accounts table rules', () => {
   it('sorts each column both ways; equal values stay in username order; unknowns sort lowest', () => {
     const list = [
       u('cara', { webapps: ['c.localhost'], disk_bytes: 10, last_login_at: '2026-02-01T00:00:00Z', consoles: 1 }),
-      u('abe', { webapps: [], disk_bytes: null, last_login_at: null, consoles: 1 }),
+      u('abe', { webapps: [], disk_bytes: null, last_login_at: null, consoles: 1, tasks: 2 }),
       u('bob', { webapps: ['b1', 'b2'], disk_bytes: 5000, last_login_at: '2026-03-01T00:00:00Z', is_admin: true }),
       u('dan', { webapps: ['d'], disk_bytes: 10, disabled: true, disabled_reason: 'admin', teacher: 'bob' }),
     ];
@@ -45,6 +45,7 @@ describe('the accounts table rules', () => {
     expect(names(sortUsers(list, { key: 'disk', order: 'descending' }))).toEqual(['bob', 'cara', 'dan', 'abe']);
     expect(names(sortUsers(list, { key: 'last_login', order: 'descending' }))).toEqual(['bob', 'cara', 'abe', 'dan']);
     expect(names(sortUsers(list, { key: 'consoles', order: 'descending' }))).toEqual(['abe', 'cara', 'bob', 'dan']);
+    expect(names(sortUsers(list, { key: 'tasks', order: 'descending' }))).toEqual(['abe', 'bob', 'cara', 'dan']);
     expect(names(sortUsers(list, { key: 'state', order: 'descending' }))).toEqual(['dan', 'abe', 'bob', 'cara']);
     expect(names(sortUsers(list, { key: 'roles', order: 'descending' }))[0]).toBe('bob');
     expect(names(sortUsers(list, { key: 'teacher', order: 'descending' }))[0]).toBe('dan');

@@ -7,7 +7,7 @@ import { adminUser } from './admin-fixtures';
 import { mockApi, renderPage } from './helpers';
 
 const users = [
-  adminUser('ann', { teacher: 'tom', webapps: ['ann.localhost'], disk_bytes: 2048, last_login_at: '2026-03-01T10:00:00Z' }),
+  adminUser('ann', { teacher: 'tom', webapps: ['ann.localhost'], tasks: 3, disk_bytes: 2048, last_login_at: '2026-03-01T10:00:00Z' }),
   adminUser('bob', { disabled: true, disabled_reason: 'admin', webapps: ['bob.localhost', 'x.bob.localhost'] }),
   adminUser('tom', { is_teacher: true, is_admin: true, students: 1 }),
 ];
@@ -15,12 +15,12 @@ const users = [
 const rowNames = () => screen.getAllByRole('row').slice(1).map((r) => within(r).getByRole('rowheader').textContent);
 
 describe('the Admin page accounts table', () => {
-  it('shows each account with its roles, teacher, web apps, consoles, disk, last login and state', async () => {
+  it('shows each account with its roles, teacher, web apps, consoles, tasks, disk, last login and state', async () => {
     mockApi({ 'GET /api/admin/users': { json: { users } } });
     renderPage(<UsersPage />, { path: '/admin' });
     const ann = (await screen.findByRole('rowheader', { name: 'ann' })).closest('tr')!;
     expect(within(ann).getAllByRole('cell').map((c) => c.textContent)).toEqual([
-      '—', 'tom', '1', '0', '2.0 KiB', new Date('2026-03-01T10:00:00Z').toLocaleString(), 'active', 'Disable',
+      '—', 'tom', '1', '0', '3', '2.0 KiB', new Date('2026-03-01T10:00:00Z').toLocaleString(), 'active', 'Disable',
     ]);
     const bob = screen.getByRole('rowheader', { name: 'bob' }).closest('tr')!;
     expect(within(bob).getByText('disabled')).toBeInTheDocument();

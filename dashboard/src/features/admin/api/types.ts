@@ -32,6 +32,8 @@ export interface AdminUser {
   webapps: string[];
   /** Consoles open now. */
   consoles: number;
+  /** Scheduled and always-on tasks. */
+  tasks: number;
   /** Measured in the background: null until it has been. */
   disk_bytes: number | null;
   limits: Limits;

@@ -11,6 +11,7 @@ const COLUMNS: { key: SortKey; label: string; num?: boolean }[] = [
   { key: 'teacher', label: 'Teacher' },
   { key: 'webapps', label: 'Web apps', num: true },
   { key: 'consoles', label: 'Consoles', num: true },
+  { key: 'tasks', label: 'Tasks', num: true },
   { key: 'disk', label: 'Disk used', num: true },
   { key: 'last_login', label: 'Last login' },
   { key: 'state', label: 'State' },
@@ -48,6 +49,7 @@ const UserRow = memo(function UserRow({ user, onSetDisabled }: { user: AdminUser
       <td>{user.teacher ?? <span className="muted">—</span>}</td>
       <td className="num">{user.webapps.length}</td>
       <td className="num">{user.consoles}</td>
+      <td className="num">{user.tasks}</td>
       <td className="num">{user.disk_bytes === null ? <span className="muted">measuring</span> : formatBytes(user.disk_bytes)}</td>
       <td>{formatDate(user.last_login_at)}</td>
       <td><span className={`badge account-${state.kind}`}>{state.label}</span></td>

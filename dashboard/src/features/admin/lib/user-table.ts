@@ -2,7 +2,7 @@
 // what state an account is in, what a search matches, and how each column sorts.
 import type { AdminUser } from '../api/types';
 
-export type SortKey = 'username' | 'roles' | 'teacher' | 'webapps' | 'consoles' | 'disk' | 'last_login' | 'state';
+export type SortKey = 'username' | 'roles' | 'teacher' | 'webapps' | 'consoles' | 'tasks' | 'disk' | 'last_login' | 'state';
 export type SortOrder = 'ascending' | 'descending';
 
 export interface Sort {
@@ -10,7 +10,7 @@ export interface Sort {
   order: SortOrder;
 }
 
-export const SORT_KEYS: readonly SortKey[] = ['username', 'roles', 'teacher', 'webapps', 'consoles', 'disk', 'last_login', 'state'];
+export const SORT_KEYS: readonly SortKey[] = ['username', 'roles', 'teacher', 'webapps', 'consoles', 'tasks', 'disk', 'last_login', 'state'];
 
 export type StateKind = 'active' | 'expiring' | 'disabled' | 'expired' | 'deleting';
 
@@ -56,6 +56,7 @@ function sortValue(u: AdminUser, key: SortKey): string | number | null {
     case 'teacher': return u.teacher;
     case 'webapps': return u.webapps.length;
     case 'consoles': return u.consoles;
+    case 'tasks': return u.tasks;
     case 'disk': return u.disk_bytes;
     case 'last_login': return u.last_login_at ? Date.parse(u.last_login_at) : null;
     case 'state': return STATE_ORDER[userState(u).kind];
@@ -87,7 +88,7 @@ export function visibleUsers(users: readonly AdminUser[], search: string, sort: 
 /** Pressing a column's header: the same column flips its order; another starts ascending (numbers: largest first). */
 export function nextSort(current: Sort, key: SortKey): Sort {
   if (current.key === key) return { key, order: current.order === 'ascending' ? 'descending' : 'ascending' };
-  const numeric = key === 'webapps' || key === 'consoles' || key === 'disk' || key === 'last_login';
+  const numeric = key === 'webapps' || key === 'consoles' || key === 'tasks' || key === 'disk' || key === 'last_login';
   return { key, order: numeric ? 'descending' : 'ascending' };
 }
 
