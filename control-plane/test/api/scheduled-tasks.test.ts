@@ -231,6 +231,20 @@ describe('task logs rotated, and disabled accounts', () => {
     expect(fs.readFileSync(log, 'utf8')).toMatch(/^\d{4}-.* run \d+ started \(run now\): echo hi\n/);
   });
 
+  it("rotates a running always-on task's log in place: copied to .1, the live file emptied for its writer", async () => {
+    const ao = (await call('POST', '/always_on/', { command: 'sleep infinity' })).json();
+    const log = path.join(userDirs(t.dataDir, alice.username).log, `alwayson-log-${ao.id}.log`);
+    const writer = fs.openSync(log, 'a');
+    fs.writeSync(writer, 'y'.repeat(1024 * 1024 + 1));
+    await t.app.services.reconciler.trigger();
+    expect(fs.statSync(`${log}.1`).size).toBeGreaterThan(1024 * 1024);
+    expect(fs.statSync(log).size).toBe(0);
+    fs.writeSync(writer, 'after\n');
+    fs.closeSync(writer);
+    expect(fs.readFileSync(log, 'utf8')).toBe('after\n');
+    expect((await call('GET', `/always_on/${ao.id}/log/files/`)).json().map((f: { rotation: number }) => f.rotation)).toEqual([0, 1]);
+  });
+
   it("stops a disabled account's always-on task and running run, and runs nothing of it by schedule", async () => {
     const ao = (await call('POST', '/always_on/', { command: 'sleep infinity' })).json();
     const task = (await call('POST', '/schedule/', { command: 'sleep 100', interval: 'hourly', minute: 4 })).json();

@@ -66,7 +66,7 @@ export class AlwaysOnKeeper implements WorkloadKeeper {
     await this.runner.note(row, reason);
   }
 
-  /** What each task's container is now, for its state. */
+  /** What each task's container is now, for its state; and a running task's log rotated when it has grown too big. */
   async afterPass(containers: readonly ManagedContainer[]): Promise<void> {
     for (const row of this.store.all()) {
       if (this.runner.locks.isBusy(row.id)) continue;
@@ -75,6 +75,7 @@ export class AlwaysOnKeeper implements WorkloadKeeper {
       // One started during this pass is not in its list yet: it stays known.
       const justStarted = status.container !== null && status.container.labels.generation === row.generation && !containers.some((x) => x.id === status.container!.id);
       status.container = running ?? (justStarted ? status.container : null);
+      if (running) await this.runner.rotateIfBig(row);
     }
   }
 }

@@ -76,6 +76,13 @@ export class AlwaysOnRunner {
     if (had && user) await this.say(this.logTarget(user, row.id), why);
   }
 
+  /** Rotates the log of a running task that has grown past the limit (the reconciler's passes call it). */
+  async rotateIfBig(row: AlwaysOnRow): Promise<void> {
+    const user = this.deps.users.byId(row.user_id);
+    if (!user) return;
+    await rotateTaskLogIfBig(this.logTarget(user, row.id), this.deps.config.tasks.logMaxBytes, true).catch((err: unknown) => this.deps.log.warn({ err, task: row.id }, 'could not rotate the task log'));
+  }
+
   /** A line of Pyhost's in the task's log. */
   async note(row: AlwaysOnRow, text: string): Promise<void> {
     const user = this.deps.users.byId(row.user_id);

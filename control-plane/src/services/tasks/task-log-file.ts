@@ -78,12 +78,26 @@ async function gzipFirst(dir: DirHandle, t: TaskLogTarget): Promise<void> {
   await fsp.rename(dir.path(tmp), dir.path(rotated(t.name, 2)));
 }
 
+/** A copy of the live log as .1, then the live one emptied in place: its writer keeps its O_APPEND descriptor. */
+async function copyTruncate(dir: DirHandle, t: TaskLogTarget): Promise<void> {
+  const live = await openChecked(dir.path(t.name), fsc.O_RDWR, t);
+  try {
+    const copy = await openChecked(dir.path(rotated(t.name, 1)), fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, t);
+    await pipeline(live.createReadStream({ start: 0, autoClose: false }), copy.createWriteStream());
+    await live.truncate(0);
+  } finally {
+    await live.close();
+  }
+}
+
 /**
  * Rotates the log when it has grown past `maxBytes` (x.log → x.log.1 →
- * x.log.2.gz …, the web-app logs' scheme); call when nothing writes to it.
- * rename and unlink act on entries themselves, never through a link.
+ * x.log.2.gz …, the web-app logs' scheme). rename and unlink act on
+ * entries themselves, never through a link. `inUse`: a running always-on
+ * task writes to it, so the live file is copied and emptied rather than
+ * renamed (what it writes in between those two steps is lost).
  */
-export async function rotateTaskLogIfBig(t: TaskLogTarget, maxBytes: number): Promise<void> {
+export async function rotateTaskLogIfBig(t: TaskLogTarget, maxBytes: number, inUse = false): Promise<void> {
   await withLogDir(t, async (dir) => {
     const st = await fsp.lstat(dir.path(t.name)).catch(() => null);
     if (!st?.isFile() || st.size <= maxBytes) return;
@@ -91,6 +105,7 @@ export async function rotateTaskLogIfBig(t: TaskLogTarget, maxBytes: number): Pr
     for (let n = TASK_LOG_KEEP - 1; n > 1; n--) await renameIfThere(dir, rotated(t.name, n), rotated(t.name, n + 1));
     await gzipFirst(dir, t);
     await fsp.rm(dir.path(rotated(t.name, 1)), { force: true });
-    await renameIfThere(dir, t.name, rotated(t.name, 1));
+    if (inUse) await copyTruncate(dir, t);
+    else await renameIfThere(dir, t.name, rotated(t.name, 1));
   });
 }
