@@ -73,7 +73,9 @@ export function ScheduledTaskCard({ username, task, now }: { username: string; t
             <button type="button" aria-label={`Edit “${name}”`} onClick={() => setEditing(true)}>Edit</button>
             <button type="button" className="danger-link" aria-label={`Delete “${name}”`} onClick={() => setDeleting(true)}>Delete</button>
           </div>
-          {run.isSuccess ? <p className="muted" role="status">Run {run.data.id} started; its output goes to the log.</p> : null}
+          {run.isSuccess && (task.last_run?.id !== run.data.id || task.last_run.outcome === 'running') ? (
+            <p className="muted" role="status">Run {run.data.id} started; its output goes to the log.</p>
+          ) : null}
           <ErrorMessage error={run.error} title="Could not run it" />
           <ErrorMessage error={update.error} title="Could not change it" />
         </>
