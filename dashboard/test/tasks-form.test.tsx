@@ -126,7 +126,7 @@ describe('the new scheduled task form', () => {
   });
 
   it('says which limit refused a new task (409)', async () => {
-    const detail = 'You can have at most 20 scheduled tasks (limit scheduled_tasks)';
+    const detail = 'You can have at most 20 scheduled tasks (limit scheduled_tasks); delete one first, or ask an administrator for more.';
     await renderTasks({ [`POST ${SCHEDULE}`]: { status: 409, json: { error: 'Conflict', detail } } });
     const form = newScheduled();
     await userEvent.type(within(form).getByLabelText('Command'), 'echo hi');
@@ -159,7 +159,7 @@ describe('the new always-on task form', () => {
   });
 
   it('shows the limit of always-on tasks when it is reached', async () => {
-    const detail = 'You can have at most 2 always-on tasks (limit always_on_tasks)';
+    const detail = 'You can have at most 2 always-on tasks (limit always_on_tasks); delete one first, or ask an administrator for more.';
     await renderTasks({ [`POST ${ALWAYS_ON}`]: { status: 409, json: { error: 'Conflict', detail } } });
     const form = screen.getByRole('form', { name: 'New always-on task' });
     await userEvent.type(within(form).getByLabelText('Command'), 'sleep infinity');

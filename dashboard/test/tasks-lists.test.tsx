@@ -95,6 +95,7 @@ describe('the scheduled tasks list', () => {
     await userEvent.click(await screen.findByRole('button', { name: `Edit “${COMMAND}”` }));
     const form = screen.getByRole('form', { name: 'Edit scheduled task 7' });
     expect(within(form).getByLabelText('Command')).toHaveValue(COMMAND);
+    expect(within(form).getByLabelText('Command')).toHaveFocus();
     expect(within(form).getByLabelText('Hour (UTC)')).toHaveValue('16');
     await userEvent.click(within(form).getByRole('radio', { name: 'Hourly' }));
     await userEvent.clear(within(form).getByLabelText('Minute'));
@@ -102,6 +103,7 @@ describe('the scheduled tasks list', () => {
     await userEvent.click(within(form).getByRole('button', { name: 'Save' }));
     expect(await screen.findByText('Hourly at :45 UTC')).toBeInTheDocument();
     expect(screen.queryByRole('form', { name: 'Edit scheduled task 7' })).toBeNull();
+    expect(screen.getByRole('button', { name: `Edit “${COMMAND}”` })).toHaveFocus();
     expect(api.calls.find((c) => c.method === 'PATCH')?.body).toEqual({ command: COMMAND, description: '', interval: 'hourly', hour: null, minute: 45 });
   });
 

@@ -7,6 +7,7 @@ import { useAlwaysOnAction, useDeleteAlwaysOnTask, type AlwaysOnAction } from '.
 import type { AlwaysOnTask } from '../api/types';
 import { formatUptime, logfilePath, taskName } from '../lib/schedule';
 import { AlwaysOnForm } from './always-on-form';
+import { useEditToggle } from './use-edit-toggle';
 
 function AlwaysOnFacts({ task }: { task: AlwaysOnTask }) {
   const paths = usePaths();
@@ -37,7 +38,7 @@ function AlwaysOnFacts({ task }: { task: AlwaysOnTask }) {
 export function AlwaysOnCard({ username, task }: { username: string; task: AlwaysOnTask }) {
   const action = useAlwaysOnAction(username);
   const remove = useDeleteAlwaysOnTask(username);
-  const [editing, setEditing] = useState(false);
+  const edit = useEditToggle();
   const [deleting, setDeleting] = useState(false);
   const name = taskName(task);
   const headingId = `always-on-${task.id}-heading`;
@@ -47,8 +48,8 @@ export function AlwaysOnCard({ username, task }: { username: string; task: Alway
     <li className="task-card" aria-labelledby={headingId}>
       <h3 id={headingId} className="task-command"><code>{task.command}</code></h3>
       {task.description ? <p className="muted task-description">{task.description}</p> : null}
-      {editing ? (
-        <AlwaysOnForm username={username} task={task} onDone={() => setEditing(false)} onCancel={() => setEditing(false)} />
+      {edit.editing ? (
+        <AlwaysOnForm username={username} task={task} onDone={edit.close} onCancel={edit.close} />
       ) : (
         <>
           <AlwaysOnFacts task={task} />
@@ -59,7 +60,7 @@ export function AlwaysOnCard({ username, task }: { username: string; task: Alway
             ) : (
               <button type="button" disabled={action.isPending} aria-label={`Start “${name}”`} onClick={() => act('start')}>Start</button>
             )}
-            <button type="button" aria-label={`Edit “${name}”`} onClick={() => setEditing(true)}>Edit</button>
+            <button type="button" ref={edit.buttonRef} aria-label={`Edit “${name}”`} onClick={edit.open}>Edit</button>
             <button type="button" className="danger-link" aria-label={`Delete “${name}”`} onClick={() => setDeleting(true)}>Delete</button>
           </div>
           <ErrorMessage error={action.error} title="Could not do it" />

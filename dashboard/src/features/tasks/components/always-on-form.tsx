@@ -50,7 +50,7 @@ export function AlwaysOnForm({ username, task, onDone, onCancel }: AlwaysOnFormP
 
   return (
     <form className="stack task-form" onSubmit={submit} noValidate aria-label={task ? `Edit always-on task ${task.id}` : 'New always-on task'}>
-      <Field label="Command" className="mono" value={values.command} onChange={(e) => set('command', e.target.value)} onBlur={() => setTouched((t) => ({ ...t, command: true }))}
+      <Field label="Command" autoFocus={Boolean(task)} className="mono" value={values.command} onChange={(e) => set('command', e.target.value)} onBlur={() => setTouched((t) => ({ ...t, command: true }))}
         placeholder={`python3 /home/${username}/bot.py`} hint="Kept running: restarted whenever it exits." error={errorOf('command')} autoComplete="off" spellCheck={false} />
       <Field label="Description (optional)" value={values.description} onChange={(e) => set('description', e.target.value)} error={errorOf('description')} />
       <ErrorMessage error={server.general} title={task ? 'Could not save the task' : 'Could not create the task'} />

@@ -16,7 +16,7 @@ export function LastRun({ run }: { run: TaskRun | null }) {
   if (!run) return <span className="muted">not run yet</span>;
   const o = OUTCOME[run.outcome];
   const facts = [TRIGGER[run.trigger], formatDate(run.started_at ?? run.due_at)];
-  if (run.duration_seconds !== null) facts.push(`${run.duration_seconds.toFixed(1)} s`);
+  if (run.duration_seconds !== null) facts.push(run.duration_seconds < 0.1 ? 'under 0.1 s' : `${run.duration_seconds.toFixed(1)} s`);
   return (
     <span className="last-run">
       <span className={`badge state-${o.state}`}>

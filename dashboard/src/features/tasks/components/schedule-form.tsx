@@ -25,7 +25,7 @@ export function ScheduleForm({ username, task, onDone, onCancel }: ScheduleFormP
   const intervalId = useId();
   return (
     <form className="stack task-form" onSubmit={form.submit} noValidate aria-label={task ? `Edit scheduled task ${task.id}` : 'New scheduled task'}>
-      <Field label="Command" className="mono" value={draft.command} onChange={(e) => set('command', e.target.value)} onBlur={() => blur('command')}
+      <Field label="Command" autoFocus={Boolean(task)} className="mono" value={draft.command} onChange={(e) => set('command', e.target.value)} onBlur={() => blur('command')}
         placeholder={`python3 /home/${username}/script.py`} hint="As you would type it in a Bash console; it runs in your home folder." error={errors.command} autoComplete="off" spellCheck={false} />
       <Field label="Description (optional)" value={draft.description} onChange={(e) => set('description', e.target.value)} onBlur={() => blur('description')} error={errors.description} />
       <div className="row wrap align-end schedule-time">

@@ -9,6 +9,7 @@ import type { ScheduledTask } from '../api/types';
 import { fromNow, logfilePath, nextOccurrence, scheduleTimes, taskName } from '../lib/schedule';
 import { LastRun } from './last-run';
 import { ScheduleForm } from './schedule-form';
+import { useEditToggle } from './use-edit-toggle';
 
 function NextRun({ task, now }: { task: ScheduledTask; now: number }) {
   if (!task.enabled || task.next_run === null) return <span className="muted">none: the task is disabled</span>;
@@ -49,7 +50,7 @@ export function ScheduledTaskCard({ username, task, now }: { username: string; t
   const update = useUpdateScheduledTask(username);
   const run = useRunScheduledTask(username);
   const remove = useDeleteScheduledTask(username);
-  const [editing, setEditing] = useState(false);
+  const edit = useEditToggle();
   const [deleting, setDeleting] = useState(false);
   const name = taskName(task);
   const headingId = `scheduled-${task.id}-heading`;
@@ -58,8 +59,8 @@ export function ScheduledTaskCard({ username, task, now }: { username: string; t
     <li className="task-card" aria-labelledby={headingId}>
       <h3 id={headingId} className="task-command"><code>{task.command}</code></h3>
       {task.description ? <p className="muted task-description">{task.description}</p> : null}
-      {editing ? (
-        <ScheduleForm username={username} task={task} onDone={() => setEditing(false)} onCancel={() => setEditing(false)} />
+      {edit.editing ? (
+        <ScheduleForm username={username} task={task} onDone={edit.close} onCancel={edit.close} />
       ) : (
         <>
           <ScheduleFacts task={task} now={now} />
@@ -70,7 +71,7 @@ export function ScheduledTaskCard({ username, task, now }: { username: string; t
               <span aria-hidden="true">Enabled</span>
             </label>
             <button type="button" className="primary" disabled={run.isPending} aria-label={`Run “${name}” now`} onClick={() => run.mutate(task.id)}>Run now</button>
-            <button type="button" aria-label={`Edit “${name}”`} onClick={() => setEditing(true)}>Edit</button>
+            <button type="button" ref={edit.buttonRef} aria-label={`Edit “${name}”`} onClick={edit.open}>Edit</button>
             <button type="button" className="danger-link" aria-label={`Delete “${name}”`} onClick={() => setDeleting(true)}>Delete</button>
           </div>
           {run.isSuccess && (task.last_run?.id !== run.data.id || task.last_run.outcome === 'running') ? (
