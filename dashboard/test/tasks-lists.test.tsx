@@ -39,6 +39,32 @@ describe('the scheduled tasks list', () => {
     expect(within(card).getByText('/var/log/tasklog-7.log')).toBeInTheDocument();
   });
 
+  it('shows the latest runs with their exit codes once asked for', async () => {
+    const api = renderTasks({
+      [`GET ${SCHEDULE}`]: { json: [sampleScheduled()] },
+      [`GET ${SCHEDULE}7/runs/`]: {
+        json: [
+          sampleRun({ id: 43, trigger: 'run_now', due_at: null, outcome: 'killed', exit_code: 137, detail: 'killed after the 120-minute time limit' }),
+          sampleRun({ id: 42, outcome: 'skipped', started_at: null, ended_at: null, exit_code: null, duration_seconds: null, detail: 'previous run 41 still going' }),
+          sampleRun({ duration_seconds: 0.04 }),
+        ],
+      },
+    });
+    const card = await screen.findByRole('listitem', { name: COMMAND });
+    expect(api.calls.some((c) => c.url.includes('/runs/'))).toBe(false);
+    await userEvent.click(within(card).getByText('Recent runs'));
+    const table = await within(card).findByRole('table', { name: `Recent runs of “${COMMAND}”` });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows.map((r) => within(r).getAllByRole('cell')[0]!.textContent)).toEqual(['43', '42', '41']);
+    expect(rows[0]).toHaveTextContent('killed (exit code 137)');
+    expect(rows[0]).toHaveTextContent('killed after the 120-minute time limit');
+    expect(rows[1]).toHaveTextContent('skipped');
+    expect(rows[1]).toHaveTextContent('previous run 41 still going');
+    expect(rows[2]).toHaveTextContent('succeeded (exit code 0)');
+    expect(rows[2]).toHaveTextContent('under 0.1 s');
+    expect(api.calls.find((c) => c.url.includes('/runs/'))?.url).toBe(`${SCHEDULE}7/runs/?limit=10`);
+  });
+
   it('says a task has not run yet, and that a disabled one has no next run', async () => {
     renderTasks({ [`GET ${SCHEDULE}`]: { json: [sampleScheduled({ enabled: false, next_run: null, interval: 'hourly', hour: null })] } });
     const card = await screen.findByRole('listitem', { name: COMMAND });

@@ -50,9 +50,13 @@ test('Tasks: a scheduled task made on the page runs now, and its log shows the o
   await card.getByRole('button', { name: `Run “${ONE_SHOT}” now` }).click();
   await expect(card.getByText('succeeded (exit code 0)')).toBeVisible({ timeout: 90_000 });
   await expect(card).toContainText('Run now');
+  await card.getByText('Recent runs').click();
+  await expect(card.getByRole('table', { name: `Recent runs of “${ONE_SHOT}”` })).toContainText('succeeded (exit code 0)');
 
   await page.setViewportSize({ width: 390, height: 844 });
-  await expect(card.getByRole('button', { name: `Run “${ONE_SHOT}” now` })).toBeInViewport();
+  const runNow = card.getByRole('button', { name: `Run “${ONE_SHOT}” now` });
+  await runNow.scrollIntoViewIfNeeded();
+  await expect(runNow).toBeInViewport({ ratio: 1 });
   // Nothing wider than the phone: no sideways scrolling, the navigation included.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await saveScreenshot(page, 'tasks-page-narrow');

@@ -11,6 +11,7 @@ export const updateScheduledTask = (username: string, id: number, body: Partial<
   api<ScheduledTask>(base(username, String(id)), { method: 'PATCH', json: body });
 export const deleteScheduledTask = (username: string, id: number) => api<void>(base(username, String(id)), { method: 'DELETE' });
 export const runScheduledTask = (username: string, id: number) => api<TaskRun>(base(username, String(id), 'run'), { method: 'POST' });
+export const getTaskRuns = (username: string, id: number, limit: number) => api<TaskRun[]>(`${base(username, String(id), 'runs')}?limit=${limit}`);
 
 export const scheduledKey = (username: string) => ['tasks', username, 'schedule'] as const;
 
@@ -23,7 +24,16 @@ export const scheduledTasksQueryOptions = (username: string) =>
 export const scheduledTaskQueryOptions = (username: string, id: number) =>
   queryOptions({ queryKey: [...scheduledKey(username), id] as const, queryFn: () => getScheduledTask(username, id) });
 
+/** The latest runs, newest first; followed closely while one is going. */
+export const taskRunsQueryOptions = (username: string, id: number, limit: number) =>
+  queryOptions({
+    queryKey: [...scheduledKey(username), id, 'runs', limit] as const,
+    queryFn: () => getTaskRuns(username, id, limit),
+    refetchInterval: (q) => (q.state.data?.some((r) => r.outcome === 'running') ? 2_000 : false),
+  });
+
 export const useScheduledTasks = (username: string) => useQuery(scheduledTasksQueryOptions(username));
+export const useTaskRuns = (username: string, id: number, limit: number, enabled: boolean) => useQuery({ ...taskRunsQueryOptions(username, id, limit), enabled });
 export const useScheduledTask = (username: string, id: number, enabled = true) => useQuery({ ...scheduledTaskQueryOptions(username, id), enabled });
 
 /** Any change to a scheduled task: the list is asked again afterwards. */

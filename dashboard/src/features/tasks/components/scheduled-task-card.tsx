@@ -8,6 +8,7 @@ import { useDeleteScheduledTask, useRunScheduledTask, useUpdateScheduledTask } f
 import type { ScheduledTask } from '../api/types';
 import { fromNow, logfilePath, nextOccurrence, scheduleTimes, taskName } from '../lib/schedule';
 import { LastRun } from './last-run';
+import { RecentRuns } from './recent-runs';
 import { ScheduleForm } from './schedule-form';
 import { useEditToggle } from './use-edit-toggle';
 
@@ -64,6 +65,7 @@ export function ScheduledTaskCard({ username, task, now }: { username: string; t
       ) : (
         <>
           <ScheduleFacts task={task} now={now} />
+          <RecentRuns username={username} taskId={task.id} name={name} />
           <div className="row wrap task-actions">
             <label className="check">
               <input type="checkbox" role="switch" checked={task.enabled} disabled={update.isPending || (!task.enabled && !task.can_enable)}
