@@ -1,6 +1,8 @@
 // The tasks API's answers (docs/tasks.md): PythonAnywhere's fields with
 // Pyhost's additions (next_run, last_run, state, uptime, restarts) beside.
 
+import type { TaskLogKind } from '@/lib/paths';
+
 export type Interval = 'daily' | 'hourly';
 
 export type RunOutcome = 'running' | 'ok' | 'failed' | 'killed' | 'skipped';
@@ -75,5 +77,5 @@ export interface AlwaysOnInput {
   enabled?: boolean;
 }
 
-/** The two kinds, as their API paths name them. */
-export type TaskKind = 'schedule' | 'always_on';
+/** The two kinds, as their API paths name them (and the dashboard's URLs, lib/paths.ts). */
+export type TaskKind = TaskLogKind;
