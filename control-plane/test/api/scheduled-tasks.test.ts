@@ -171,6 +171,17 @@ describe('scheduled tasks API and scheduler (fake engine, real SQLite)', () => {
     expect((await call(alice, 'DELETE', `${base(alice)}${task.id}/`)).statusCode).toBe(204);
   });
 
+  it('a run whose container cannot start ends failed, with why in the run and the log; the task stays', async () => {
+    const task = await create({ command: 'echo never', interval: 'hourly', minute: 51 });
+    t.runtime.failNextStart('no such image');
+    const run = await call(alice, 'POST', `${base(alice)}${task.id}/run/`);
+    expect([run.statusCode, run.json().outcome, run.json().detail]).toEqual([202, 'failed', expect.stringContaining('could not start')]);
+    expect(logOf(alice, task.id)).toMatch(/run \d+ failed: could not start: .*\n.*run \d+ ended: exit code unknown/);
+    expect((await call(alice, 'GET', `${base(alice)}${task.id}/`)).json().last_run).toMatchObject({ outcome: 'failed' });
+    expect(t.runtime.all().filter((c) => c.labels.kind === 'scheduled_run')).toEqual([]);
+    expect((await call(alice, 'DELETE', `${base(alice)}${task.id}/`)).statusCode).toBe(204);
+  });
+
   it('refuses a task over the limit with a 409 naming it', async () => {
     const made = [];
     for (let i = 0; i < 6; i++) made.push(await create({ command: `echo ${i}`, interval: 'hourly', minute: i }, bob));
