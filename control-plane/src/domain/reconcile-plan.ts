@@ -2,7 +2,7 @@
 // services) want and what Docker has, for every kind of workload. The loop
 // around it (services/platform/reconciler.ts) only gathers the two lists
 // and has each kind carry out its actions.
-import { KEEPING, type WorkloadKind } from './workloads.js';
+import { GATEWAY_KINDS, KEEPING, type WorkloadKind } from './workloads.js';
 
 /**
  * The gateway's exit status after a crash loop (docs/runtime-contract.md,
@@ -50,7 +50,7 @@ const keyOf = (kind: WorkloadKind, id: number | null) => `${kind}:${id}`;
  * disabled or unused one, an old generation, one that died or finished).
  * For every kept workload (an enabled web app) without a running container
  * of its active generation: starts one, except one whose active container
- * ended a crash loop (EXIT_CRASH_LOOP), which is marked crashed instead and
+ * ended a crash loop (EXIT_CRASH_LOOP, from the gateway), which is marked crashed instead and
  * waits for a reload. On-demand kinds are only ever removed (their service
  * starts them), run-once kinds removed when they end. Busy workloads are
  * left alone.
@@ -77,7 +77,7 @@ export function plan(desired: readonly DesiredWorkload[], actual: readonly Actua
     else if (!c.running) {
       remove(c, keeping === 'once' ? 'finished' : 'exited');
       if (keeping !== 'kept') continue;
-      if (c.exitCode === EXIT_CRASH_LOOP && c.generation !== null) crashLoops.set(key, c.generation);
+      if (c.exitCode === EXIT_CRASH_LOOP && GATEWAY_KINDS.has(c.kind) && c.generation !== null) crashLoops.set(key, c.generation);
       else died.add(key);
     } else serving.add(key);
   }

@@ -29,3 +29,11 @@ export const KEEPING: Readonly<Record<WorkloadKind, Keeping>> = {
   scheduled_run: 'once',
   console: 'on-demand',
 };
+
+/**
+ * Kinds whose container runs Pyhost's gateway, whose exit status
+ * EXIT_CRASH_LOOP (reconcile-plan.ts) means "the server under me crash
+ * looped". Any other kind's exit status is its user's command's own: an
+ * always-on script exiting 3 has only exited once.
+ */
+export const GATEWAY_KINDS: ReadonlySet<WorkloadKind> = new Set<WorkloadKind>(['webapp']);

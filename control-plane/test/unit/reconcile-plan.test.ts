@@ -53,6 +53,16 @@ describe('reconcile plan', () => {
       ],
     ],
     [
+      "restarts an always-on task whose command exited 3: the crash-loop status is the gateway's, not a user's command's",
+      [{ kind: 'always_on', id: 1, enabled: true, activeGeneration: 2, crashed: false }],
+      [{ id: 'a', kind: 'always_on', workloadId: 1, generation: 2, running: false, exitCode: EXIT_CRASH_LOOP }],
+      none,
+      [
+        { kind: 'remove', containerId: 'a', workload: 'always_on', id: 1, reason: 'exited' },
+        { kind: 'start', workload: 'always_on', id: 1, reason: 'died' },
+      ],
+    ],
+    [
       'restarts a container that exited with any other status',
       [app(1)],
       [box('a', 1, { running: false, exitCode: 2 })],
