@@ -1,13 +1,10 @@
-import fsp from 'node:fs/promises';
-import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.js';
-import { groupFile, passwdFile } from '../../domain/console-rules.js';
 import { UnavailableError } from '../../domain/errors.js';
-import { consoleEtcDir, uidFor } from '../../domain/layout.js';
 import { MiB } from '../../domain/limits.js';
 import { RuntimeError, type ContainerRuntime, type ManagedContainer, type WorkloadSpec } from '../../runtime/index.js';
 import { consoleWorkload } from './console-workload.js';
+import { identityFiles } from './shell-workload.js';
 import type { UserRow } from '../../store/users-store.js';
 import { KeyedLock } from '../../lib/keyed-lock.js';
 import type { AccountLimits } from '../accounts/account-limits.js';
@@ -85,20 +82,8 @@ export class ConsoleContainers {
     for (const [userId, id] of this.known) if (id === container.id) this.known.delete(userId);
   }
 
-  /**
-   * The spec, after (re)writing the user's passwd and group files: the uid
-   * has no entry in the image, and without one bash prompts "I have no
-   * name!", `whoami` fails and git refuses to commit.
-   */
+  /** The spec, after (re)writing the user's passwd and group files (identityFiles). */
   private async spec(user: UserRow, memoryMb: number): Promise<WorkloadSpec> {
-    const uid = uidFor(this.config.uidBase, user.id);
-    const etc = consoleEtcDir(this.config.dataDir, user.username);
-    await fsp.mkdir(etc, { recursive: true, mode: 0o755 });
-    const passwd = path.join(etc, 'passwd');
-    const group = path.join(etc, 'group');
-    // Written by root, read-only for the user: a user's container must not be able to change who it is.
-    await fsp.writeFile(passwd, passwdFile(user.username, uid), { mode: 0o644 });
-    await fsp.writeFile(group, groupFile(user.username, uid), { mode: 0o644 });
-    return consoleWorkload(this.config, this.instance, user, { passwd, group }, memoryMb);
+    return consoleWorkload(this.config, this.instance, user, await identityFiles(this.config, user), memoryMb);
   }
 }

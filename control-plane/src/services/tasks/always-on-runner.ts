@@ -1,15 +1,15 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.js';
 import { UnavailableError } from '../../domain/errors.js';
-import { uidFor } from '../../domain/layout.js';
 import { runLine, taskLogName } from '../../domain/task-log.js';
 import { KeyedLock } from '../../lib/keyed-lock.js';
 import { RuntimeError, type ContainerRuntime, type ManagedContainer } from '../../runtime/index.js';
 import type { AlwaysOnRow } from '../../store/always-on-store.js';
 import type { UserRow, UsersStore } from '../../store/users-store.js';
 import type { AccountLimits } from '../accounts/account-limits.js';
-import { appendTaskLog, rotateTaskLogIfBig, type TaskLogTarget } from './task-log-file.js';
-import { identityFiles, taskWorkload } from './task-workload.js';
+import { appendTaskLog, rotateTaskLogIfBig, taskLogTarget, type TaskLogTarget } from './task-log-file.js';
+import { identityFiles } from '../consoles/shell-workload.js';
+import { taskWorkload } from './task-workload.js';
 
 /** What the control plane knows of an always-on task beyond its row (since it started). */
 export interface AlwaysOnStatus {
@@ -111,6 +111,6 @@ export class AlwaysOnRunner {
   }
 
   private logTarget(user: UserRow, id: number): TaskLogTarget {
-    return { dataDir: this.deps.config.dataDir, username: user.username, uid: uidFor(this.deps.config.uidBase, user.id), name: taskLogName('always_on', id) };
+    return taskLogTarget(this.deps.config, user, 'always_on', id);
   }
 }

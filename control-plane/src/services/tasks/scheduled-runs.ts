@@ -1,14 +1,14 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.js';
-import { uidFor } from '../../domain/layout.js';
 import { endedText, runLine, startedText, taskLogName } from '../../domain/task-log.js';
 import type { ContainerRuntime, ManagedContainer } from '../../runtime/index.js';
 import type { ScheduledTaskRow } from '../../store/scheduled-tasks-store.js';
 import type { RunOutcome, RunTrigger, TaskRunRow, TaskRunsStore } from '../../store/task-runs-store.js';
 import type { UserRow, UsersStore } from '../../store/users-store.js';
 import type { AccountLimits } from '../accounts/account-limits.js';
-import { appendTaskLog, rotateTaskLogIfBig, type TaskLogTarget } from './task-log-file.js';
-import { identityFiles, taskWorkload } from './task-workload.js';
+import { appendTaskLog, rotateTaskLogIfBig, taskLogTarget, type TaskLogTarget } from './task-log-file.js';
+import { identityFiles } from '../consoles/shell-workload.js';
+import { taskWorkload } from './task-workload.js';
 
 /** Docker's status for a process ended by SIGKILL. */
 export const EXIT_KILLED = 137;
@@ -125,6 +125,6 @@ export class ScheduledRuns {
   }
 
   private logTarget(user: UserRow, taskId: number): TaskLogTarget {
-    return { dataDir: this.deps.config.dataDir, username: user.username, uid: uidFor(this.deps.config.uidBase, user.id), name: taskLogName('scheduled', taskId) };
+    return taskLogTarget(this.deps.config, user, 'scheduled', taskId);
   }
 }

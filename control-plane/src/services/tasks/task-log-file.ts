@@ -3,7 +3,11 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
+import type { Config } from '../../config.js';
+import { uidFor } from '../../domain/layout.js';
+import { taskLogName, type TaskLogKind } from '../../domain/task-log.js';
 import { DirHandle } from '../../lib/beneath.js';
+import type { UserRow } from '../../store/users-store.js';
 
 /** Rotated files kept: .1, then .2.gz … .5.gz, as for web-app logs. */
 export const TASK_LOG_KEEP = 5;
@@ -13,6 +17,11 @@ export interface TaskLogTarget {
   readonly username: string;
   readonly uid: number;
   readonly name: string;
+}
+
+/** The log of the user's task `id`, which the file must belong to (their uid). */
+export function taskLogTarget(config: Config, user: UserRow, kind: TaskLogKind, id: number): TaskLogTarget {
+  return { dataDir: config.dataDir, username: user.username, uid: uidFor(config.uidBase, user.id), name: taskLogName(kind, id) };
 }
 
 // The control plane runs as root and the log folder's entries are the
