@@ -30,7 +30,8 @@ describe('web app lifecycle on the Docker Engine', () => {
   const api = (path: string) => `/api/v0/user/${alice.username}/webapps/${path}`;
 
   beforeAll(async () => {
-    t = await createDockerTestApp();
+    // alice makes a web app per case, more than an account's default limit.
+    t = await createDockerTestApp({ PYHOST_LIMIT_WEBAPPS: '100' });
     ({ user: alice, uid: aliceUid } = await newUser(t.app));
     uids.set(alice.username, aliceUid);
   });
