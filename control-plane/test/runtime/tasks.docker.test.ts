@@ -85,10 +85,14 @@ describe('tasks on the real Docker Engine', () => {
     const run = await runEnded(task.id);
     expect(run).toMatchObject({ trigger: 'schedule', exit_code: 3, outcome: 'failed' });
     expect(run.duration_seconds).toBeGreaterThanOrEqual(0);
-    const log = logOf(`tasklog-${task.id}.log`);
+    // The run is recorded as ended first, then its last line is written.
+    const log = await eventually(async () => {
+      const text = logOf(`tasklog-${task.id}.log`);
+      expect(text).toMatch(new RegExp(`run ${run.id} ended: exit code 3 after \\d+\\.\\d s`));
+      return text;
+    });
     expect(log).toMatch(new RegExp(`run ${run.id} started \\(schedule, due \\d\\d:07\\): cd && pwd`));
     expect(log).toContain(`/home/${alice.username}\n${alice.username}\nto stderr\n`);
-    expect(log).toMatch(new RegExp(`run ${run.id} ended: exit code 3 after \\d+\\.\\d s`));
     await eventually(async () => expect(await containers('scheduled_run')).toEqual([]));
     const infos = (await Promise.all(created)).filter((i): i is Docker.ContainerInspectInfo => i !== null);
     expect(infos.length).toBeGreaterThan(0);
@@ -143,7 +147,11 @@ describe('tasks on the real Docker Engine', () => {
     await restart();
     const run = await runEnded(task.id);
     expect(run).toMatchObject({ id: runs[0].id, exit_code: 0, outcome: 'ok' });
-    const log = logOf(`tasklog-${task.id}.log`);
+    const log = await eventually(async () => {
+      const text = logOf(`tasklog-${task.id}.log`);
+      expect(text).toContain(`run ${run.id} ended`);
+      return text;
+    });
     expect(log).toMatch(/catching up: the \d\d:11 run was missed while Pyhost was down; 2 earlier missed runs are not replayed/);
     expect(log).toContain('caught\n');
     expect((await call('DELETE', `/schedule/${task.id}/`)).statusCode).toBe(204);
