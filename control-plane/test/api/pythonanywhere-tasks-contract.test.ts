@@ -102,7 +102,7 @@ describe("PythonAnywhere's clients against schedule/ and always_on/", () => {
     expect(container()!.id).not.toBe(first.id);
     const restarted = await req('POST', `${aoBase}${task.id}/restart/`);
     expect([restarted.statusCode, restarted.json<Specs>().state, restarted.json<Specs>().restarts]).toEqual([200, 'running', 0]);
-    expect((await req('PATCH', `${aoBase}${task.id}/`, { enabled: false })).json<Specs>()).toMatchObject({ enabled: false, state: 'stopped' });
+    expect((await req('PATCH', `${aoBase}${task.id}/`, { enabled: false })).json<Specs>()).toMatchObject({ enabled: false, state: 'stopped', reason: 'stopped by its owner (start it again with start/)' });
     expect(container()).toBeUndefined();
     expect((await req('POST', `${aoBase}${task.id}/start/`)).json<Specs>()).toMatchObject({ enabled: true, state: 'running' });
     expect((await req('DELETE', `${aoBase}${task.id}/`)).statusCode).toBe(204);

@@ -57,20 +57,20 @@ export class AlwaysOnService {
   }
 
   /** New settings are a new generation: the task restarts with them (or stops, when disabled). */
-  async update(owner: UserRow, id: number, input: AlwaysOnInput): Promise<AlwaysOnRow> {
+  async update(owner: UserRow, id: number, input: AlwaysOnInput, why = 'restarted with new settings'): Promise<AlwaysOnRow> {
     const row = this.get(owner, id);
     const next = this.deps.store.update(row.id, this.fieldsFrom(row, input));
-    await this.converge(owner, next, 'restarted with new settings');
+    await this.converge(owner, next, why);
     return this.deps.store.byId(row.id)!;
   }
 
   /** restart/: a fresh start, the crash loop and the restart count forgotten. */
   async restart(owner: UserRow, id: number): Promise<AlwaysOnRow> {
-    return this.update(owner, id, {});
+    return this.update(owner, id, {}, 'restarted on request');
   }
 
   async setEnabled(owner: UserRow, id: number, enabled: boolean): Promise<AlwaysOnRow> {
-    return this.update(owner, id, { enabled });
+    return this.update(owner, id, { enabled }, 'started on request');
   }
 
   async remove(owner: UserRow, id: number): Promise<void> {
@@ -87,7 +87,7 @@ export class AlwaysOnService {
   now(row: AlwaysOnRow, owner: UserRow): AlwaysOnNow {
     const s = this.deps.runner.statusOf(row.id);
     const base = { restarts: s.restarts, lastExitCode: s.lastExitCode, startedAt: null };
-    if (row.enabled === 0) return { ...base, state: 'stopped', reason: 'disabled' };
+    if (row.enabled === 0) return { ...base, state: 'stopped', reason: 'stopped by its owner (start it again with start/)' };
     if (owner.disabled_at !== null) return { ...base, state: 'stopped', reason: 'the account is disabled' };
     if (row.crashed_reason !== null) return { ...base, state: 'crashed', reason: row.crashed_reason };
     if (s.container?.state === 'running' && s.container.labels.generation === row.generation) {
@@ -116,7 +116,7 @@ export class AlwaysOnService {
     status.lastExitCode = null;
     await this.deps.runner.locks.run(row.id, async () => {
       if (row.enabled === 1 && owner.disabled_at === null) await this.deps.runner.start(row, why);
-      else await this.deps.runner.stop(row, 'stopped');
+      else await this.deps.runner.stop(row, row.enabled === 0 ? 'stopped on request' : 'stopped: the account is disabled');
     });
   }
 }
