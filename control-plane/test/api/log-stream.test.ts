@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asToken, createTestApp, createUser, type TestApp, type TestUser } from '../helpers/test-app.js';
+import { adminToken, asToken, createTestApp, createUser, type TestApp, type TestUser } from '../helpers/test-app.js';
 import { eventually } from '../helpers/eventually.js';
 import { userDirs } from '../../src/domain/layout.js';
 
@@ -100,6 +100,22 @@ describe('live log stream (Server-Sent Events)', () => {
     fs.writeFileSync(logFile, 'after rotation\n<script>alert(1)</script>\r\ndata: forged\n');
     await eventually(() => expect(stream.lines()).toEqual(['before rotation', 'after rotation', '<script>alert(1)</script>', 'data: forged']));
     stream.close();
+  });
+
+  it("ends at once when the account is deleted, and the account's token and session stop working", async () => {
+    const bob = await createUser(t.app);
+    expect((await t.app.inject({ method: 'POST', url: `/api/v0/user/${bob.username}/webapps/`, headers: asToken(bob.token), payload: {} })).statusCode).toBe(201);
+    const url = base.replaceAll(alice.username, bob.username);
+    const controller = new AbortController();
+    controllers.push(controller);
+    const res = await fetch(url, { headers: asToken(bob.token), signal: controller.signal });
+    expect(res.status).toBe(200);
+    const stream = collect(res.body!);
+    const deleted = await t.app.inject({ method: 'DELETE', url: `/api/admin/users/${bob.username}`, headers: asToken(await adminToken(t.app)), payload: { confirm: bob.username, files: 'erase' } });
+    expect(deleted.statusCode, deleted.body).toBe(200);
+    await stream.done;
+    expect((await t.app.inject({ url: '/api/auth/me', headers: asToken(bob.token) })).statusCode).toBe(401);
+    expect((await t.app.inject({ url: '/api/auth/me', headers: { cookie: bob.cookie } })).statusCode).toBe(401);
   });
 
   it('closes after max_seconds, and when the api shuts down', async () => {

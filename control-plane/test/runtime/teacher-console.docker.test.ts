@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nameTeacher, userId } from '../helpers/classroom.js';
-import { asToken, createUser, type TestUser } from '../helpers/test-app.js';
+import { adminToken, asToken, createUser, type TestUser } from '../helpers/test-app.js';
 import { createDockerTestApp, type DockerTestApp } from '../helpers/docker-app.js';
 import { getConsole, openTerminal, startConsole, type Terminal } from '../helpers/consoles.js';
 
@@ -8,7 +8,8 @@ import { getConsole, openTerminal, startConsole, type Terminal } from '../helper
  * A teacher at a student's console, on the real engine through a listening
  * server: the teacher's own credentials open the student's terminal, and
  * the teacher's socket (only theirs) closes the moment the student lets
- * the teacher go.
+ * the teacher go; every socket on an account closes the moment an admin
+ * deletes it.
  */
 describe("a teacher at a student's console", () => {
   let t: DockerTestApp;
@@ -68,5 +69,23 @@ describe("a teacher at a student's console", () => {
       (err: { status?: number }) => err.status,
     );
     expect(again).toBe(404);
+  });
+
+  it("closes the student's and the teacher's sockets (1008) when an admin deletes the student, whose token and session stop working", async () => {
+    const learner = await createUser(t.app);
+    await nameTeacher(t.app, learner, teacher);
+    const c = await startConsole(t.app, learner);
+    const own = await openTerminal(base, learner, c.id, { cookie: learner.cookie, origin: base });
+    const helper = await openTerminal(base, learner, c.id, { cookie: teacher.cookie, origin: base });
+    open.push(own, helper);
+    own.type('echo "here-$((2*3))"\r');
+    await helper.waitFor('here-6');
+
+    const res = await t.app.inject({ method: 'DELETE', url: `/api/admin/users/${learner.username}`, headers: asToken(await adminToken(t.app)), payload: { confirm: learner.username, files: 'erase' } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await own.closed).toEqual({ code: 1008, reason: 'this account was deleted' });
+    expect((await helper.closed).code).toBe(1008);
+    expect((await t.app.inject({ url: '/api/auth/me', headers: asToken(learner.token) })).statusCode).toBe(401);
+    expect((await t.app.inject({ url: '/api/auth/me', headers: { cookie: learner.cookie } })).statusCode).toBe(401);
   });
 });
