@@ -14,6 +14,7 @@ import healthRoutes from './routes/health.js';
 import authRoutes from './routes/auth.js';
 import setupRoutes from './routes/setup.js';
 import v0Routes from './routes/v0.js';
+import v1Routes from './routes/v1.js';
 import dashboardRoutes from './routes/dashboard.js';
 import instanceRoutes from './routes/instance.js';
 import adminRoutes from './routes/admin.js';
@@ -68,6 +69,7 @@ export async function buildApp({ config, logger = false, runtime, clock = Date.n
   await app.register(authRoutes);
   await app.register(setupRoutes);
   await app.register(v0Routes, { prefix: '/api/v0/user/:username' });
+  await app.register(v1Routes, { prefix: '/api/v1/user/:username' });
   await app.register(instanceRoutes);
   await app.register(adminRoutes);
   await app.register(adminLimitRoutes);

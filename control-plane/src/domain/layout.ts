@@ -38,6 +38,19 @@ export function generationRunDir(dataDir: string, webappId: number, generation: 
   return path.join(webappRunDir(dataDir, webappId), `g${generation}`);
 }
 
+/**
+ * run-websites/<website id>: a website's run folders, one per container
+ * generation (`g<n>`), beside run/ (whose sub-folders are web apps' ids).
+ */
+export function websiteRunDir(dataDir: string, websiteId: number): string {
+  return path.join(dataDir, 'run-websites', String(websiteId));
+}
+
+/** The run folder of one container generation of a website: its server's socket (app.sock) is made here. */
+export function websiteGenerationRunDir(dataDir: string, websiteId: number, generation: number): string {
+  return path.join(websiteRunDir(dataDir, websiteId), `g${generation}`);
+}
+
 export function uidFor(uidBase: number, userId: number): number {
   return uidBase + userId;
 }

@@ -25,17 +25,30 @@ export interface StaticFileRouteRow {
   path: string;
 }
 
+/** A website's route (docs/websites.md): its domain to its active generation's socket. */
+export interface WebsiteRouteRow {
+  id: number;
+  user_id: number;
+  username: string;
+  domain_name: string;
+  enabled: number;
+  account_disabled: number;
+  active_generation: number;
+}
+
 export interface RouteSnapshot {
   /** The store's routes_version these rows are from. */
   readonly version: number;
   readonly webapps: readonly WebappRouteRow[];
   readonly staticFiles: readonly StaticFileRouteRow[];
+  /** Absent in files written before websites existed. */
+  readonly websites?: readonly WebsiteRouteRow[];
 }
 
 const FORMAT = 2;
 
 export function serializeSnapshot(snapshot: RouteSnapshot): string {
-  return JSON.stringify({ format: FORMAT, version: snapshot.version, webapps: snapshot.webapps, static_files: snapshot.staticFiles });
+  return JSON.stringify({ format: FORMAT, version: snapshot.version, webapps: snapshot.webapps, static_files: snapshot.staticFiles, websites: snapshot.websites ?? [] });
 }
 
 export class SnapshotFormatError extends Error {}
@@ -63,6 +76,14 @@ function staticRow(v: unknown): StaticFileRouteRow {
   return r as unknown as StaticFileRouteRow;
 }
 
+function websiteRow(v: unknown): WebsiteRouteRow {
+  const r = v as Record<string, unknown>;
+  const ok = typeof r === 'object' && r !== null && isInt(r.id) && isInt(r.user_id) && isStr(r.username) && isStr(r.domain_name) &&
+    isInt(r.enabled) && isInt(r.account_disabled) && isInt(r.active_generation);
+  if (!ok) throw new SnapshotFormatError('a website row is malformed');
+  return r as unknown as WebsiteRouteRow;
+}
+
 /** Parses what serializeSnapshot wrote; throws SnapshotFormatError on anything else. */
 export function parseSnapshot(text: string): RouteSnapshot {
   let raw: unknown;
@@ -74,5 +95,7 @@ export function parseSnapshot(text: string): RouteSnapshot {
   const o = raw as Record<string, unknown>;
   if (typeof o !== 'object' || o === null || o.format !== FORMAT || !isInt(o.version)) throw new SnapshotFormatError('unknown format');
   if (!Array.isArray(o.webapps) || !Array.isArray(o.static_files)) throw new SnapshotFormatError('rows missing');
-  return { version: o.version, webapps: o.webapps.map(webappRow), staticFiles: o.static_files.map(staticRow) };
+  if (o.websites !== undefined && !Array.isArray(o.websites)) throw new SnapshotFormatError('websites malformed');
+  const websites = Array.isArray(o.websites) ? o.websites.map(websiteRow) : [];
+  return { version: o.version, webapps: o.webapps.map(webappRow), staticFiles: o.static_files.map(staticRow), websites };
 }

@@ -66,7 +66,7 @@ export class RouteLoader {
       const snapshot = parseSnapshot(fs.readFileSync(this.file, 'utf8'));
       this.seen = key;
       if (snapshot.version !== this.table.version) {
-        this.table = buildRouteTable(this.settings, snapshot.version, snapshot.webapps, snapshot.staticFiles);
+        this.table = buildRouteTable(this.settings, snapshot.version, snapshot.webapps, snapshot.staticFiles, snapshot.websites ?? []);
       }
       if (this.lastProblem === 'missing') this.log.info({ routes: this.table.size }, 'route table received from the api');
       else if (this.lastProblem !== '') this.log.info({ routes: this.table.size }, 'route table readable again');

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { generationRunDir, uidFor, userDirs } from '../domain/layout.js';
-import type { StaticFileRouteRow, WebappRouteRow } from '../domain/route-snapshot.js';
+import { generationRunDir, uidFor, userDirs, websiteGenerationRunDir } from '../domain/layout.js';
+import type { StaticFileRouteRow, WebappRouteRow, WebsiteRouteRow } from '../domain/route-snapshot.js';
 import { normalizeHost } from './host.js';
 
 // What the router knows about every host it serves, built from the rows
@@ -15,6 +15,7 @@ export interface StaticMapping {
 
 export interface AppRoute {
   readonly kind: 'app';
+  /** A web app's id; a website's id negated (docs/websites.md), so that the two kinds never share a key. */
   readonly webappId: number;
   readonly domain: string;
   readonly username: string;
@@ -87,6 +88,7 @@ export function buildRouteTable(
   version: number,
   webapps: readonly WebappRouteRow[],
   staticFiles: readonly StaticFileRouteRow[],
+  websites: readonly WebsiteRouteRow[] = [],
 ): RouteTable {
   const byWebapp = new Map<number, StaticMapping[]>();
   for (const s of staticFiles) {
@@ -117,9 +119,34 @@ export function buildRouteTable(
       errorLogFile: path.join(userDirs(settings.dataDir, w.username).log, `${domain}.error.log`),
     });
   }
+  for (const w of websites) {
+    const domain = normalizeHost(w.domain_name);
+    if (!routes.has(domain)) routes.set(domain, websiteRoute(settings, w, domain));
+  }
   // The dashboard wins over anything else that claims its names.
   const api: ApiRoute = { kind: 'api' };
   routes.set(settings.domain, api);
   routes.set(`www.${settings.domain}`, api);
   return new RouteTable(routes, version);
+}
+
+/** A website is served like a web app without static files or protection: from the socket its command listens on. */
+function websiteRoute(settings: RouteTableSettings, w: WebsiteRouteRow, domain: string): AppRoute {
+  const logDir = userDirs(settings.dataDir, w.username).log;
+  return {
+    kind: 'app',
+    webappId: -w.id,
+    domain,
+    username: w.username,
+    uid: uidFor(settings.uidBase, w.user_id),
+    enabled: w.enabled === 1 && w.account_disabled === 0,
+    disabledBy: w.account_disabled === 1 ? 'account' : w.enabled === 1 ? null : 'owner',
+    socketPath: w.active_generation > 0 ? path.join(websiteGenerationRunDir(settings.dataDir, w.id, w.active_generation), 'app.sock') : null,
+    forceHttps: false,
+    protected: false,
+    auth: null,
+    staticFiles: [],
+    accessLogFile: path.join(logDir, `${domain}.access.log`),
+    errorLogFile: path.join(logDir, `${domain}.error.log`),
+  };
 }

@@ -37,6 +37,9 @@ import { WebappHealth } from '../services/webapps/webapp-health.js';
 import { WebappKeeper } from '../services/webapps/webapp-keeper.js';
 import { WebappService } from '../services/webapps/webapp-service.js';
 import { WebappSettings } from '../services/webapps/webapp-settings.js';
+import { WebsiteKeeper } from '../services/websites/website-keeper.js';
+import { WebsiteRunner } from '../services/websites/website-runner.js';
+import { WebsiteService } from '../services/websites/website-service.js';
 
 export interface Services {
   auth: AuthService;
@@ -65,6 +68,8 @@ export interface Services {
   /** Each account's disk use, measured in the background. */
   diskUsage: DiskUsage;
   webapps: WebappService;
+  /** Websites: command-based web apps (docs/websites.md). */
+  websites: WebsiteService;
   staticFiles: StaticFileService;
   files: FileService;
   consoles: ConsoleService;
@@ -105,10 +110,15 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
     });
     const consoleContainers = new ConsoleContainers(config, instanceId, runtime, limits, app.log.child({ component: 'consoles' }));
     const consoles = new ConsoleService(config, stores.consoles, stores.users, runtime, consoleContainers, limits, app.log.child({ component: 'consoles' }));
+    const websiteRunner = new WebsiteRunner({ config, instance: instanceId, store: stores.websites, runtime, limits, log });
+    const websites = new WebsiteService({
+      config, store: stores.websites, webapps: stores.webapps, users: stores.users, files: new WebappFiles(config, files), runner: websiteRunner, limits,
+    });
     const tasks = buildTasks({ config, instance: instanceId, stores, runtime, limits, backoff, clock, log });
     const reconciler = new Reconciler(instanceId, runtime, [
       new WebappKeeper({ config, store: stores.webapps, users: stores.users, service: webapps, deployer, health, locks: webappLocks, log }),
       new ConsoleKeeper(stores.users, consoles, consoleContainers),
+      new WebsiteKeeper(stores.websites, stores.users, websites, websiteRunner),
       ...tasks.keepers,
     ], backoff, log);
 
@@ -153,6 +163,7 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
       live,
       limits,
       webapps,
+      websites,
       staticFiles: new StaticFileService(stores.webapps, webappSettings),
       files,
       consoles,

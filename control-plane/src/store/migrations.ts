@@ -261,4 +261,46 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX always_on_tasks_user ON always_on_tasks(user_id);
     `,
   },
+  {
+    version: 8,
+    description: 'websites: command-based web apps (PythonAnywhere v1), a domain unique across web apps and websites',
+    sql: `
+      -- active_generation: the container generation whose socket serves (0: none yet);
+      -- next_generation: container names never repeat. last_error: the last failed
+      -- start or reload, null after a success. crashed_reason: restarts given up on.
+      CREATE TABLE websites (
+        id                INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id           INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        domain_name       TEXT NOT NULL UNIQUE,
+        command           TEXT NOT NULL,
+        enabled           INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+        active_generation INTEGER NOT NULL DEFAULT 0,
+        next_generation   INTEGER NOT NULL DEFAULT 1,
+        last_error        TEXT,
+        crashed_reason    TEXT,
+        created_at        TEXT NOT NULL
+      );
+      CREATE INDEX websites_user ON websites(user_id);
+
+      -- One domain, one site: whichever kind takes it first.
+      CREATE TRIGGER websites_domain_free BEFORE INSERT ON websites
+        WHEN EXISTS (SELECT 1 FROM webapps WHERE domain_name = NEW.domain_name) BEGIN
+        SELECT RAISE(ABORT, 'domain with this domain name already exists');
+      END;
+      CREATE TRIGGER webapps_domain_free BEFORE INSERT ON webapps
+        WHEN EXISTS (SELECT 1 FROM websites WHERE domain_name = NEW.domain_name) BEGIN
+        SELECT RAISE(ABORT, 'domain with this domain name already exists');
+      END;
+
+      CREATE TRIGGER routes_websites_insert AFTER INSERT ON websites BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'routes_version';
+      END;
+      CREATE TRIGGER routes_websites_update AFTER UPDATE OF domain_name, enabled, active_generation ON websites BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'routes_version';
+      END;
+      CREATE TRIGGER routes_websites_delete AFTER DELETE ON websites BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'routes_version';
+      END;
+    `,
+  },
 ];

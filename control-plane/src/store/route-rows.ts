@@ -1,4 +1,4 @@
-import type { RouteSnapshot, StaticFileRouteRow, WebappRouteRow } from '../domain/route-snapshot.js';
+import type { RouteSnapshot, StaticFileRouteRow, WebappRouteRow, WebsiteRouteRow } from '../domain/route-snapshot.js';
 import type { Db } from './database.js';
 import { RoutesVersion } from './routes-version.js';
 
@@ -26,6 +26,13 @@ export class RouteRows {
         )
         .all() as WebappRouteRow[],
       staticFiles: this.db.prepare('SELECT webapp_id, url, path FROM static_files ORDER BY id').all() as StaticFileRouteRow[],
+      websites: this.db
+        .prepare(
+          `SELECT s.id, s.user_id, u.username, s.domain_name, s.enabled,
+                  CASE WHEN u.disabled_at IS NULL THEN 0 ELSE 1 END AS account_disabled, s.active_generation
+             FROM websites s JOIN users u ON u.id = s.user_id ORDER BY s.id`,
+        )
+        .all() as WebsiteRouteRow[],
     }))();
   }
 }

@@ -13,6 +13,7 @@ import { TaskRunsStore } from './task-runs-store.js';
 import { TokensStore } from './tokens-store.js';
 import { UsersStore } from './users-store.js';
 import { WebappsStore } from './webapps-store.js';
+import { WebsitesStore } from './websites-store.js';
 
 /** Every table's store, made once per database and handed to whoever needs one. */
 export interface Stores {
@@ -33,6 +34,8 @@ export interface Stores {
   readonly scheduledTasks: ScheduledTasksStore;
   readonly taskRuns: TaskRunsStore;
   readonly alwaysOn: AlwaysOnStore;
+  /** Websites: command-based web apps (docs/websites.md). */
+  readonly websites: WebsitesStore;
   /** Runs `work` in one transaction: everything it writes, or nothing. */
   inTransaction<T>(work: () => T): T;
 }
@@ -53,6 +56,7 @@ export function openStores(db: Db): Stores {
     scheduledTasks: new ScheduledTasksStore(db),
     taskRuns: new TaskRunsStore(db),
     alwaysOn: new AlwaysOnStore(db),
+    websites: new WebsitesStore(db),
     inTransaction: <T>(work: () => T): T => db.transaction(work)(),
   });
 }

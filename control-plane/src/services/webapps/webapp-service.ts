@@ -91,7 +91,8 @@ export class WebappService {
     try {
       return this.store.insert({ user_id: owner.id, domain_name: domain, python_version: python, source_directory: codeDir, working_directory: codeDir });
     } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new ConflictError(`the domain ${domain} is already in use`);
+      // UNIQUE: another web app has it; TRIGGER: a website has it (migration 8).
+      if (['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_TRIGGER'].includes(String((err as { code?: string }).code))) throw new ConflictError(`the domain ${domain} is already in use`);
       throw err;
     }
   }

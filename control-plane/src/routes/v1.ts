@@ -1,0 +1,14 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { resolveRequestContext } from './context.js';
+import websiteRoutes from './websites.js';
+
+/**
+ * PythonAnywhere's API v1, under /api/v1/user/{username}/: its websites
+ * (docs/websites.md). Who may call it is as for v0 (routes/v0.ts).
+ */
+const v1Routes: FastifyPluginAsync = async (app) => {
+  resolveRequestContext(app);
+  await app.register(websiteRoutes);
+};
+
+export default v1Routes;

@@ -1,0 +1,26 @@
+import { Type } from 'typebox';
+
+// The shapes pythonanywhere-core's Website and helper_scripts' `pa website` send and read (docs/websites.md).
+
+export const WebsiteParams = Type.Object({ username: Type.String({ maxLength: 64 }), domain: Type.String({ maxLength: 253 }) });
+
+export const CreateWebsite = Type.Object({
+  domain_name: Type.String({ maxLength: 253 }),
+  enabled: Type.Optional(Type.Boolean()),
+  webapp: Type.Object({ command: Type.String({ maxLength: 8192 }) }),
+});
+
+export const Website = Type.Object({
+  id: Type.Integer(),
+  user: Type.String(),
+  domain_name: Type.String(),
+  enabled: Type.Boolean(),
+  webapp: Type.Object({
+    id: Type.Integer(),
+    command: Type.String(),
+    domains: Type.Array(Type.Object({ domain_name: Type.String(), enabled: Type.Boolean() })),
+  }),
+  logfiles: Type.Object({ access: Type.String(), error: Type.String(), server: Type.String() }),
+  state: Type.Union([Type.Literal('running'), Type.Literal('starting'), Type.Literal('failed'), Type.Literal('crashed'), Type.Literal('disabled')]),
+  last_error: Type.Union([Type.String(), Type.Null()]),
+});

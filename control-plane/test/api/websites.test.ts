@@ -1,0 +1,122 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routesSnapshotFile, userDirs } from '../../src/domain/layout.js';
+import { parseSnapshot } from '../../src/domain/route-snapshot.js';
+import { asToken, createTestApp, createUser, type TestApp, type TestUser } from '../helpers/test-app.js';
+import { eventually } from '../helpers/eventually.js';
+
+/** Websites through the v1 API on the fake engine (docs/websites.md); real containers: test/runtime/websites.docker.test.ts. */
+describe('websites (v1 API)', () => {
+  let t: TestApp;
+  let me: TestUser;
+  let other: TestUser;
+  const url = (rest = '', who: TestUser = me) => `/api/v1/user/${who.username}/websites/${rest}`;
+  const call = (method: 'GET' | 'POST' | 'DELETE', u: string, payload?: object, who: TestUser = me) =>
+    t.app.inject({ method, url: u, headers: asToken(who.token), ...(payload ? { payload } : {}) });
+  const create = (domain: string, command = 'gunicorn --bind unix:$DOMAIN_SOCKET app:app') =>
+    call('POST', url(), { domain_name: domain, enabled: true, webapp: { command } });
+
+  beforeAll(async () => {
+    t = await createTestApp({ PYHOST_RELOAD_TIMEOUT_SECONDS: '2' });
+    me = await createUser(t.app);
+    other = await createUser(t.app);
+  });
+  afterAll(() => t.close());
+
+  it('creates a website that runs its command as the user on $DOMAIN_SOCKET, and answers in PythonAnywhere\'s shape', async () => {
+    const domain = `api.${me.username}.localhost`;
+    const res = await create(domain);
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({
+      domain_name: domain,
+      enabled: true,
+      webapp: { command: 'gunicorn --bind unix:$DOMAIN_SOCKET app:app', domains: [{ domain_name: domain, enabled: true }] },
+      logfiles: { access: `/var/log/${domain}.access.log`, error: `/var/log/${domain}.error.log`, server: `/var/log/${domain}.server.log` },
+      state: 'running',
+      last_error: null,
+    });
+    const spec = t.runtime.startedSpecs.filter((s) => s.kind === 'website').at(-1)!;
+    expect(spec.env).toMatchObject({ DOMAIN_SOCKET: '/run/pyhost/app.sock' });
+    expect(spec.env).not.toHaveProperty('PORT');
+    expect(spec.entrypoint?.slice(0, 2)).toEqual(['bash', '-c']);
+    expect(spec.entrypoint?.at(-1)).toBe('gunicorn --bind unix:$DOMAIN_SOCKET app:app');
+    expect(spec.uid).not.toBe(0);
+    for (const kind of ['access', 'error', 'server']) expect(fs.existsSync(path.join(userDirs(t.dataDir, me.username).log, `${domain}.${kind}.log`))).toBe(true);
+
+    expect((await call('GET', url())).json().map((w: { domain_name: string }) => w.domain_name)).toEqual([domain]);
+    expect((await call('GET', url(`${domain}/`))).json()).toMatchObject({ domain_name: domain, enabled: true });
+  });
+
+  it('publishes the domain to the router, pointing at the active generation\'s socket', async () => {
+    const domain = `api.${me.username}.localhost`;
+    const site = (await call('GET', url(`${domain}/`))).json();
+    await eventually(() => {
+      const snap = parseSnapshot(fs.readFileSync(routesSnapshotFile(t.dataDir), 'utf8'));
+      expect(snap.websites?.find((w) => w.domain_name === domain)).toMatchObject({ id: site.id, enabled: 1, active_generation: expect.any(Number) });
+      expect(snap.websites?.find((w) => w.domain_name === domain)?.active_generation).toBeGreaterThan(0);
+    });
+  });
+
+  it("refuses a domain a website or a web app already has with PythonAnywhere's message", async () => {
+    const taken = await create(`api.${me.username}.localhost`);
+    expect(taken.statusCode).toBe(400);
+    expect(taken.json()).toMatchObject({ field: 'domain_name', detail: 'domain with this domain name already exists' });
+    const webapp = `${me.username}.localhost`;
+    expect((await t.app.inject({ method: 'POST', url: `/api/v0/user/${me.username}/webapps/`, headers: asToken(me.token), payload: { domain_name: webapp, python_version: 'python311' } })).statusCode).toBe(201);
+    const clash = await create(webapp);
+    expect(clash.statusCode).toBe(400);
+    expect(clash.json().detail).toBe('domain with this domain name already exists');
+    // And the other way round: a web app cannot take a website's domain.
+    const back = await t.app.inject({ method: 'POST', url: `/api/v0/user/${me.username}/webapps/`, headers: asToken(me.token), payload: { domain_name: `api.${me.username}.localhost`, python_version: 'python311' } });
+    expect(back.statusCode).toBeGreaterThanOrEqual(400);
+    expect(back.statusCode).toBeLessThan(500);
+  });
+
+  it('refuses bad input with 400 naming the field', async () => {
+    expect((await create(`Bad Domain!`)).json()).toMatchObject({ field: 'domain_name' });
+    expect((await create(`empty.${me.username}.localhost`, '   ')).json()).toMatchObject({ field: 'command' });
+    expect((await call('POST', url(), { domain_name: `x.${me.username}.localhost` })).statusCode).toBe(400);
+  });
+
+  it("answers 404 for a stranger's website and for one that does not exist", async () => {
+    expect((await call('GET', url(`api.${me.username}.localhost/`, other), undefined, other)).statusCode).toBe(404);
+    expect((await call('GET', url(`api.${me.username}.localhost/`), undefined, other)).statusCode).toBe(404);
+    expect((await call('GET', url('nope.example.com/'))).statusCode).toBe(404);
+  });
+
+  it('reloads side by side: a new generation serves, the old container goes', async () => {
+    const domain = `api.${me.username}.localhost`;
+    const before = (await call('GET', url(`${domain}/`))).json();
+    const res = await call('POST', url(`${domain}/reload/`));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ status: 'OK' });
+    const live = t.runtime.all().filter((c) => c.labels.kind === 'website' && c.labels.workload === before.id);
+    expect(live.map((c) => c.labels.generation)).toHaveLength(1);
+  });
+
+  it('a command that never listens fails its reload with a message saying so; the old one keeps serving', async () => {
+    const domain = `api.${me.username}.localhost`;
+    t.runtime.gatewayBehaviour = (spec) => (spec.kind === 'website' ? 'silent' : 'serves');
+    try {
+      const res = await call('POST', url(`${domain}/reload/`));
+      expect(res.statusCode).toBe(422);
+      expect(res.json().detail).toMatch(/did not listen on \$DOMAIN_SOCKET .*within 2 s.*previous version keeps serving/);
+      expect(res.json()).toHaveProperty('log_tail');
+      expect((await call('GET', url(`${domain}/`))).json()).toMatchObject({ state: 'running' });
+    } finally {
+      t.runtime.gatewayBehaviour = () => 'serves';
+    }
+  });
+
+  it('deletes a website: 204, its containers go, its logs stay', async () => {
+    const domain = `gone.${me.username}.localhost`;
+    const made = (await create(domain)).json();
+    const res = await call('DELETE', url(`${domain}/`));
+    expect(res.statusCode).toBe(204);
+    expect((await call('GET', url(`${domain}/`))).statusCode).toBe(404);
+    const left = t.runtime.all().filter((c) => c.labels.kind === 'website' && c.labels.workload === made.id);
+    expect(left).toEqual([]);
+    expect(fs.existsSync(path.join(userDirs(t.dataDir, me.username).log, `${domain}.error.log`))).toBe(true);
+  });
+});

@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userDirs, websiteGenerationRunDir } from '../../src/domain/layout.js';
+import { createDockerTestApp, newUser, writeAsUser, type DockerTestApp } from '../helpers/docker-app.js';
+import { asToken, type TestUser } from '../helpers/test-app.js';
+import { getViaSocket } from '../helpers/unix-get.js';
+
+const GUNICORN_APP = (says: string) => `def app(environ, start_response):
+    start_response('200 OK', [('Content-Type', 'text/plain')])
+    return [b${JSON.stringify(says)}]
+`;
+
+const ASYNCIO_SERVER = `import asyncio, os
+
+async def handle(reader, writer):
+    while (await reader.readline()) not in (b'\\r\\n', b'\\n', b''):
+        pass
+    body = b'hello from asyncio'
+    writer.write(b'HTTP/1.1 200 OK\\r\\nContent-Type: text/plain\\r\\nConnection: close\\r\\nContent-Length: %d\\r\\n\\r\\n' % len(body) + body)
+    await writer.drain()
+    writer.close()
+
+async def main():
+    server = await asyncio.start_unix_server(handle, path=os.environ['DOMAIN_SOCKET'])
+    print('listening on', os.environ['DOMAIN_SOCKET'], flush=True)
+    async with server:
+        await server.serve_forever()
+
+asyncio.run(main())
+`;
+
+/** Websites for real (docs/websites.md): user commands on $DOMAIN_SOCKET in the runtime image, through the v1 API. */
+describe('websites on the Docker Engine', () => {
+  let t: DockerTestApp;
+  let alice: TestUser;
+  let uid: number;
+  const api = (rest = '') => `/api/v1/user/${alice.username}/websites/${rest}`;
+  const home = (...p: string[]) => path.join(userDirs(t.dataDir, alice.username).home, ...p);
+
+  beforeAll(async () => {
+    t = await createDockerTestApp({ PYHOST_LIMIT_WEBAPPS: '20', PYHOST_RELOAD_TIMEOUT_SECONDS: '8' });
+    ({ user: alice, uid } = await newUser(t.app));
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function create(domain: string, command: string) {
+    const res = await t.app.inject({ method: 'POST', url: api(), headers: asToken(alice.token), payload: { domain_name: domain, enabled: true, webapp: { command } } });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json<{ id: number; state: string; last_error: string | null }>();
+  }
+
+  /** GET / on the socket the router serves the domain from (the active generation's app.sock). */
+  async function viaRoute(domain: string) {
+    const site = t.app.stores.websites.byDomain(domain)!;
+    return getViaSocket(path.join(websiteGenerationRunDir(t.dataDir, site.id, site.active_generation), 'app.sock'), '/', 5000, domain);
+  }
+
+  it('serves `gunicorn --bind unix:$DOMAIN_SOCKET app:app`, reloads to new code, and keeps the old one on a broken command', async () => {
+    const domain = `gu.${alice.username}.localhost`;
+    writeAsUser(home('gu', 'app.py'), GUNICORN_APP('version one'), uid);
+    const made = await create(domain, 'cd ~/gu && gunicorn --bind unix:$DOMAIN_SOCKET app:app');
+    expect(made, JSON.stringify(made)).toMatchObject({ state: 'running', last_error: null });
+    expect(await viaRoute(domain)).toEqual({ status: 200, body: 'version one' });
+    const log = fs.readFileSync(path.join(userDirs(t.dataDir, alice.username).log, `${domain}.server.log`), 'utf8');
+    expect(log).toContain('[pyhost] starting: cd ~/gu && gunicorn');
+
+    writeAsUser(home('gu', 'app.py'), GUNICORN_APP('version two'), uid);
+    const reload = await t.app.inject({ method: 'POST', url: api(`${domain}/reload/`), headers: asToken(alice.token) });
+    expect(reload.statusCode, reload.body).toBe(200);
+    expect(await viaRoute(domain)).toEqual({ status: 200, body: 'version two' });
+
+    writeAsUser(home('gu', 'app.py'), 'raise RuntimeError("broken on purpose")\n', uid);
+    const broken = await t.app.inject({ method: 'POST', url: api(`${domain}/reload/`), headers: asToken(alice.token) });
+    expect(broken.statusCode, broken.body).toBe(422);
+    expect(broken.json().detail).toMatch(/\$DOMAIN_SOCKET.*previous version keeps serving/);
+    expect(broken.json().log_tail).toContain('broken on purpose');
+    expect(await viaRoute(domain)).toEqual({ status: 200, body: 'version two' });
+  }, 90_000);
+
+  it('serves a plain Python asyncio server on the unix socket', async () => {
+    const domain = `aio.${alice.username}.localhost`;
+    writeAsUser(home('aio', 'server.py'), ASYNCIO_SERVER, uid);
+    const made = await create(domain, 'python3 ~/aio/server.py');
+    expect(made, JSON.stringify(made)).toMatchObject({ state: 'running' });
+    expect(await viaRoute(domain)).toEqual({ status: 200, body: 'hello from asyncio' });
+  }, 60_000);
+
+  it('a command that never listens fails within the load limit, saying so', async () => {
+    const domain = `mute.${alice.username}.localhost`;
+    const t0 = Date.now();
+    const made = await create(domain, 'sleep 600');
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(made.last_error).toMatch(/did not listen on \$DOMAIN_SOCKET .*within 8 s/);
+    const quits = await create(`quits.${alice.username}.localhost`, 'echo bye; exit 4');
+    expect(quits.last_error).toMatch(/exited \(status 4\) before it listened/);
+  }, 60_000);
+});
