@@ -16,6 +16,12 @@ import { websiteWorkload } from './website-workload.js';
 
 const STOP_GRACE_SECONDS = 10;
 const POLL_MS = 100;
+/**
+ * How long the old server keeps its socket after the switch: the router
+ * reads the new route table within well under a second, and a server that
+ * gets SIGTERM closes its socket at once (unlike the gateway, which drains).
+ */
+const ROUTE_SETTLE_MS = 1000;
 
 export type WebsiteOutcome = { readonly ok: true } | { readonly ok: false; readonly message: string; readonly logTail: string };
 
@@ -57,6 +63,7 @@ export class WebsiteRunner {
     if (failure === null) {
       store.setActive(site.id, generation);
       this.deps.log.info({ website: site.domain_name, generation }, 'website serves');
+      if (old.length > 0) await new Promise((resolve) => setTimeout(resolve, ROUTE_SETTLE_MS));
       await this.retire(old);
       return { ok: true };
     }
