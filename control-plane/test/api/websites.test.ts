@@ -119,4 +119,19 @@ describe('websites (v1 API)', () => {
     expect(left).toEqual([]);
     expect(fs.existsSync(path.join(userDirs(t.dataDir, me.username).log, `${domain}.error.log`))).toBe(true);
   });
+  it('is kept by the reconciler: a container that dies is replaced by a new generation that serves', async () => {
+    const domain = `kept.${me.username}.localhost`;
+    const made = (await create(domain)).json();
+    const running = () => t.runtime.all().filter((c) => c.labels.kind === 'website' && c.labels.workload === made.id && c.state === 'running');
+    const first = running()[0]!;
+    t.runtime.simulateExit(first.id, 1);
+    await eventually(async () => {
+      await t.app.services.reconciler.trigger();
+      expect(running().map((c) => c.labels.generation)).toEqual([expect.any(Number)]);
+      expect(running()[0]!.labels.generation).not.toBe(first.labels.generation);
+    });
+    const row = t.app.stores.websites.byId(made.id)!;
+    expect(row.active_generation).toBe(running()[0]!.labels.generation);
+    await call('DELETE', url(`${domain}/`));
+  });
 });
