@@ -151,7 +151,7 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
     const audit = new AuditLog(stores.audit, clock);
     const invites = new InviteCodes(stores.inviteCodes, stores.users, settings, () => new Date(clock()).toISOString());
     const auth = new AuthService(stores, config, settings, live, invites);
-    const accounts = accountServices({ app, auth, live, limits, webapps, consoles, reconciler, clock });
+    const accounts = accountServices({ app, auth, live, limits, webapps, websites, consoles, reconciler, clock });
     app.decorate('services', {
       auth,
       ...accounts,
@@ -181,6 +181,7 @@ interface AccountServiceDeps {
   live: LiveConnections;
   limits: AccountLimits;
   webapps: WebappService;
+  websites: WebsiteService;
   consoles: ConsoleService;
   reconciler: Reconciler;
   clock: () => number;
@@ -190,7 +191,7 @@ interface AccountServiceDeps {
  * The Admin page's services. The expiry sweep and the disk-use sampler
  * run while the app does (started once it is ready, stopped when it closes).
  */
-function accountServices({ app, auth, live, limits, webapps, consoles, reconciler, clock }: AccountServiceDeps) {
+function accountServices({ app, auth, live, limits, webapps, websites, consoles, reconciler, clock }: AccountServiceDeps) {
   const { config, stores } = app;
   const log = app.log.child({ component: 'accounts' });
   const diskUsage = new DiskUsage(stores.users, config.dataDir, log, clock);
@@ -210,7 +211,7 @@ function accountServices({ app, auth, live, limits, webapps, consoles, reconcile
     accountAdmin: new AccountAdmin(stores, config, view, auth, live, log, clock),
     bulkAccounts: new BulkAccounts(stores, config, log, clock),
     accountState,
-    accountDeletion: new AccountDeletion({ stores, config, state: accountState, webapps, live, archives, disk: diskUsage, log, now: clock }),
+    accountDeletion: new AccountDeletion({ stores, config, state: accountState, webapps, websites, live, archives, disk: diskUsage, log, now: clock }),
     archives,
     archiveRestore: new ArchiveRestore(stores, config, archives, view, log),
     diskUsage,

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routesSnapshotFile, userDirs } from '../../src/domain/layout.js';
 import { parseSnapshot } from '../../src/domain/route-snapshot.js';
-import { asToken, createTestApp, createUser, type TestApp, type TestUser } from '../helpers/test-app.js';
+import { adminToken, asToken, createTestApp, createUser, type TestApp, type TestUser } from '../helpers/test-app.js';
+import { websiteRunDir } from '../../src/domain/layout.js';
 import { eventually } from '../helpers/eventually.js';
 
 /** Websites through the v1 API on the fake engine (docs/websites.md); real containers: test/runtime/websites.docker.test.ts. */
@@ -133,5 +134,19 @@ describe('websites (v1 API)', () => {
     const row = t.app.stores.websites.byId(made.id)!;
     expect(row.active_generation).toBe(running()[0]!.labels.generation);
     await call('DELETE', url(`${domain}/`));
+  });
+  it("deleting the account removes its websites' containers and run folders with it", async () => {
+    const gone = await createUser(t.app);
+    const domain = `bye.${gone.username}.localhost`;
+    const made = await call('POST', url('', gone), { domain_name: domain, enabled: true, webapp: { command: 'python3 s.py' } }, gone);
+    expect(made.statusCode, made.body).toBe(201);
+    const id = made.json().id as number;
+    expect(fs.existsSync(websiteRunDir(t.dataDir, id))).toBe(true);
+    const admin = asToken(await adminToken(t.app));
+    const res = await t.app.inject({ method: 'DELETE', url: `/api/admin/users/${gone.username}`, headers: admin, payload: { confirm: gone.username, files: 'erase' } });
+    expect(res.statusCode, res.body).toBeLessThan(300);
+    expect(t.runtime.all().filter((c) => c.labels.kind === 'website' && c.labels.workload === id)).toEqual([]);
+    expect(fs.existsSync(websiteRunDir(t.dataDir, id))).toBe(false);
+    expect(t.app.stores.websites.byId(id)).toBeUndefined();
   });
 });

@@ -9,6 +9,7 @@ import { KeyedLock } from '../../lib/keyed-lock.js';
 import type { Stores } from '../../store/stores.js';
 import type { UserRow } from '../../store/users-store.js';
 import type { WebappService } from '../webapps/webapp-service.js';
+import type { WebsiteService } from '../websites/website-service.js';
 import type { AccountArchives } from './account-archives.js';
 import { accountNamed, assertNotSelfOrLastAdmin } from './account-rules.js';
 import type { AccountState } from './account-state.js';
@@ -27,6 +28,7 @@ export interface AccountDeletionDeps {
   readonly config: Config;
   readonly state: AccountState;
   readonly webapps: WebappService;
+  readonly websites: Pick<WebsiteService, 'list' | 'remove'>;
   readonly live: LiveConnections;
   readonly archives: AccountArchives;
   readonly disk: DiskUsage;
@@ -65,9 +67,10 @@ export class AccountDeletion {
   }
 
   private async remove(user: UserRow, files: FilesChoice): Promise<string | null> {
-    const { stores, config, state, webapps, live, archives, disk } = this.deps;
+    const { stores, config, state, webapps, websites, live, archives, disk } = this.deps;
     await state.shutOff(user, 'deleting');
     for (const app of webapps.list(user)) await webapps.remove(user, app);
+    for (const site of websites.list(user)) await websites.remove(site);
     for (const student of stores.users.studentsOf(user.id)) {
       stores.users.update(student.id, { teacherId: null });
       live.endAccess(user.id, student.id, `${user.username} was deleted`);
