@@ -65,7 +65,7 @@ describe('websites on the Docker Engine', () => {
     expect(made, JSON.stringify(made)).toMatchObject({ state: 'running', last_error: null });
     expect(await viaRoute(domain)).toEqual({ status: 200, body: 'version one' });
     const log = fs.readFileSync(path.join(userDirs(t.dataDir, alice.username).log, `${domain}.server.log`), 'utf8');
-    expect(log).toContain('[pyhost] starting: cd ~/gu && gunicorn');
+    expect(log).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}: \[pyhost\] starting: cd ~\/gu && gunicorn/m);
 
     writeAsUser(home('gu', 'app.py'), GUNICORN_APP('version two'), uid);
     const reload = await t.app.inject({ method: 'POST', url: api(`${domain}/reload/`), headers: asToken(alice.token) });

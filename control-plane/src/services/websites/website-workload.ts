@@ -18,7 +18,7 @@ export const DOMAIN_SOCKET = '/run/pyhost/app.sock';
  * pasted into a shell line. $1: server log, $2: error log, $3: the command.
  */
 export const WEBSITE_SHIM =
-  'umask 007; exec >>"$1" 2>>"$2" || exit 125; printf "%s [pyhost] starting: %s\\n" "$(date -u "+%F %T")" "$3"; exec bash -lc "$3"';
+  'umask 007; exec >>"$1" 2>>"$2" || exit 125; printf "%s: [pyhost] starting: %s\\n" "$(date -u "+%F %T,%3N")" "$3"; exec bash -lc "$3"';
 
 /**
  * A website's container: the user's three folders and this generation's
