@@ -24,11 +24,12 @@ export function expectHardened(info: Docker.ContainerInspectInfo, expected: { ui
   const mounts = (info.Mounts ?? []).map((m) => `${m.Destination}${m.RW ? '' : ' (ro)'}`).sort();
   // Consoles and tasks get the user's name for their uid (read-only passwd/group) instead of a socket folder.
   const named = kind === 'console' || kind === 'scheduled_run' || kind === 'always_on';
-  const own = named ? ['/etc/group (ro)', '/etc/passwd (ro)'] : ['/run/pyhost'];
+  // A website's command runs as the user (passwd/group) and listens in its run folder.
+  const own = kind === 'website' ? ['/etc/group (ro)', '/etc/passwd (ro)', '/run/pyhost'] : named ? ['/etc/group (ro)', '/etc/passwd (ro)'] : ['/run/pyhost'];
   expect(mounts, where).toEqual([`/home/${expected.username}`, '/var/log', '/var/www', ...own].sort());
   expect(JSON.stringify(info.Mounts), where).not.toContain('docker.sock');
   expect(info.Config.Labels['io.pyhost.managed'], where).toBe('true');
-  const labels = ['io.pyhost.instance', 'io.pyhost.user', 'io.pyhost.kind', ...(kind === 'scheduled_run' ? ['io.pyhost.workload'] : kind === 'always_on' ? ['io.pyhost.workload', 'io.pyhost.generation'] : kind === 'console' ? [] : ['io.pyhost.webapp', 'io.pyhost.generation'])];
+  const labels = ['io.pyhost.instance', 'io.pyhost.user', 'io.pyhost.kind', ...(kind === 'scheduled_run' ? ['io.pyhost.workload'] : kind === 'always_on' || kind === 'website' ? ['io.pyhost.workload', 'io.pyhost.generation'] : kind === 'console' ? [] : ['io.pyhost.webapp', 'io.pyhost.generation'])];
   for (const key of labels) {
     expect(info.Config.Labels[key], `${where} ${key}`).toBeTruthy();
   }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userDirs, websiteGenerationRunDir } from '../../src/domain/layout.js';
-import { createDockerTestApp, newUser, writeAsUser, type DockerTestApp } from '../helpers/docker-app.js';
+import { createDockerTestApp, expectAllHardened, newUser, writeAsUser, type DockerTestApp } from '../helpers/docker-app.js';
 import { asToken, type TestUser } from '../helpers/test-app.js';
 import { getViaSocket } from '../helpers/unix-get.js';
 
@@ -97,4 +97,7 @@ describe('websites on the Docker Engine', () => {
     const quits = await create(`quits.${alice.username}.localhost`, 'echo bye; exit 4');
     expect(quits.last_error).toMatch(/exited \(status 4\) before it listened/);
   }, 60_000);
+  it("every website container had the web apps' hardening, as the user", async () => {
+    expect(await expectAllHardened(t, new Map([[alice.username, uid]]))).toBeGreaterThanOrEqual(5);
+  });
 });
