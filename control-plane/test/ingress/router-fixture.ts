@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { expect } from 'vitest';
+import { eventually } from '../helpers/eventually.js';
 import { startRouter, silentLog, type RunningRouter } from '../../src/ingress/index.js';
 import { asToken, type TestUser } from '../helpers/test-app.js';
 import { createDockerTestApp, newUser, waitForState, writeAsUser, wsgiFile, type DockerTestApp } from '../helpers/docker-app.js';
@@ -117,3 +118,39 @@ def application(environ, start_response):
     start_response('200 OK', [('Content-Type', 'application/json'), ('Content-Length', str(len(out)))])
     return [out]
 `;
+
+export interface UnderLoad<T> {
+  /** What `act` returned. */
+  result: T;
+  /** Every 200's body, in the order they came. */
+  bodies: string[];
+  /** Every other answer or error, as `<status> <start of body>`. */
+  failures: string[];
+}
+
+/**
+ * Runs `act` (a reload, say) while `clients` keep requesting `host` through
+ * the router, and keeps the load on until `newBody` has been answered
+ * `enough` times after it, so the switch is seen from both sides.
+ */
+export async function underLoad<T>(f: RouterFixture, host: string, act: () => Promise<T>, newBody: string, { clients = 20, enough = 100 } = {}): Promise<UnderLoad<T>> {
+  let stop = false;
+  const bodies: string[] = [];
+  const failures: string[] = [];
+  const client = async () => {
+    while (!stop) {
+      const res = await f.request(host).catch((err: Error) => ({ status: 0, body: err.message }));
+      if (res.status === 200) bodies.push(res.body);
+      else failures.push(`${res.status} ${res.body.slice(0, 80)}`);
+    }
+  };
+  const running = Array.from({ length: clients }, client);
+  try {
+    const result = await act();
+    await eventually(() => expect(bodies.filter((b) => b === newBody).length).toBeGreaterThanOrEqual(enough), { timeoutMs: 30_000 });
+    return { result, bodies, failures };
+  } finally {
+    stop = true;
+    await Promise.all(running);
+  }
+}

@@ -5,7 +5,7 @@ import { userDirs } from '../../src/domain/layout.js';
 import { writeAsUser } from '../helpers/docker-app.js';
 import { eventually } from '../helpers/eventually.js';
 import { asToken } from '../helpers/test-app.js';
-import { createRouterFixture, type RouterFixture } from './router-fixture.js';
+import { createRouterFixture, underLoad, type RouterFixture } from './router-fixture.js';
 
 const APP = (says: string) => `def app(environ, start_response):
     start_response('200 OK', [('Content-Type', 'text/plain')])
@@ -42,22 +42,8 @@ describe('websites through the router', () => {
 
   it('reloads to new code under 20 concurrent clients with no failed request', async () => {
     writeAsUser(home('gsite', 'app.py'), APP('two'), f.uid);
-    let stop = false;
-    const bodies: string[] = [];
-    const failures: string[] = [];
-    const client = async () => {
-      while (!stop) {
-        const res = await f.request(domain).catch((err: Error) => ({ status: 0, body: err.message }));
-        if (res.status === 200) bodies.push(res.body);
-        else failures.push(`${res.status} ${res.body.slice(0, 80)}`);
-      }
-    };
-    const clients = Array.from({ length: 20 }, client);
-    const reload = await f.t.app.inject({ method: 'POST', url: api(`${domain}/reload/`), headers: asToken(f.user.token) });
-    // Load goes on until the new code has answered a good number of requests after the switch.
-    await eventually(() => expect(bodies.filter((b) => b === 'two').length).toBeGreaterThanOrEqual(100), { timeoutMs: 30_000 });
-    stop = true;
-    await Promise.all(clients);
+    const { result: reload, bodies, failures } = await underLoad(f, domain, () =>
+      f.t.app.inject({ method: 'POST', url: api(`${domain}/reload/`), headers: asToken(f.user.token) }), 'two');
     expect(reload.statusCode, reload.body).toBe(200);
     expect(failures).toEqual([]);
     expect(bodies).toContain('one');

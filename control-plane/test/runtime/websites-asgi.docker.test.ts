@@ -5,7 +5,7 @@ import { userDirs } from '../../src/domain/layout.js';
 import { writeAsUser } from '../helpers/docker-app.js';
 import { eventually } from '../helpers/eventually.js';
 import { asToken } from '../helpers/test-app.js';
-import { createRouterFixture, type RouterFixture } from '../ingress/router-fixture.js';
+import { createRouterFixture, underLoad, type RouterFixture } from '../ingress/router-fixture.js';
 
 const FASTAPI_APP = (says: string) => `from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from fastapi.responses import PlainTextResponse
@@ -83,22 +83,8 @@ describe('ASGI websites through the router', () => {
   it('reloads the uvicorn website to new code under 20 concurrent clients with no failed request', async () => {
     const domain = domainOf('fast');
     writeAsUser(home('fast', 'main.py'), FASTAPI_APP('fast two'), f.uid);
-    let stop = false;
-    const bodies: string[] = [];
-    const failures: string[] = [];
-    const client = async () => {
-      while (!stop) {
-        const res = await f.request(domain).catch((err: Error) => ({ status: 0, body: err.message }));
-        if (res.status === 200) bodies.push(res.body);
-        else failures.push(`${res.status} ${res.body.slice(0, 80)}`);
-      }
-    };
-    const clients = Array.from({ length: 20 }, client);
-    const reload = await f.t.app.inject({ method: 'POST', url: api(`${domain}/reload/`), headers: asToken(f.user.token) });
-    // Load goes on until the new code has answered a good number of requests after the switch.
-    await eventually(() => expect(bodies.filter((b) => b === 'fast two').length).toBeGreaterThanOrEqual(100), { timeoutMs: 30_000 });
-    stop = true;
-    await Promise.all(clients);
+    const { result: reload, bodies, failures } = await underLoad(f, domain, () =>
+      f.t.app.inject({ method: 'POST', url: api(`${domain}/reload/`), headers: asToken(f.user.token) }), 'fast two');
     expect(reload.statusCode, reload.body).toBe(200);
     expect(failures).toEqual([]);
     expect(bodies).toContain('fast one');
