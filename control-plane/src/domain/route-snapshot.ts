@@ -26,15 +26,7 @@ export interface StaticFileRouteRow {
 }
 
 /** A website's route (docs/websites.md): its domain to its active generation's socket. */
-export interface WebsiteRouteRow {
-  id: number;
-  user_id: number;
-  username: string;
-  domain_name: string;
-  enabled: number;
-  account_disabled: number;
-  active_generation: number;
-}
+export type WebsiteRouteRow = Pick<WebappRouteRow, 'id' | 'user_id' | 'username' | 'domain_name' | 'enabled' | 'account_disabled' | 'active_generation'>;
 
 export interface RouteSnapshot {
   /** The store's routes_version these rows are from. */
