@@ -48,6 +48,15 @@ describe("an account's Admin page", () => {
     expect(api.calls.find((c) => c.method === 'PATCH')).toEqual({ method: 'PATCH', url: '/api/admin/users/ann/limits', body: { webapps: null, consoles: 1 } });
   });
 
+  it("shows the API's complaint about one limit at its field (the limits route names the limit itself)", async () => {
+    mockApi({ ...base, 'PATCH /api/admin/users/ann/limits': { status: 400, json: { error: 'Bad Request', detail: 'workers must be a whole number from 1 to 16, or null for the default', field: 'workers' } } });
+    renderPage(<UserPage username="ann" me="root" />);
+    await userEvent.type(await screen.findByRole('spinbutton', { name: /Workers/ }), '17');
+    await userEvent.click(screen.getByRole('button', { name: 'Save limits' }));
+    expect(await screen.findByRole('spinbutton', { name: /Workers/ })).toHaveAccessibleDescription(/workers must be a whole number from 1 to 16/);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('offers no disable, delete or un-admin of your own account', async () => {
     mockApi(base);
     renderPage(<UserPage username="root" me="root" />);

@@ -1,10 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { ErrorMessage } from '@/components/error-message';
-import { Field } from '@/components/field';
-import { ApiError } from '@/lib/api-client';
 import { useUpdateDefaultLimits } from '../api/settings';
-import type { LimitName, Limits } from '../api/types';
+import type { Limits } from '../api/types';
 import { LIMIT_FIELDS, type LimitDrafts } from '../lib/limits';
+import { generalError, LimitFields } from './limit-fields';
 
 const draftsOf = (limits: Limits) => Object.fromEntries(LIMIT_FIELDS.map((f) => [f.name, String(limits[f.name])])) as LimitDrafts;
 
@@ -21,9 +20,7 @@ export function DefaultLimitsForm({ limits }: { limits: Limits }) {
   const [drafts, setDrafts] = useState(() => draftsOf(limits));
   const patch = changed(limits, drafts);
   const dirty = Object.keys(patch).length > 0;
-  const fieldError = (name: LimitName) =>
-    save.error instanceof ApiError && (save.error.field === name || save.error.field === `limits.${name}`) ? save.error.detail : null;
-  const general = save.error instanceof ApiError && LIMIT_FIELDS.some((f) => fieldError(f.name)) ? null : save.error;
+  const general = generalError(save.error);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (dirty) save.mutate(patch);
@@ -32,22 +29,7 @@ export function DefaultLimitsForm({ limits }: { limits: Limits }) {
     <form className="card stack" aria-labelledby="default-limits-heading" onSubmit={submit} noValidate>
       <h2 id="default-limits-heading">Default limits</h2>
       <p className="hint">What every account may use unless it has its own limits (set on the account’s page, or by the invite code it joined with).</p>
-      <div className="limits-grid">
-        {LIMIT_FIELDS.map((f) => (
-          <Field
-            key={f.name}
-            label={f.label}
-            type="number"
-            inputMode="numeric"
-            min={f.min}
-            max={f.max}
-            required
-            value={drafts[f.name]}
-            onChange={(e) => setDrafts((d) => ({ ...d, [f.name]: e.target.value }))}
-            error={fieldError(f.name)}
-          />
-        ))}
-      </div>
+      <LimitFields drafts={drafts} setDrafts={setDrafts} error={save.error} required />
       <ErrorMessage error={general} />
       <div className="row">
         <button type="submit" className="primary" disabled={!dirty || save.isPending}>{save.isPending ? 'Saving…' : 'Save default limits'}</button>

@@ -4,7 +4,7 @@ import type { AdminUser, LimitChanges, LimitName } from '../api/types';
 export const LIMIT_FIELDS: readonly { name: LimitName; label: string; min: number; max: number }[] = [
   { name: 'webapps', label: 'Web apps', min: 0, max: 1000 },
   { name: 'consoles', label: 'Consoles open at once', min: 0, max: 100 },
-  { name: 'workers', label: 'Workers per web app', min: 1, max: 64 },
+  { name: 'workers', label: 'Workers per web app', min: 1, max: 16 },
   { name: 'memory_mb', label: 'Memory per container (MiB)', min: 32, max: 1 << 20 },
 ];
 
