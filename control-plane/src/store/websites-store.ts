@@ -55,6 +55,15 @@ export class WebsitesStore {
     this.db.prepare('UPDATE websites SET active_generation = ?, last_error = NULL, crashed_reason = NULL WHERE id = ?').run(generation, id);
   }
 
+  setCommand(id: number, command: string): void {
+    this.db.prepare('UPDATE websites SET command = ? WHERE id = ?').run(command, id);
+  }
+
+  /** Disabled, the router answers the "disabled" page; enabling clears a crash (a fresh start follows). */
+  setEnabled(id: number, enabled: boolean): void {
+    this.db.prepare(`UPDATE websites SET enabled = ?${enabled ? ', crashed_reason = NULL' : ''} WHERE id = ?`).run(enabled ? 1 : 0, id);
+  }
+
   setLastError(id: number, error: string | null): void {
     this.db.prepare('UPDATE websites SET last_error = ? WHERE id = ?').run(error, id);
   }
