@@ -3,7 +3,7 @@ import type { Static } from 'typebox';
 import { Type } from 'typebox';
 import { StatusOk, responses } from '../schemas/common.js';
 import { UserParams } from '../schemas/webapps.js';
-import { CreateWebsite, Website, WebsiteParams } from '../schemas/websites.js';
+import { CreateWebsite, PatchWebsite, Website, WebsiteParams } from '../schemas/websites.js';
 import type { WebsiteRow } from '../store/websites-store.js';
 import { ownerOf } from './context.js';
 
@@ -59,6 +59,15 @@ const websiteRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/websites/:domain/', {
     schema: { tags, summary: 'Get a website', params: WebsiteParams, response: responses({ 200: Website }) },
   }, async (request) => websiteView(siteOf(request), ownerOf(request).username));
+
+  app.patch('/websites/:domain/', {
+    schema: { tags, summary: 'Enable or disable a website, or change its command (a new server beside the old one)', params: WebsiteParams, body: PatchWebsite, response: responses({ 200: Website }) },
+  }, async (request) => {
+    const owner = ownerOf(request);
+    const { enabled, webapp } = request.body;
+    const row = await websites.update(owner, siteOf(request), { ...(enabled === undefined ? {} : { enabled }), ...(webapp === undefined ? {} : { command: webapp.command }) });
+    return websiteView(row, owner.username);
+  });
 
   app.delete('/websites/:domain/', {
     schema: { tags, summary: 'Delete a website (its logs stay)', params: WebsiteParams, response: responses({ 204: Type.Null() }) },

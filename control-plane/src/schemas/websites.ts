@@ -10,6 +10,12 @@ export const CreateWebsite = Type.Object({
   webapp: Type.Object({ command: Type.String({ maxLength: 8192 }) }),
 });
 
+/** Either or both: `enabled` starts or stops serving; a new `webapp.command` starts a new container side by side. */
+export const PatchWebsite = Type.Object({
+  enabled: Type.Optional(Type.Boolean()),
+  webapp: Type.Optional(Type.Object({ command: Type.String({ maxLength: 8192 }) })),
+});
+
 export const Website = Type.Object({
   id: Type.Integer(),
   user: Type.String(),

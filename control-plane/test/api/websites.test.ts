@@ -6,6 +6,7 @@ import { parseSnapshot } from '../../src/domain/route-snapshot.js';
 import { adminToken, asToken, createTestApp, createUser, type TestApp, type TestUser } from '../helpers/test-app.js';
 import { websiteRunDir } from '../../src/domain/layout.js';
 import { eventually } from '../helpers/eventually.js';
+import { WEBSITE_LOG_MAX_BYTES } from '../../src/services/websites/website-runner.js';
 
 /** Websites through the v1 API on the fake engine (docs/websites.md); real containers: test/runtime/websites.docker.test.ts. */
 describe('websites (v1 API)', () => {
@@ -13,7 +14,7 @@ describe('websites (v1 API)', () => {
   let me: TestUser;
   let other: TestUser;
   const url = (rest = '', who: TestUser = me) => `/api/v1/user/${who.username}/websites/${rest}`;
-  const call = (method: 'GET' | 'POST' | 'DELETE', u: string, payload?: object, who: TestUser = me) =>
+  const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', u: string, payload?: object, who: TestUser = me) =>
     t.app.inject({ method, url: u, headers: asToken(who.token), ...(payload ? { payload } : {}) });
   const create = (domain: string, command = 'gunicorn --bind unix:$DOMAIN_SOCKET app:app') =>
     call('POST', url(), { domain_name: domain, enabled: true, webapp: { command } });
@@ -102,7 +103,7 @@ describe('websites (v1 API)', () => {
     try {
       const res = await call('POST', url(`${domain}/reload/`));
       expect(res.statusCode).toBe(422);
-      expect(res.json().detail).toMatch(/did not listen on \$DOMAIN_SOCKET .*within 2 s.*previous version keeps serving/);
+      expect(res.json().detail).toMatch(/printed nothing and never created \$DOMAIN_SOCKET within 2 s.*previous version keeps serving/);
       expect(res.json()).toHaveProperty('log_tail');
       expect((await call('GET', url(`${domain}/`))).json()).toMatchObject({ state: 'running' });
     } finally {
@@ -148,5 +149,85 @@ describe('websites (v1 API)', () => {
     expect(t.runtime.all().filter((c) => c.labels.kind === 'website' && c.labels.workload === id)).toEqual([]);
     expect(fs.existsSync(websiteRunDir(t.dataDir, id))).toBe(false);
     expect(t.app.stores.websites.byId(id)).toBeUndefined();
+  });
+
+  describe('PATCH', () => {
+    const domain = () => `patch.${me.username}.localhost`;
+    const site = () => t.app.stores.websites.byDomain(domain())!;
+    const live = () => t.runtime.all().filter((c) => c.labels.kind === 'website' && c.labels.workload === site().id && c.state === 'running');
+    const routed = () => parseSnapshot(fs.readFileSync(routesSnapshotFile(t.dataDir), 'utf8')).websites?.find((w) => w.domain_name === domain());
+    beforeAll(async () => {
+      expect((await create(domain())).statusCode).toBe(201);
+    });
+
+    it('{"enabled": false} stops serving: its containers go and the route says disabled; true starts a new generation', async () => {
+      const off = await call('PATCH', url(`${domain()}/`), { enabled: false });
+      expect(off.statusCode, off.body).toBe(200);
+      expect(off.json()).toMatchObject({ enabled: false, state: 'disabled', webapp: { domains: [{ enabled: false }] } });
+      expect(live()).toEqual([]);
+      await eventually(() => expect(routed()).toMatchObject({ enabled: 0 }));
+      const before = site().active_generation;
+
+      const on = await call('PATCH', url(`${domain()}/`), { enabled: true });
+      expect(on.statusCode, on.body).toBe(200);
+      expect(on.json()).toMatchObject({ enabled: true, state: 'running', last_error: null });
+      expect(live().map((c) => c.labels.generation)).toEqual([site().active_generation]);
+      expect(site().active_generation).toBeGreaterThan(before);
+      await eventually(() => expect(routed()).toMatchObject({ enabled: 1, active_generation: site().active_generation }));
+    });
+
+    it('{"enabled": true} on a website that serves changes nothing', async () => {
+      const generation = site().active_generation;
+      expect((await call('PATCH', url(`${domain()}/`), { enabled: true })).statusCode).toBe(200);
+      expect(site().active_generation).toBe(generation);
+    });
+
+    it('a new webapp.command replaces the server side by side; one that does not serve is in last_error and the old one keeps serving', async () => {
+      const generation = site().active_generation;
+      const res = await call('PATCH', url(`${domain()}/`), { webapp: { command: 'uvicorn --uds $DOMAIN_SOCKET main:app' } });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({ state: 'running', webapp: { command: 'uvicorn --uds $DOMAIN_SOCKET main:app' } });
+      expect(t.runtime.startedSpecs.filter((s) => s.kind === 'website').at(-1)?.entrypoint?.at(-1)).toBe('uvicorn --uds $DOMAIN_SOCKET main:app');
+      expect(live().map((c) => c.labels.generation)).toEqual([site().active_generation]);
+      expect(site().active_generation).toBeGreaterThan(generation);
+
+      t.runtime.gatewayBehaviour = (spec) => (spec.kind === 'website' ? 'silent' : 'serves');
+      try {
+        const serving = site().active_generation;
+        const broken = await call('PATCH', url(`${domain()}/`), { webapp: { command: 'sleep 600' } });
+        expect(broken.statusCode, broken.body).toBe(200);
+        expect(broken.json().webapp.command).toBe('sleep 600');
+        expect(broken.json().last_error).toBe('the command printed nothing and never created $DOMAIN_SOCKET within 2 s');
+        expect(live().map((c) => c.labels.generation)).toEqual([serving]);
+      } finally {
+        t.runtime.gatewayBehaviour = () => 'serves';
+      }
+    });
+
+    it('refuses a bad command or a bad enabled with 400 naming the field', async () => {
+      expect((await call('PATCH', url(`${domain()}/`), { webapp: { command: '  ' } })).json()).toMatchObject({ field: 'command' });
+      const bad = await call('PATCH', url(`${domain()}/`), { enabled: 'maybe' });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json()).toHaveProperty('detail');
+      expect((await call('PATCH', url(`${domain()}/`), { enabled: false }, other)).statusCode).toBe(404);
+    });
+  });
+
+  it("a running website's server and error logs are rotated past the gateway's size, as a web app's are", async () => {
+    const domain = `big.${me.username}.localhost`;
+    expect((await create(domain)).statusCode).toBe(201);
+    const logs = userDirs(t.dataDir, me.username).log;
+    const big = 'x'.repeat(1023) + '\n';
+    for (const kind of ['server', 'error']) fs.appendFileSync(path.join(logs, `${domain}.${kind}.log`), big.repeat(WEBSITE_LOG_MAX_BYTES / 1024 + 10));
+    fs.appendFileSync(path.join(logs, `${domain}.server.log`), 'the last line\n');
+    await eventually(async () => {
+      await t.app.services.reconciler.trigger();
+      for (const kind of ['server', 'error']) {
+        expect(fs.statSync(path.join(logs, `${domain}.${kind}.log.1`)).size).toBeGreaterThan(WEBSITE_LOG_MAX_BYTES);
+        expect(fs.statSync(path.join(logs, `${domain}.${kind}.log`)).size).toBe(0);
+      }
+    });
+    expect(fs.readFileSync(path.join(logs, `${domain}.server.log.1`), 'utf8')).toMatch(/the last line\n$/);
+    await call('DELETE', url(`${domain}/`));
   });
 });

@@ -49,4 +49,12 @@ describe('websites through the router', () => {
     expect(bodies).toContain('one');
     expect(bodies.at(-1)).toBe('two');
   }, 60_000);
+
+  it('disabled, the domain answers the web apps\' "disabled" page; enabled again, it serves', async () => {
+    const patch = (enabled: boolean) => f.t.app.inject({ method: 'PATCH', url: api(`${domain}/`), headers: asToken(f.user.token), payload: { enabled } });
+    expect((await patch(false)).json()).toMatchObject({ state: 'disabled' });
+    await eventually(async () => expect(await f.request(domain)).toMatchObject({ status: 503, body: expect.stringContaining('disabled by its owner') }));
+    expect((await patch(true)).json()).toMatchObject({ state: 'running' });
+    await eventually(async () => expect(await f.request(domain)).toMatchObject({ status: 200, body: 'two' }));
+  }, 60_000);
 });

@@ -49,6 +49,15 @@ export class WebsiteKeeper implements WorkloadKeeper {
     });
   }
 
+  /** A running website's server and error logs are rotated once they have grown too big (its command writes them, not a gateway). */
+  async afterPass(containers: readonly ManagedContainer[]): Promise<void> {
+    for (const site of this.store.all()) {
+      if (this.runner.locks.isBusy(site.id) || !containers.some((c) => c.labels.workload === site.id && c.state === 'running')) continue;
+      const owner = this.users.byId(site.user_id);
+      if (owner) await this.runner.rotateLogsIfBig(owner, site);
+    }
+  }
+
   async markCrashed(id: number, why: CrashCause): Promise<void> {
     const detail = why.cause === 'restarts' ? `stopped ${why.restarts} times in a row${why.exitCode !== null ? ` (last exit code ${why.exitCode})` : ''}` : 'kept dying';
     this.store.setCrashed(id, `the website's command ${detail}; Pyhost stopped restarting it. Fix the cause, then Reload.`);

@@ -20,6 +20,11 @@ export interface WebsiteCreate {
   readonly command: string;
 }
 
+export interface WebsitePatch {
+  readonly enabled?: boolean;
+  readonly command?: string;
+}
+
 export interface WebsiteServiceDeps {
   readonly config: Config;
   readonly store: WebsitesStore;
@@ -73,6 +78,30 @@ export class WebsiteService {
       }
     });
     if (site.enabled === 1) await this.deps.runner.locks.run(site.id, () => this.deps.runner.replace(owner, store.byId(site.id)!));
+    return store.byId(site.id)!;
+  }
+
+  /**
+   * Disabling stops its containers (the router answers the "disabled"
+   * page); enabling, or a new command while enabled, starts a new container
+   * side by side as a reload does. A start that fails is in last_error, as
+   * for create; the old version, if one serves, keeps serving.
+   */
+  async update(owner: UserRow, site: WebsiteRow, patch: WebsitePatch): Promise<WebsiteRow> {
+    const command = patch.command === undefined ? undefined : checkCommand(patch.command);
+    const { store, runner } = this.deps;
+    await runner.locks.run(site.id, async () => {
+      const before = store.byId(site.id)!;
+      if (command !== undefined && command !== before.command) store.setCommand(site.id, command);
+      if (patch.enabled !== undefined && patch.enabled !== (before.enabled === 1)) store.setEnabled(site.id, patch.enabled);
+      const after = store.byId(site.id)!;
+      if (after.enabled === 0) {
+        if (before.enabled === 1) await runner.stopAll(site.id);
+        return;
+      }
+      const wasServing = before.enabled === 1 && (await runner.activeIsRunning(before));
+      if (!wasServing || after.command !== before.command) await runner.replace(owner, after);
+    });
     return store.byId(site.id)!;
   }
 
