@@ -37,7 +37,7 @@ async function timeToRows(page: Page, rows: number): Promise<{ rows: number; lis
     rows,
     { polling: 'raf', timeout: 120_000 },
   );
-  const list = await page.evaluate(() => performance.getEntriesByType('resource').find((e) => e.name.endsWith('/api/admin/users'))?.responseEnd ?? NaN);
+  const list = await page.evaluate(() => performance.getEntriesByType('resource').find((e): e is PerformanceResourceTiming => e.name.endsWith('/api/admin/users'))?.responseEnd ?? NaN);
   return { rows: (await handle.jsonValue()) as number, list };
 }
 

@@ -20,26 +20,25 @@
 // its processes), which background load disturbs less than throughput.
 // app.sock (uWSGI) keeps connections alive: the router keeps one per worker
 // and queues the rest; nginx connects per request (see nginxConfig).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { asToken } from '../control-plane/test/helpers/test-app.js';
 import { ARTICLE_ENVIRON, ARTICLE_HELLO } from '../control-plane/test/helpers/article-apps.js';
-import { activeSocket, createDockerTestApp, newUser, waitForState, writeAsUser, wsgiFile, type DockerTestApp } from '../control-plane/test/helpers/docker-app.js';
+import { activeSocket, createDockerTestApp, newUser, waitForState, writeAsUser, wsgiFile } from '../control-plane/test/helpers/docker-app.js';
 import { copyFixture, writeWsgiFile } from '../control-plane/test/helpers/fixtures.js';
 import { runAsUser } from '../control-plane/test/helpers/one-off.js';
 import { freePort } from '../control-plane/test/helpers/server-process.js';
 import { userDirs } from '../control-plane/src/domain/layout.js';
-import { nginxConfig, parseWrk, summarizeProfile, type WrkResult } from './router-tools.js';
+import { ensureTools, fmtMs, loadAverage, medianRun, startRouter, stopProcess, wrk, type Run } from './load-tools.js';
+import { nginxConfig, summarizeProfile } from './router-tools.js';
 
 const DURATION = Number(process.env.DURATION ?? 5);
 const ROUNDS = Number(process.env.ROUNDS ?? 6);
 const WORKER_COUNTS = (process.env.ROUTER_WORKERS ?? '1').split(',').map(Number);
 const PROFILE = process.env.PROFILE === '1';
 const NGINX_UPSTREAM_KEEPALIVE = process.env.NGINX_UPSTREAM_KEEPALIVE === '1';
-const CONTROL_PLANE = fileURLToPath(new URL('../control-plane/', import.meta.url));
 
 type AppName = 'blog' | 'hello' | 'article-hello' | 'article-environ';
 
@@ -64,75 +63,7 @@ const ALL_SCENARIOS: Scenario[] = [
 /** ONLY=blog:1,hello:20 runs just those. */
 const SCENARIOS = process.env.ONLY ? ALL_SCENARIOS.filter((s) => process.env.ONLY!.split(',').includes(`${s.app}:${s.connections}`)) : ALL_SCENARIOS;
 
-function ensureTools(): void {
-  const missing = ['nginx', 'wrk'].filter((tool) => {
-    try {
-      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-      return false;
-    } catch {
-      return true;
-    }
-  });
-  if (missing.length === 0) return;
-  console.log(`bench: installing ${missing.join(', ')} (Debian packages)`);
-  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing.map((m) => (m === 'nginx' ? 'nginx-light' : m))], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-}
-
-/** CPU ticks (user + system) used so far by these processes and their children. */
-function cpuTicks(pids: number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    const children = execFileSync('sh', ['-c', `pgrep -P ${pid} || true`], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
-    for (const p of [pid, ...children]) {
-      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(stat[11]) + Number(stat[12]); // utime, stime (fields 14 and 15)
-    }
-  }
-  return ticks;
-}
-
-const TICKS_PER_SECOND = 100;
 const IDLE_SETTLE_MS = 1600;
-
-interface Run extends WrkResult {
-  /** The proxy's CPU time per request, µs. */
-  cpuUs: number;
-}
-
-function wrk(port: number, host: string, connections: number, seconds: number, proxyPids: number[]): Run {
-  const before = cpuTicks(proxyPids);
-  const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-H', `Host: ${host}`, `http://127.0.0.1:${port}/`], { encoding: 'utf8' });
-  const result = parseWrk(out);
-  const ticks = cpuTicks(proxyPids) - before;
-  return { ...result, cpuUs: ((ticks / TICKS_PER_SECOND) * 1e6) / (result.rps * seconds) };
-}
-
-async function startRouter(t: DockerTestApp, port: number, workers: number, profileDir: string | null): Promise<ChildProcess> {
-  const args = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'src/ingress-main.ts'];
-  const child = spawn(process.execPath, args, {
-    cwd: CONTROL_PLANE,
-    env: { ...process.env, PYHOST_DATA: t.dataDir, PYHOST_PORT: String(port), PYHOST_HOST: '127.0.0.1', PYHOST_ROUTER_WORKERS: String(workers), PYHOST_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  for (let i = 0; i < 100; i++) {
-    try {
-      execFileSync('curl', ['-s', '-o', '/dev/null', `http://127.0.0.1:${port}/`], { stdio: 'ignore' });
-      return child;
-    } catch {
-      await sleep(100);
-    }
-  }
-  throw new Error('the router did not start');
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGINT');
-  await Promise.race([exited, sleep(15_000)]);
-}
-
-const fmtMs = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
 
 async function main(): Promise<void> {
   ensureTools();
@@ -173,7 +104,7 @@ async function main(): Promise<void> {
     fs.writeFileSync(nginxConf, nginxConfig({ dir: work, port: nginxPort, upstreamKeepalive: NGINX_UPSTREAM_KEEPALIVE, servers: Object.entries(hosts).map(([app, host]) => ({ host, socket: activeSocket(t, host), accessLog: path.join(work, `${app}.access.log`) })) }));
     execFileSync('nginx', ['-c', nginxConf]);
     const nginxPids = [Number(fs.readFileSync(path.join(work, 'nginx.pid'), 'utf8'))];
-    console.log(`load average at start: ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+    console.log(`load average at start: ${loadAverage()}`);
 
     const results: string[] = [];
     const ratios: number[] = [];
@@ -200,15 +131,13 @@ async function main(): Promise<void> {
               await settle();
             }
           }
-          const median = (xs: Run[]) => [...xs].sort((a, b) => a.rps - b.rps)[Math.floor(xs.length / 2)]!;
-          const medianCpu = (xs: Run[]) => [...xs].map((x) => x.cpuUs).sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-          const n = median(runs.nginx);
-          const r = median(runs.router);
+          const n = medianRun(runs.nginx);
+          const r = medianRun(runs.router);
           const errors = [...runs.nginx, ...runs.router].reduce((sum, x) => sum + x.errors, 0);
           const ratio = r.rps / n.rps;
           ratios.push(ratio);
           results.push(
-            `| ${s.label} | ${s.connections} | ${workers} | ${n.rps.toFixed(0)} | ${r.rps.toFixed(0)} | **${(ratio * 100).toFixed(0)}%** | ${fmtMs(n.p50)} / ${fmtMs(n.p99)} | ${fmtMs(r.p50)} / ${fmtMs(r.p99)} | ${medianCpu(runs.nginx).toFixed(0)} / ${medianCpu(runs.router).toFixed(0)} |${errors ? ` ${errors} errors` : ''}`,
+            `| ${s.label} | ${s.connections} | ${workers} | ${n.rps.toFixed(0)} | ${r.rps.toFixed(0)} | **${(ratio * 100).toFixed(0)}%** | ${fmtMs(n.p50)} / ${fmtMs(n.p99)} | ${fmtMs(r.p50)} / ${fmtMs(r.p99)} | ${n.cpuUs.toFixed(0)} / ${r.cpuUs.toFixed(0)} |${errors ? ` ${errors} errors` : ''}`,
           );
           console.log(results[results.length - 1]);
         }
@@ -219,7 +148,7 @@ async function main(): Promise<void> {
         for (const file of fs.readdirSync(profileDir)) console.log(`\nrouter profile (${workers} worker(s)), ${file}:\n${summarizeProfile(path.join(profileDir, file), 25)}`);
       }
     }
-    const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    const load = loadAverage();
     console.log(`\n${DURATION} s per run, median of ${ROUNDS} alternating runs; wrk -t1 on 127.0.0.1; the proxy, wrk and the app share the machine's cores (load average at the end: ${load}).\n`);
     console.log('| app | connections | router processes | nginx req/s | router req/s | router / nginx | nginx p50 / p99 | router p50 / p99 | proxy CPU µs/request, nginx / router |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');

@@ -9,7 +9,7 @@
 // idle memory of each running hello app with APPS (default 50) running.
 import path from 'node:path';
 import { asToken } from '../control-plane/test/helpers/test-app.js';
-import { createDockerTestApp, docker, helloApp, newUser, writeAsUser, wsgiFile } from '../control-plane/test/helpers/docker-app.js';
+import { activeSocket, createDockerTestApp, docker, helloApp, newUser, writeAsUser, wsgiFile } from '../control-plane/test/helpers/docker-app.js';
 import { copyFixture, writeWsgiFile } from '../control-plane/test/helpers/fixtures.js';
 import { runAsUser } from '../control-plane/test/helpers/one-off.js';
 import { getViaSocket } from '../control-plane/test/helpers/unix-get.js';
@@ -37,10 +37,7 @@ async function main(): Promise<void> {
     const { user, uid } = await newUser(t.app);
     const api = (p: string) => `/api/v0/user/${user.username}/webapps/${p}`;
     const home = userDirs(t.dataDir, user.username).home;
-    const socketOf = (domain: string) => {
-      const row = t.app.services.webapps.store.byDomain(domain)!;
-      return path.join(t.app.services.lifecycle.activeRunDir(row)!, 'app.sock');
-    };
+    const socketOf = (domain: string) => activeSocket(t, domain);
 
     await copyFixture('django-blog', path.join(home, 'blog'), { uid, gid: uid });
     await runAsUser({ uid, username: user.username, home, workdir: `/home/${user.username}/blog`, cmd: ['python3', 'manage.py', 'migrate', '--noinput'] });

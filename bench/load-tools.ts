@@ -1,0 +1,93 @@
+// Process-driving helpers shared by the benchmarks that put wrk in front of
+// a proxy: installing the tools, a proxy's CPU time, one wrk run, and the
+// router as its own process.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import type { DockerTestApp } from '../control-plane/test/helpers/docker-app.js';
+import { parseWrk, type WrkResult } from './router-tools.js';
+
+const CONTROL_PLANE = fileURLToPath(new URL('../control-plane/', import.meta.url));
+const TICKS_PER_SECOND = 100;
+
+/** Installs Debian's nginx and wrk when they are missing. */
+export function ensureTools(): void {
+  const missing = ['nginx', 'wrk'].filter((tool) => {
+    try {
+      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length === 0) return;
+  console.log(`bench: installing ${missing.join(', ')} (Debian packages)`);
+  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing.map((m) => (m === 'nginx' ? 'nginx-light' : m))], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+/** CPU ticks (user + system) used so far by these processes and their children. */
+function cpuTicks(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    const children = execFileSync('sh', ['-c', `pgrep -P ${pid} || true`], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    for (const p of [pid, ...children]) {
+      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(stat[11]) + Number(stat[12]); // utime, stime (fields 14 and 15)
+    }
+  }
+  return ticks;
+}
+
+export interface Run extends WrkResult {
+  /** The proxy's CPU time per request, µs. */
+  cpuUs: number;
+}
+
+/** One wrk run against 127.0.0.1:port with this Host, and the proxy's CPU time per request. */
+export function wrk(port: number, host: string, connections: number, seconds: number, proxyPids: number[], urlPath = '/'): Run {
+  const before = cpuTicks(proxyPids);
+  const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-H', `Host: ${host}`, `http://127.0.0.1:${port}${urlPath}`], { encoding: 'utf8' });
+  const result = parseWrk(out);
+  const ticks = cpuTicks(proxyPids) - before;
+  return { ...result, cpuUs: ((ticks / TICKS_PER_SECOND) * 1e6) / (result.rps * seconds) };
+}
+
+/** The median run by requests/s, and the median CPU time per request. */
+export function medianRun(runs: Run[]): Run {
+  const byRps = [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
+  const cpuUs = [...runs].map((x) => x.cpuUs).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+  return { ...byRps, cpuUs };
+}
+
+/** The router (src/ingress-main.ts) as its own process on 127.0.0.1:port, once it answers. */
+export async function startRouter(t: DockerTestApp, port: number, workers: number, profileDir: string | null = null): Promise<ChildProcess> {
+  const args = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'src/ingress-main.ts'];
+  const child = spawn(process.execPath, args, {
+    cwd: CONTROL_PLANE,
+    env: { ...process.env, PYHOST_DATA: t.dataDir, PYHOST_PORT: String(port), PYHOST_HOST: '127.0.0.1', PYHOST_ROUTER_WORKERS: String(workers), PYHOST_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  for (let i = 0; i < 100; i++) {
+    try {
+      execFileSync('curl', ['-s', '-o', '/dev/null', `http://127.0.0.1:${port}/`], { stdio: 'ignore' });
+      return child;
+    } catch {
+      await sleep(100);
+    }
+  }
+  throw new Error('the router did not start');
+}
+
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGINT');
+  await Promise.race([exited, sleep(15_000)]);
+}
+
+export const fmtMs = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
+
+export function loadAverage(): string {
+  return fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+}
