@@ -11,34 +11,44 @@ try_pull() {
   timeout "${2:-60}" docker pull "$1"
 }
 
+# The default release (the platform image and the default runtime image).
 DEBIAN_BASE_TAG="debian:bookworm-slim"
 
-# debian:bookworm-slim: pulled, or made with debootstrap and `docker import`.
+# Installs debootstrap once; callers running in parallel call this first,
+# before they fork, so that two apt-gets never race for the lock.
+ensure_debootstrap() {
+  command -v debootstrap >/dev/null 2>&1 && return
+  [ "$(id -u)" -eq 0 ] || die "debootstrap is missing and installing it needs root."
+  log "installing debootstrap"
+  DEBIAN_FRONTEND=noninteractive apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y debootstrap
+}
+
+# debian:<release>-slim ($1, default bookworm): pulled, or made with
+# debootstrap and `docker import`.
 ensure_debian_base() {
-  if image_exists "$DEBIAN_BASE_TAG"; then
-    log "base $DEBIAN_BASE_TAG present"
+  local release="${1:-bookworm}"
+  local tag="debian:${release}-slim"
+  if image_exists "$tag"; then
+    log "base $tag present"
     return
   fi
-  if try_pull "$DEBIAN_BASE_TAG"; then return; fi
-  log "pull failed; building $DEBIAN_BASE_TAG with debootstrap"
-  [ "$(id -u)" -eq 0 ] || die "$DEBIAN_BASE_TAG is missing, cannot be pulled, and building it with debootstrap needs root."
-  if ! command -v debootstrap >/dev/null 2>&1; then
-    log "installing debootstrap"
-    DEBIAN_FRONTEND=noninteractive apt-get update
-    DEBIAN_FRONTEND=noninteractive apt-get install -y debootstrap
-  fi
+  if try_pull "$tag"; then return; fi
+  log "pull failed; building $tag with debootstrap"
+  [ "$(id -u)" -eq 0 ] || die "$tag is missing, cannot be pulled, and building it with debootstrap needs root."
+  ensure_debootstrap
   # /var/tmp rather than /tmp: /tmp may be a small or noexec tmpfs.
   local rootfs
-  rootfs="$(mktemp -d "${TMPDIR:-/var/tmp}/pyhost-rootfs.XXXXXX")"
-  log "debootstrap into $rootfs (about a minute)"
+  rootfs="$(mktemp -d "${TMPDIR:-/var/tmp}/pyhost-rootfs-$release.XXXXXX")"
+  log "debootstrap $release into $rootfs (about a minute)"
   # No mirror argument on purpose: debootstrap's default is right everywhere.
-  if ! debootstrap --variant=minbase --include=python3,ca-certificates bookworm "$rootfs"; then
+  if ! debootstrap --variant=minbase --include=python3,ca-certificates "$release" "$rootfs"; then
     rm -rf "$rootfs"
-    die "debootstrap failed"
+    die "debootstrap $release failed"
   fi
-  tar -C "$rootfs" -c . | docker import - "$DEBIAN_BASE_TAG"
+  tar -C "$rootfs" -c . | docker import - "$tag"
   rm -rf "$rootfs"
-  log "imported $DEBIAN_BASE_TAG"
+  log "imported $tag"
 }
 
 # Picks the classic builder unless the buildx plugin is there: Debian's
