@@ -20,9 +20,10 @@ declare module 'fastify' {
  * …/webapps/{domain_name}/…, their web app. A stranger's URL (another
  * user's, or a web app that is not theirs) answers the same 404 whatever
  * its query or body, never a 400 about them, and a stranger's upload is
- * never read. Runs after authentication's onRequest hook.
+ * never read. Runs after authentication's onRequest hook. `webapps: false`
+ * where {domain_name} names something else (v1's websites resolve their own).
  */
-export function resolveRequestContext(app: FastifyInstance): void {
+export function resolveRequestContext(app: FastifyInstance, { webapps = true }: { webapps?: boolean } = {}): void {
   app.decorateRequest('owner', null);
   app.decorateRequest('ownerRole', null);
   app.decorateRequest('webapp', null);
@@ -31,7 +32,7 @@ export function resolveRequestContext(app: FastifyInstance): void {
     const { owner, role } = app.services.ownerAccess.resolve(request.principal!, username);
     request.owner = owner;
     request.ownerRole = role;
-    if (domain_name !== undefined) request.webapp = app.services.webapps.get(owner, domain_name);
+    if (webapps && domain_name !== undefined) request.webapp = app.services.webapps.get(owner, domain_name);
   });
   // A teacher's or an admin's requests go into the owner's audit log, refused ones too.
   app.addHook('onResponse', async (request, reply) => audit(request, reply.statusCode));

@@ -1,4 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import type { LoggedSite } from '../services/logs/log-service.js';
 import { Type } from 'typebox';
 import { responses } from '../schemas/common.js';
 import { WebappParams } from '../schemas/webapps.js';
@@ -8,24 +10,30 @@ import { logStreamer, sendLogFile } from './log-replies.js';
 
 const tags = ['logs'];
 
+/** Where the logs hang: a web app's (v0) or a website's (v1), each resolved by its own hook before the route runs. */
+export interface LogRouteOptions {
+  readonly collection: 'webapps' | 'websites';
+  readonly siteOf: (request: FastifyRequest) => LoggedSite;
+}
+
 /** The app's log files, and the last lines of one. */
-const logTailRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const logTailRoutes: FastifyPluginAsyncTypebox<LogRouteOptions> = async (app, { collection, siteOf }) => {
   const { logs } = app.services;
 
-  app.get('/webapps/:domain_name/logs/', {
+  app.get(`/${collection}/:domain_name/logs/`, {
     schema: { tags, summary: "The app's log files, live and rotated", params: WebappParams, response: responses({ 200: Type.Array(LogFileSchema) }) },
-  }, async (request) => logs.list(ownerOf(request), webappOf(request)));
+  }, async (request) => logs.list(ownerOf(request), siteOf(request)));
 
-  app.get('/webapps/:domain_name/logs/:kind/', {
+  app.get(`/${collection}/:domain_name/logs/:kind/`, {
     schema: { tags, summary: 'The last lines of a log (or of a rotated one)', params: LogParams, querystring: TailQuery, response: responses({ 200: LogTailSchema }) },
-  }, async (request) => logs.tail(ownerOf(request), webappOf(request), request.params.kind, request.query.lines, request.query.rotation));
+  }, async (request) => logs.tail(ownerOf(request), siteOf(request), request.params.kind, request.query.lines, request.query.rotation));
 };
 
 /** A log file as it is on disk, as an attachment. */
-const logDownloadRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const logDownloadRoutes: FastifyPluginAsyncTypebox<LogRouteOptions> = async (app, { collection, siteOf }) => {
   const { logs } = app.services;
 
-  app.get('/webapps/:domain_name/logs/:kind/download/', {
+  app.get(`/${collection}/:domain_name/logs/:kind/download/`, {
     schema: {
       tags,
       summary: 'Download a log file; rotated ones from 2 on are gzipped',
@@ -34,17 +42,17 @@ const logDownloadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: responses({ 200: Type.String({ description: 'the file as it is on disk' }) }),
     },
   }, async (request, reply) => {
-    const file = await logs.openForDownload(ownerOf(request), webappOf(request), request.params.kind, request.query.rotation);
+    const file = await logs.openForDownload(ownerOf(request), siteOf(request), request.params.kind, request.query.rotation);
     return sendLogFile(reply, file);
   });
 };
 
 /** A log followed live, as Server-Sent Events. */
-const logStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const logStreamRoutes: FastifyPluginAsyncTypebox<LogRouteOptions> = async (app, { collection, siteOf }) => {
   const { logs } = app.services;
   const streamLog = logStreamer(app, 'log stream failed');
 
-  app.get('/webapps/:domain_name/logs/:kind/stream/', {
+  app.get(`/${collection}/:domain_name/logs/:kind/stream/`, {
     schema: {
       tags,
       summary: 'Follow a log live (text/event-stream): `lines` events carry {"lines": [...]}; the id is the offset to resume from',
@@ -55,8 +63,8 @@ const logStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const owner = ownerOf(request);
-    const webapp = webappOf(request);
-    return streamLog(request, reply, request.query, (offset, signal) => logs.follow(owner, webapp, request.params.kind, offset, signal));
+    const site = siteOf(request);
+    return streamLog(request, reply, request.query, (offset, signal) => logs.follow(owner, site, request.params.kind, offset, signal));
   });
 };
 
@@ -65,10 +73,14 @@ const logStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
  * shows logs only as files). The tail, a live Server-Sent Events stream, the
  * rotated history, and downloads.
  */
+export const siteLogRoutes: FastifyPluginAsyncTypebox<LogRouteOptions> = async (app, options) => {
+  await app.register(logTailRoutes, options);
+  await app.register(logDownloadRoutes, options);
+  await app.register(logStreamRoutes, options);
+};
+
 const logRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  await app.register(logTailRoutes);
-  await app.register(logDownloadRoutes);
-  await app.register(logStreamRoutes);
+  await app.register(siteLogRoutes, { collection: 'webapps', siteOf: webappOf });
 };
 
 export default logRoutes;

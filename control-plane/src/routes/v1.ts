@@ -7,7 +7,7 @@ import websiteRoutes from './websites.js';
  * (docs/websites.md). Who may call it is as for v0 (routes/v0.ts).
  */
 const v1Routes: FastifyPluginAsync = async (app) => {
-  resolveRequestContext(app);
+  resolveRequestContext(app, { webapps: false });
   await app.register(websiteRoutes);
 };
 

@@ -6,6 +6,7 @@ import { UserParams } from '../schemas/webapps.js';
 import { CreateWebsite, PatchWebsite, Website, WebsiteParams } from '../schemas/websites.js';
 import type { WebsiteRow } from '../store/websites-store.js';
 import { ownerOf } from './context.js';
+import { siteLogRoutes } from './logs.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,10 +36,13 @@ const websiteRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['websites'];
   app.decorateRequest('website', null);
   app.addHook('onRequest', async (request) => {
-    const { domain } = request.params as { domain?: string };
-    if (domain !== undefined) request.website = websites.get(ownerOf(request), domain);
+    // {domain} here, {domain_name} under …/logs/ (the web apps' log routes, shared).
+    const { domain, domain_name } = request.params as { domain?: string; domain_name?: string };
+    const named = domain ?? domain_name;
+    if (named !== undefined) request.website = websites.get(ownerOf(request), named);
   });
   const siteOf = (request: { website: WebsiteRow | null }) => request.website!;
+  await app.register(siteLogRoutes, { collection: 'websites', siteOf });
 
   app.get('/websites/', {
     schema: { tags, summary: 'List websites', params: UserParams, response: responses({ 200: Type.Array(Website) }) },

@@ -230,4 +230,17 @@ describe('websites (v1 API)', () => {
     expect(fs.readFileSync(path.join(logs, `${domain}.server.log.1`), 'utf8')).toMatch(/the last line\n$/);
     await call('DELETE', url(`${domain}/`));
   });
+
+  it("serves a website's logs as the log viewer reads a web app's: files, tail, and 404 for a stranger", async () => {
+    const domain = `logs.${me.username}.localhost`;
+    expect((await create(domain)).statusCode).toBe(201);
+    fs.appendFileSync(path.join(userDirs(t.dataDir, me.username).log, `${domain}.server.log`), 'INFO:     Application startup complete.\n');
+    const files = await call('GET', url(`${domain}/logs/`));
+    expect(files.statusCode, files.body).toBe(200);
+    expect(files.json().map((f: { kind: string }) => f.kind)).toEqual(['access', 'error', 'server']);
+    const tail = await call('GET', url(`${domain}/logs/server/?lines=5`));
+    expect(tail.json()).toMatchObject({ file: `${domain}.server.log`, lines: ['INFO:     Application startup complete.'] });
+    expect((await call('GET', url(`${domain}/logs/server/`, other), undefined, other)).statusCode).toBe(404);
+    await call('DELETE', url(`${domain}/`));
+  });
 });

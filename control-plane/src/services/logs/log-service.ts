@@ -2,7 +2,6 @@ import type { Config } from '../../config.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { logFileName, parseLogFileName, type LogKind } from '../../domain/log-files.js';
 import type { UserRow } from '../../store/users-store.js';
-import type { WebappRow } from '../../store/webapps-store.js';
 import type { FollowBatch } from './log-follower.js';
 import { LogFiles, type LogDownload, type LogFileStat, type LogTail } from './log-files.js';
 
@@ -17,6 +16,11 @@ export interface LogFileInfo extends LogFileStat {
  * names that belong to the app, read as LogFiles reads them (confined,
  * never through a symlink).
  */
+/** A web app or a website: their logs are named alike, after the domain. */
+export interface LoggedSite {
+  readonly domain_name: string;
+}
+
 export class LogService {
   private readonly files: LogFiles;
 
@@ -24,14 +28,14 @@ export class LogService {
     this.files = new LogFiles(config);
   }
 
-  async list(owner: UserRow, app: WebappRow): Promise<LogFileInfo[]> {
+  async list(owner: UserRow, app: LoggedSite): Promise<LogFileInfo[]> {
     const out = await this.files.list(owner, (name) => parseLogFileName(app.domain_name, name));
     const order = { access: 0, error: 1, server: 2 };
     return out.sort((a, b) => order[a.kind] - order[b.kind] || a.rotation - b.rotation);
   }
 
   /** The name of the file for `kind` at `rotation`, whichever of .N and .N.gz exists. */
-  private async resolveName(owner: UserRow, app: WebappRow, kind: LogKind, rotation: number): Promise<string> {
+  private async resolveName(owner: UserRow, app: LoggedSite, kind: LogKind, rotation: number): Promise<string> {
     if (rotation === 0) return logFileName(app.domain_name, kind);
     const files = await this.list(owner, app);
     const match = files.find((f) => f.kind === kind && f.rotation === rotation);
@@ -39,16 +43,16 @@ export class LogService {
     return match.name;
   }
 
-  async tail(owner: UserRow, app: WebappRow, kind: LogKind, lines: number, rotation = 0): Promise<LogTail> {
+  async tail(owner: UserRow, app: LoggedSite, kind: LogKind, lines: number, rotation = 0): Promise<LogTail> {
     return this.files.tail(owner, await this.resolveName(owner, app, kind, rotation), lines, rotation);
   }
 
-  async openForDownload(owner: UserRow, app: WebappRow, kind: LogKind, rotation: number): Promise<LogDownload> {
+  async openForDownload(owner: UserRow, app: LoggedSite, kind: LogKind, rotation: number): Promise<LogDownload> {
     return this.files.openForDownload(owner, await this.resolveName(owner, app, kind, rotation));
   }
 
   /** Lines appended to the live log from `offset` on, until `signal` aborts. */
-  async follow(owner: UserRow, app: WebappRow, kind: LogKind, offset: number | null, signal: AbortSignal): Promise<AsyncGenerator<FollowBatch>> {
+  async follow(owner: UserRow, app: LoggedSite, kind: LogKind, offset: number | null, signal: AbortSignal): Promise<AsyncGenerator<FollowBatch>> {
     return this.files.follow(owner, logFileName(app.domain_name, kind), offset, signal);
   }
 }
