@@ -4,7 +4,7 @@
 // adds a spec builder, its desired state in the store and its rules in the
 // reconciler's plan; it does not add a lifecycle of its own.
 
-export const WORKLOAD_KINDS = ['webapp', 'website', 'always_on', 'scheduled_run', 'console'] as const;
+export const WORKLOAD_KINDS = ['webapp', 'website', 'always_on', 'scheduled_run', 'console', 'compare'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
 export function isWorkloadKind(value: string | undefined): value is WorkloadKind {
@@ -28,6 +28,8 @@ export const KEEPING: Readonly<Record<WorkloadKind, Keeping>> = {
   always_on: 'kept',
   scheduled_run: 'once',
   console: 'on-demand',
+  // Compare servers' temporary candidates (docs/compare-servers.md): wanted only while their run runs.
+  compare: 'once',
 };
 
 /**

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { ingressLinkSocket, routesSnapshotFile } from '../domain/layout.js';
+import { MeasuringRouter } from '../ingress/measuring-router.js';
 import { KeyedLock } from '../lib/keyed-lock.js';
 import type { ContainerRuntime } from '../runtime/index.js';
 import { AccountAdmin } from '../services/accounts/account-admin.js';
@@ -19,6 +20,8 @@ import { InviteCodes } from '../services/accounts/invite-codes.js';
 import { LiveConnections } from '../services/accounts/live-connections.js';
 import { OwnerAccess } from '../services/accounts/owner-access.js';
 import { Teaching } from '../services/accounts/teaching.js';
+import { CompareKeeper } from '../services/compare/compare-keeper.js';
+import { CompareService } from '../services/compare/compare-service.js';
 import { ConsoleContainers } from '../services/consoles/console-containers.js';
 import { ConsoleKeeper } from '../services/consoles/console-keeper.js';
 import { ConsoleService } from '../services/consoles/console-service.js';
@@ -77,6 +80,8 @@ export interface Services {
   reconciler: Reconciler;
   /** Scheduled and always-on tasks. */
   tasks: TaskServices;
+  /** Compare servers (docs/compare-servers.md). */
+  compare: CompareService;
 }
 
 declare module 'fastify' {
@@ -114,12 +119,15 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
     const websites = new WebsiteService({
       config, store: stores.websites, webapps: stores.webapps, users: stores.users, files: new WebappFiles(config, files), runner: websiteRunner, limits,
     });
+    const compare = new CompareService({ config, instance: instanceId, store: stores.compareRuns, runtime, limits, log: app.log.child({ component: 'compare' }), startRouter: () => MeasuringRouter.start(config),
+    });
     const tasks = buildTasks({ config, instance: instanceId, stores, runtime, limits, backoff, clock, log });
     const reconciler = new Reconciler(instanceId, runtime, [
       new WebappKeeper({ config, store: stores.webapps, users: stores.users, service: webapps, deployer, health, locks: webappLocks, log }),
       new ConsoleKeeper(stores.users, consoles, consoleContainers),
       new WebsiteKeeper(stores.websites, stores.users, websites, websiteRunner),
       ...tasks.keepers,
+      new CompareKeeper(compare, runtime),
     ], backoff, log);
 
     // The router's view of the store, and its way to the api (the router never opens either itself).
@@ -135,11 +143,13 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
     app.addHook('onReady', async () => repairLayout(config, stores.users.all(), stores.webapps.all(), app.log));
     app.addHook('onReady', async () => publisher.start());
     app.addHook('onReady', async () => consoles.start());
+    app.addHook('onReady', async () => compare.recoverInterrupted());
     app.addHook('onReady', async () => reconciler.start());
     app.addHook('onReady', async () => tasks.services.scheduler.start());
     app.addHook('onListen', async () => links.start());
     app.addHook('preClose', async () => links.stop());
     // Containers keep running when the api stops: apps never depend on it.
+    app.addHook('onClose', async () => compare.idle());
     app.addHook('onClose', async () => reconciler.stop());
     app.addHook('onClose', async () => tasks.services.scheduler.stop());
     app.addHook('onClose', async () => health.stop());
@@ -170,6 +180,7 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
       logs: new LogService(config),
       reconciler,
       tasks: tasks.services,
+      compare,
     });
   },
   { name: 'services', dependencies: ['store'] },

@@ -10,6 +10,7 @@ import studentRoutes from './students.js';
 import scheduleRoutes from './schedule.js';
 import alwaysOnRoutes from './always-on.js';
 import taskLogRoutes from './task-logs.js';
+import compareRoutes from './compare.js';
 
 /**
  * PythonAnywhere's API v0, under /api/v0/user/{username}/. Every route here
@@ -30,6 +31,7 @@ const v0Routes: FastifyPluginAsync = async (app) => {
   await app.register(scheduleRoutes);
   await app.register(alwaysOnRoutes);
   await app.register(taskLogRoutes);
+  await app.register(compareRoutes);
 };
 
 export default v0Routes;

@@ -115,12 +115,22 @@ function buildEnv(env: Readonly<Record<string, string>>, home: string): string[]
   return out;
 }
 
+/**
+ * A compare candidate gets a copy of the project folder over that folder
+ * of its read-only home (docs/compare-servers.md): a folder strictly below
+ * /home/<u>, normalized.
+ */
+function isBeneathHome(target: string, username: string): boolean {
+  const home = `/home/${username}/`;
+  return target.startsWith(home) && target.length > home.length && path.posix.normalize(target) === target && !target.endsWith('/');
+}
+
 function mounts(spec: WorkloadSpec): MountSettings[] {
   const allowed = MOUNT_TARGETS(spec.username);
   const seen = new Set<string>();
   return spec.mounts.map((m) => {
     assertSafeHostPath(m.target, m.source);
-    const mode = allowed.get(m.target);
+    const mode = allowed.get(m.target) ?? (spec.kind === 'compare' && isBeneathHome(m.target, spec.username) ? 'rw' : undefined);
     if (mode === undefined) fail(`mount target ${JSON.stringify(m.target)} is not one a user's container may have`);
     if (mode === 'ro' && m.readOnly !== true) fail(`mount target ${m.target} must be read-only`);
     if (seen.has(m.target)) fail(`mount target ${m.target} appears twice`);

@@ -303,4 +303,28 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 10,
+    description: 'compare servers: runs of a web app under each server, with their results',
+    sql: `
+      -- state: running | done | failed. result_json: the servers' measurements so
+      -- far (domain/compare-servers.ts ServerResult[]); error: why a run failed.
+      CREATE TABLE compare_runs (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        webapp_id      INTEGER NOT NULL REFERENCES webapps(id) ON DELETE CASCADE,
+        user_id        INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        path           TEXT NOT NULL,
+        seconds        INTEGER NOT NULL,
+        current_server TEXT NOT NULL,
+        state          TEXT NOT NULL CHECK (state IN ('running', 'done', 'failed')),
+        result_json    TEXT NOT NULL DEFAULT '[]',
+        winner         TEXT,
+        summary        TEXT,
+        error          TEXT,
+        created_at     TEXT NOT NULL,
+        finished_at    TEXT
+      );
+      CREATE INDEX compare_runs_webapp ON compare_runs(webapp_id, id);
+    `,
+  },
 ];

@@ -2,6 +2,7 @@ import type { Db } from './database.js';
 import { AccountList } from './account-list.js';
 import { AlwaysOnStore } from './always-on-store.js';
 import { AuditStore } from './audit-store.js';
+import { CompareRunsStore } from './compare-runs-store.js';
 import { ConsolesStore } from './consoles-store.js';
 import { InviteCodesStore } from './invite-codes-store.js';
 import { MetaStore } from './meta-store.js';
@@ -36,6 +37,8 @@ export interface Stores {
   readonly alwaysOn: AlwaysOnStore;
   /** Websites: command-based web apps (docs/websites.md). */
   readonly websites: WebsitesStore;
+  /** Compare servers' runs (docs/compare-servers.md). */
+  readonly compareRuns: CompareRunsStore;
   /** Runs `work` in one transaction: everything it writes, or nothing. */
   inTransaction<T>(work: () => T): T;
 }
@@ -57,6 +60,7 @@ export function openStores(db: Db): Stores {
     taskRuns: new TaskRunsStore(db),
     alwaysOn: new AlwaysOnStore(db),
     websites: new WebsitesStore(db),
+    compareRuns: new CompareRunsStore(db),
     inTransaction: <T>(work: () => T): T => db.transaction(work)(),
   });
 }

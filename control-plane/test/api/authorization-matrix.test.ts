@@ -11,6 +11,7 @@ import { FakeRuntime } from '../fakes/fake-runtime.js';
 import { ACCOUNT_CASES } from './authorization/account-cases.js';
 import { ADMIN_CASES } from './authorization/admin-cases.js';
 import { CLASSROOM_CASES } from './authorization/classroom-cases.js';
+import { COMPARE_CASES } from './authorization/compare-cases.js';
 import { anyone, v0, WHO, type Case, type Ctx, type Who } from './authorization/matrix-cases.js';
 import { V0_CASES } from './authorization/v0-cases.js';
 import { TASK_CASES } from './authorization/task-cases.js';
@@ -30,6 +31,7 @@ const EXPECTED: Record<string, Case> = {
   ...CLASSROOM_CASES,
   ...TASK_CASES,
   ...WEBSITE_CASES,
+  ...COMPARE_CASES,
   // The dashboard (SPA): public, like any web page; the API behind it is what is protected.
   'GET /*': { request: async () => ({ url: '/web/some.app.localhost' }), expect: anyone(200) },
   // Last: it ends the owner's cookie session that the cases above use.

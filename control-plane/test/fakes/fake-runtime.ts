@@ -92,7 +92,7 @@ export class FakeRuntime implements ContainerRuntime {
     const started = this.createAndStart(options.name ?? '', spec.image, labels, spec.limits.memoryBytes);
     const run = spec.mounts.find((m) => m.target === '/run/pyhost');
     // A gateway where the run folder exists (unit tests of the runtime itself give made-up paths).
-    if ((spec.kind === 'webapp' || spec.kind === 'website') && run && fs.existsSync(run.source)) this.gateways.set(started.id, await FakeGateway.start(run.source, spec.uid, this.gatewayBehaviour(spec), `hello from ${spec.domain ?? ''} g${spec.generation}`));
+    if ((spec.kind === 'webapp' || spec.kind === 'website' || spec.kind === 'compare') && run && fs.existsSync(run.source)) this.gateways.set(started.id, await FakeGateway.start(run.source, spec.uid, this.gatewayBehaviour(spec), `hello from ${spec.domain ?? ''} g${spec.generation}`));
     return started;
   }
 
