@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { isAddressOrCidr } from './domain/trusted-proxies.js';
 import { LIMIT_RANGES, type Limits } from './domain/limits.js';
+import { DEFAULT_PYTHON_VERSION, isPythonVersion, type PythonVersion } from './domain/python-versions.js';
 import { fileURLToPath } from 'node:url';
 
 // Every setting Pyhost reads from the environment, parsed once at start-up.
@@ -42,8 +43,10 @@ export interface Config {
   /** The router's worker count and timeouts (PYHOST_ROUTER_*, PYHOST_APP_*_SECONDS). */
   readonly router: RouterSettings;
   readonly logLevel: string;
-  /** The image every web app runs in. */
+  /** The default Python's runtime image (PYHOST_RUNTIME_IMAGE); workloads take theirs from runtimeImageFor. */
   readonly runtimeImage: string;
+  /** Each Python's runtime image (PYHOST_RUNTIME_IMAGE, PYHOST_RUNTIME_IMAGE_PYTHON39, _PYTHON313). */
+  readonly runtimeImages: Readonly<Record<PythonVersion, string>>;
   /** Docker Engine's API socket. */
   readonly dockerSocket: string;
   /**
@@ -169,6 +172,23 @@ function admin(env: Env): Config['admin'] {
   return Object.freeze({ username, password });
 }
 
+function runtimeImages(env: Env): Readonly<Record<PythonVersion, string>> {
+  // The tags scripts/lib/runtime-images.sh builds.
+  return Object.freeze({
+    '3.9': env.PYHOST_RUNTIME_IMAGE_PYTHON39 || 'pyhost-runtime:python39',
+    '3.11': env.PYHOST_RUNTIME_IMAGE || 'pyhost-runtime:latest',
+    '3.13': env.PYHOST_RUNTIME_IMAGE_PYTHON313 || 'pyhost-runtime:python313',
+  });
+}
+
+/**
+ * The image a workload on Python `version` runs in. A version that is no
+ * longer offered (a row saved before it went) runs in the default image.
+ */
+export function runtimeImageFor(config: Pick<Config, 'runtimeImages'>, version: string): string {
+  return config.runtimeImages[isPythonVersion(version) ? version : DEFAULT_PYTHON_VERSION];
+}
+
 export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   const signup = (env.PYHOST_SIGNUP ?? 'closed') as SignupMode;
   if (!SIGNUP_MODES.includes(signup)) {
@@ -190,7 +210,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     trustedProxies: trustedProxies(env),
     router: routerSettings(env),
     logLevel: env.PYHOST_LOG_LEVEL ?? 'info',
-    runtimeImage: env.PYHOST_RUNTIME_IMAGE ?? 'pyhost-runtime:latest',
+    runtimeImage: runtimeImages(env)[DEFAULT_PYTHON_VERSION],
+    runtimeImages: runtimeImages(env),
     dockerSocket: env.PYHOST_DOCKER_SOCKET ?? '/var/run/docker.sock',
     appLimits: Object.freeze({
       nanoCpus: Math.round(decimal(env, 'PYHOST_APP_CPUS', 1, 0.05, 64) * 1e9),

@@ -1,4 +1,5 @@
 import { ValidationError } from './errors.js';
+import { DEFAULT_PYTHON_VERSION, parsePythonVersion, pythonVersionOfProgram, type PythonVersion } from './python-versions.js';
 
 // Pure rules for consoles: what may be started, how its argv and environment
 // look, and the passwd/group files that give the user's uid a name inside
@@ -17,6 +18,17 @@ export function validateExecutable(executable: string): string {
     throw new ValidationError('executable must be a program name such as "bash" or "python3", or an absolute path', 'executable');
   }
   return value;
+}
+
+/**
+ * Which Python's container a console runs in: `python3.13` (or
+ * /usr/bin/python3.13) in 3.13's, any other program (`bash`, `python3`,
+ * `ipython3`) in the default one. A `python3.X` Pyhost does not have is
+ * refused, naming the installed ones.
+ */
+export function consolePythonVersion(executable: string): PythonVersion {
+  const asked = pythonVersionOfProgram(executable);
+  return asked === null ? DEFAULT_PYTHON_VERSION : parsePythonVersion(asked, 'executable');
 }
 
 /**

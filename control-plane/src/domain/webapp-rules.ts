@@ -5,7 +5,8 @@ import { isHostname, normalizeDomain } from './names.js';
 // Rules for what a web app's settings may be. Pure: the service applies
 // them and the tests table them.
 
-export const SUPPORTED_PYTHON_VERSIONS = ['3.11'] as const;
+export { SUPPORTED_PYTHON_VERSIONS, parsePythonVersion } from './python-versions.js';
+
 /** The most workers any web app may have; each account's `workers` limit is at most this. */
 export const MAX_WORKERS = LIMIT_RANGES.workers.max;
 export const MAX_ENV_VARS = 100;
@@ -13,23 +14,6 @@ export const MAX_ENV_VALUE_LENGTH = 4096;
 
 /** Settings that need a new container when they change (see docs/architecture.md). */
 export const CONTAINER_SETTINGS = ['server', 'workers', 'virtualenv_path', 'env_json', 'source_directory', 'working_directory', 'auto_reload', 'python_version'] as const;
-
-/**
- * Accepts the forms PythonAnywhere's clients send ("3.11", "python311",
- * "python3.11"; pythonanywhere-core sends "python3X" from its PYTHON_VERSIONS)
- * and returns the canonical "3.11". A version this Pyhost does not have is
- * refused, naming the ones it has.
- */
-export function parsePythonVersion(raw: string): string {
-  const m = /^(?:python)?(\d)\.?(\d{1,2})$/i.exec(raw.trim());
-  const version = m ? `${m[1]}.${m[2]}` : null;
-  if (version === null || !(SUPPORTED_PYTHON_VERSIONS as readonly string[]).includes(version)) {
-    const installed = SUPPORTED_PYTHON_VERSIONS.map((v) => `${v} (or python${v.replace('.', '')})`).join(', ');
-    const what = version === null ? `python_version "${raw}" is not available (not a Python version)` : `Python ${version} is not available on this Pyhost`;
-    throw new ValidationError(`${what}; the installed versions are: ${installed}`, 'python_version');
-  }
-  return version;
-}
 
 /**
  * A user may publish <username>.<base>, anything under it, or a domain of

@@ -23,6 +23,7 @@ function websiteView(row: WebsiteRow, username: string): Static<typeof Website> 
     user: username,
     domain_name: row.domain_name,
     enabled: row.enabled === 1,
+    python_version: row.python_version,
     webapp: { id: row.id, command: row.command, domains: [{ domain_name: row.domain_name, enabled: row.enabled === 1 }] },
     logfiles: { access: log('access'), error: log('error'), server: log('server') },
     state,
@@ -56,7 +57,8 @@ const websiteRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const owner = ownerOf(request);
     const { domain_name, enabled, webapp } = request.body;
-    const row = await websites.create(owner, { domain_name, command: webapp.command, ...(enabled === undefined ? {} : { enabled }) });
+    const python_version = request.body.python_version ?? webapp.python_version;
+    const row = await websites.create(owner, { domain_name, command: webapp.command, python_version, ...(enabled === undefined ? {} : { enabled }) });
     return reply.status(201).send(websiteView(row, owner.username));
   });
 

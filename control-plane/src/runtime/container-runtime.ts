@@ -29,6 +29,8 @@ export interface ManagedContainer {
   finishedAt: string | null;
   /** The memory limit it was created with, in bytes; null when the engine does not say. */
   memoryBytes: number | null;
+  /** The image it was created from, as named then (a runtime image's tag: which Python it has). */
+  image?: string;
 }
 
 export interface RuntimeEvent {

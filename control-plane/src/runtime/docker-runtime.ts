@@ -60,6 +60,7 @@ export function toManagedContainer(info: ContainerInspectInfo): ManagedContainer
     startedAt: timeOrNull(info.State.StartedAt),
     finishedAt: timeOrNull(info.State.FinishedAt),
     memoryBytes: info.HostConfig?.Memory || null,
+    image: info.Config.Image,
   };
 }
 

@@ -46,6 +46,8 @@ export interface WorkloadSpec {
   readonly limits: ResourceLimits;
   /** Informational only: a label for `docker ps --filter` (a web app's domain). */
   readonly domain?: string;
+  /** Tells apart in the name a second container of one workload (a user's console container for another Python). */
+  readonly variant?: string;
 }
 
 export const TMPFS_OPTIONS = 'rw,nosuid,nodev,size=64m';
@@ -96,8 +98,8 @@ export function assertSafeHostPath(name: string, p: string): void {
 }
 
 /** Names are for people (`docker ps`); Pyhost finds its containers by label. */
-export function containerName(spec: Pick<WorkloadSpec, 'kind' | 'instance' | 'username' | 'workloadId' | 'generation'>): string {
-  if (spec.kind === 'console') return `pyhost-${spec.instance}-console-${spec.username}`;
+export function containerName(spec: Pick<WorkloadSpec, 'kind' | 'instance' | 'username' | 'workloadId' | 'generation' | 'variant'>): string {
+  if (spec.kind === 'console') return `pyhost-${spec.instance}-console-${spec.username}${spec.variant === undefined ? '' : `-${spec.variant}`}`;
   const base = spec.kind === 'webapp' ? `pyhost-${spec.instance}-${spec.workloadId}` : `pyhost-${spec.instance}-${spec.kind}-${spec.workloadId}`;
   return spec.generation === null ? base : `${base}-g${spec.generation}`;
 }
@@ -148,6 +150,7 @@ function validate(spec: WorkloadSpec): void {
   if (!Number.isSafeInteger(spec.workloadId) || spec.workloadId < 0) fail('workloadId must be a non-negative integer');
   if (spec.generation !== null && (!Number.isSafeInteger(spec.generation) || spec.generation < 0)) fail('generation must be a non-negative integer');
   if (spec.domain !== undefined && (!DOMAIN_RE.test(spec.domain) || spec.domain.length > 253)) fail(`invalid domain ${JSON.stringify(spec.domain)}`);
+  if (spec.variant !== undefined && !/^[a-z0-9]{1,16}$/.test(spec.variant)) fail(`invalid variant ${JSON.stringify(spec.variant)}`);
   positiveInt('limits.memoryBytes', spec.limits.memoryBytes);
   if (spec.limits.memoryBytes < MIN_MEMORY_BYTES) fail(`limits.memoryBytes must be at least ${MIN_MEMORY_BYTES}`);
   positiveInt('limits.nanoCpus', spec.limits.nanoCpus);

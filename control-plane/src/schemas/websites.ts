@@ -4,10 +4,12 @@ import { Type } from 'typebox';
 
 export const WebsiteParams = Type.Object({ username: Type.String({ maxLength: 64 }), domain: Type.String({ maxLength: 253 }) });
 
+/** python_version (Pyhost's; "3.13" or "python313") may be at the top or in `webapp`. */
 export const CreateWebsite = Type.Object({
   domain_name: Type.String({ maxLength: 253 }),
   enabled: Type.Optional(Type.Boolean()),
-  webapp: Type.Object({ command: Type.String({ maxLength: 8192 }) }),
+  python_version: Type.Optional(Type.String({ maxLength: 32 })),
+  webapp: Type.Object({ command: Type.String({ maxLength: 8192 }), python_version: Type.Optional(Type.String({ maxLength: 32 })) }),
 });
 
 /** Either or both: `enabled` starts or stops serving; a new `webapp.command` starts a new container side by side. */
@@ -21,6 +23,7 @@ export const Website = Type.Object({
   user: Type.String(),
   domain_name: Type.String(),
   enabled: Type.Boolean(),
+  python_version: Type.String(),
   webapp: Type.Object({
     id: Type.Integer(),
     command: Type.String(),

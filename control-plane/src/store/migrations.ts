@@ -304,6 +304,11 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    version: 9,
+    description: 'websites: each runs in the runtime image of its own Python version',
+    sql: `ALTER TABLE websites ADD COLUMN python_version TEXT NOT NULL DEFAULT '3.11';`,
+  },
+  {
     version: 10,
     description: 'compare servers: runs of a web app under each server, with their results',
     sql: `

@@ -14,6 +14,8 @@ export interface WebsiteRow {
   last_error: string | null;
   /** Set when restarts gave up; cleared by the next reload. */
   crashed_reason: string | null;
+  /** Which Python's runtime image it runs in ("3.11"; migration 9). */
+  python_version: string;
   created_at: string;
 }
 
@@ -21,10 +23,10 @@ export interface WebsiteRow {
 export class WebsitesStore {
   constructor(private readonly db: Db) {}
 
-  insert(userId: number, domain: string, command: string, enabled: boolean): WebsiteRow {
+  insert(userId: number, domain: string, command: string, enabled: boolean, pythonVersion: string): WebsiteRow {
     const info = this.db
-      .prepare('INSERT INTO websites (user_id, domain_name, command, enabled, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(userId, domain, command, enabled ? 1 : 0, nowIso());
+      .prepare('INSERT INTO websites (user_id, domain_name, command, enabled, python_version, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(userId, domain, command, enabled ? 1 : 0, pythonVersion, nowIso());
     return this.byId(Number(info.lastInsertRowid))!;
   }
 

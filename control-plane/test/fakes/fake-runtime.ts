@@ -34,7 +34,7 @@ export class FakeRuntime implements ContainerRuntime {
   private readonly gateways = new Map<string, FakeGateway>();
   /** Every runtime call, for asserting on order ("start new before stopping old"). */
   readonly calls: string[] = [];
-  readonly images = new Set<string>(['pyhost-runtime:latest']);
+  readonly images = new Set<string>(['pyhost-runtime:latest', 'pyhost-runtime:python39', 'pyhost-runtime:python313']);
   available = true;
 
   private readonly containers = new Map<string, ManagedContainer>();
@@ -147,7 +147,7 @@ export class FakeRuntime implements ContainerRuntime {
       throw new RuntimeError('conflict', `container name ${name} is already in use`, 409);
     }
     const id = `fake${String(this.nextId++).padStart(12, '0')}`;
-    this.containers.set(id, { id, name, labels, state: 'created', exitCode: null, startedAt: null, finishedAt: null, memoryBytes });
+    this.containers.set(id, { id, name, labels, state: 'created', exitCode: null, startedAt: null, finishedAt: null, memoryBytes, image });
     this.emit(id, 'create', null);
     if (this.failNextStartWith !== null) {
       const message = this.failNextStartWith;

@@ -53,6 +53,12 @@ describe('web app container', () => {
     expect(generationRunDir('/d', 1, 2)).toBe('/d/run/1/g2');
   });
 
+  it('runs in the image of its python_version', () => {
+    const config = loadConfig({ PYHOST_DATA: '/srv/pyhost' });
+    expect(webappWorkload(config, 'abc123', user, row({ python_version: '3.9' }), 1, 96).image).toBe('pyhost-runtime:python39');
+    expect(webappWorkload(config, 'abc123', user, row({ python_version: '3.13' }), 1, 96).image).toBe('pyhost-runtime:python313');
+  });
+
   it("gives the container the account's memory, whatever the instance's default", () => {
     const config = loadConfig({ PYHOST_DATA: '/srv/pyhost', PYHOST_APP_MEMORY_MB: '300' });
     expect(webappWorkload(config, 'abc123', user, row(), 1, 96).limits.memoryBytes).toBe(96 * 1024 * 1024);

@@ -3,6 +3,7 @@ import type { Config } from '../../config.js';
 import {
   DEFAULT_EXECUTABLE,
   TERMINAL_ENV,
+  consolePythonVersion,
   killArgv,
   launchArgv,
   splitArguments,
@@ -92,6 +93,7 @@ export class ConsoleService {
 
   async create(owner: UserRow, input: CreateConsoleInput): Promise<ConsoleInfo> {
     const executable = validateExecutable(input.executable ?? DEFAULT_EXECUTABLE);
+    const python = consolePythonVersion(executable);
     const args = input.arguments ?? '';
     const argv = [executable, ...splitArguments(args)];
     const workingDir = await resolveWorkingDirectory(this.config.dataDir, owner.username, input.working_directory ?? null);
@@ -105,7 +107,7 @@ export class ConsoleService {
       this.makeRoom(owner);
       const row = this.store.insert({ user_id: owner.id, executable, arguments: args, working_directory: input.working_directory ? workingDir : null });
       try {
-        const containerId = await containers.ensure(owner, !this.hasRunning(owner.id));
+        const containerId = await containers.ensure(owner, !this.hasRunning(owner.id), python);
         const exec = await runtime.execTty(containerId, { cmd: launchArgv(row.id, argv), env: { ...TERMINAL_ENV }, workingDir, ...INITIAL_SIZE });
         const session = new ConsoleSession(row.id, owner.id, containerId, exec, DEFAULT_SESSION_LIMITS, this.now);
         this.sessions.set(row.id, session);

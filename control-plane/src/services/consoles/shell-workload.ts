@@ -1,6 +1,6 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import type { Config } from '../../config.js';
+import { runtimeImageFor, type Config } from '../../config.js';
 import { consoleEnvironment, groupFile, passwdFile } from '../../domain/console-rules.js';
 import { consoleEtcDir, uidFor, userDirs } from '../../domain/layout.js';
 import { MiB } from '../../domain/limits.js';
@@ -30,6 +30,9 @@ export interface ShellWorkloadParts {
   readonly stopSignal: 'SIGTERM' | 'SIGKILL';
   /** The memory the account may use per container (its `memory_mb` limit). */
   readonly memoryMb: number;
+  /** Whose runtime image: the Python version (python-versions.ts). */
+  readonly python: string;
+  readonly variant?: string;
 }
 
 /**
@@ -43,7 +46,8 @@ export function shellWorkload(config: Config, instance: string, user: UserRow, e
   return {
     kind: parts.kind,
     instance,
-    image: config.runtimeImage,
+    image: runtimeImageFor(config, parts.python),
+    ...(parts.variant === undefined ? {} : { variant: parts.variant }),
     username: user.username,
     uid: uidFor(config.uidBase, user.id),
     workloadId: parts.workloadId,

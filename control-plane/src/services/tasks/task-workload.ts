@@ -1,4 +1,5 @@
 import type { Config } from '../../config.js';
+import { DEFAULT_PYTHON_VERSION, pythonVersionOfCommand } from '../../domain/python-versions.js';
 import type { WorkloadSpec } from '../../runtime/index.js';
 import type { UserRow } from '../../store/users-store.js';
 import { shellWorkload, type IdentityFiles } from '../consoles/shell-workload.js';
@@ -26,7 +27,9 @@ export interface TaskRunSpec {
 /**
  * A task's container: what the user's console gets (shell-workload.ts:
  * home, /var/www, /var/log, passwd and group, environment, the home as
- * working directory), the command under TASK_SHIM. Pure.
+ * working directory), the command under TASK_SHIM, in the runtime image of
+ * the Python its first word names (`python3.9 job.py`; the default one
+ * otherwise). Pure.
  */
 export function taskWorkload(config: Config, instance: string, user: UserRow, etc: IdentityFiles, run: TaskRunSpec): WorkloadSpec {
   return shellWorkload(config, instance, user, etc, {
@@ -37,5 +40,6 @@ export function taskWorkload(config: Config, instance: string, user: UserRow, et
     // A bot gets the chance to say goodbye; a scheduled run is only stopped when it must end now.
     stopSignal: run.kind === 'always_on' ? 'SIGTERM' : 'SIGKILL',
     memoryMb: run.memoryMb,
+    python: pythonVersionOfCommand(run.command) ?? DEFAULT_PYTHON_VERSION,
   });
 }

@@ -12,6 +12,7 @@ import type { AccountLimits } from '../accounts/account-limits.js';
 import { RestartBackoff, workloadKey } from '../platform/restart-backoff.js';
 import { errorLogPath, logTail } from './app-logs.js';
 import type { WebappHealth } from './webapp-health.js';
+import { virtualenvProblem } from './virtualenv-check.js';
 import { webappWorkload } from './webapp-workload.js';
 
 interface Started {
@@ -70,6 +71,12 @@ export class WebappDeployer {
     const old = await this.containersOf(app.id);
     const oldRunDir = activeRunDir(this.config.dataDir, app);
     const oldServes = !options.force && oldRunDir !== null && (await this.serves(oldRunDir));
+    // A virtualenv of another Python would fail in the container with an ImportError; say why instead.
+    const venv = virtualenvProblem(this.config, owner, app);
+    if (venv !== null) {
+      this.store.recordReload(app.id, { ok: false, durationMs: Date.now() - t0, error: venv });
+      return { ok: false, kept: oldServes, reason: venv, logTail: '', message: oldServes ? `${venv}. The previous version keeps serving.` : venv };
+    }
     const started = await this.startGeneration(owner, app);
     const answers = await this.waitForStart(started.runDir);
     const duration = Date.now() - t0;
@@ -156,7 +163,8 @@ export class WebappDeployer {
     ensureRunDir(webappRunDir(this.config.dataDir, app.id), runDir, uidFor(this.config.uidBase, owner.id), this.config.ingressUid);
     try {
       const memoryMb = this.limits.of(owner).memory_mb;
-      const container = await this.engine(() => this.runtime.start(webappWorkload(this.config, this.instance, owner, app, generation, memoryMb)));
+      const spec = webappWorkload(this.config, this.instance, owner, app, generation, memoryMb);
+      const container = await this.engine(() => this.runtime.start(spec), spec.image);
       this.log.info({ webapp: app.domain_name, user: owner.username, generation }, 'container started');
       return { container, generation, runDir };
     } catch (err) {
@@ -216,8 +224,8 @@ export class WebappDeployer {
     );
   }
 
-  /** Maps the engine's failures to what a user can act on. */
-  private async engine<T>(work: () => Promise<T>): Promise<T> {
+  /** Maps the engine's failures to what a user can act on; `image`: the one a start needs. */
+  private async engine<T>(work: () => Promise<T>, image = this.config.runtimeImage): Promise<T> {
     try {
       return await work();
     } catch (err) {
@@ -225,7 +233,7 @@ export class WebappDeployer {
         throw new UnavailableError('the container engine is not answering; try again in a moment');
       }
       if (err instanceof RuntimeError && err.code === 'image_not_found') {
-        throw new UnavailableError(`the runtime image ${this.config.runtimeImage} is missing; the administrator should run scripts/setup.sh`);
+        throw new UnavailableError(`the runtime image ${image} is missing; the administrator should run scripts/setup.sh`);
       }
       throw err;
     }

@@ -12,6 +12,7 @@ import type { WebappDeployer } from './webapp-deployer.js';
 import type { WebappFiles } from './webapp-files.js';
 import type { WebappHealth } from './webapp-health.js';
 import type { WebappSettings } from './webapp-settings.js';
+import { virtualenvProblem } from './virtualenv-check.js';
 
 export interface WebappServiceDeps {
   readonly config: Config;
@@ -147,6 +148,8 @@ export class WebappService {
       const current = this.store.byId(app.id)!;
       if (!current.enabled) throw new ConflictError('this web app is disabled: enable it first, which also starts it');
       assertAccountEnabled(this.deps.users, owner);
+      const venv = virtualenvProblem(this.deps.config, owner, current);
+      if (venv !== null) throw new ReloadFailedError(venv, '');
       const serving = current.crashed_reason === null ? await deployer.answeringContainer(current) : null;
       const nothingServes = serving === null;
       if (nothingServes || current.settings_warning || !deployer.hasCurrentMemory(owner, serving)) {

@@ -1,4 +1,4 @@
-import type { Config } from '../../config.js';
+import { runtimeImageFor, type Config } from '../../config.js';
 import { generationRunDir, uidFor, userDirs } from '../../domain/layout.js';
 import { MiB } from '../../domain/limits.js';
 import type { WorkloadSpec } from '../../runtime/index.js';
@@ -44,7 +44,7 @@ export function webappWorkload(
   return {
     kind: 'webapp',
     instance,
-    image: config.runtimeImage,
+    image: runtimeImageFor(config, app.python_version),
     username: user.username,
     uid: uidFor(config.uidBase, user.id),
     workloadId: app.id,

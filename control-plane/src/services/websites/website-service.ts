@@ -1,6 +1,7 @@
 import type { Config } from '../../config.js';
 import { NotFoundError, ReloadFailedError, ValidationError } from '../../domain/errors.js';
 import { overLimit } from '../../domain/limits.js';
+import { DEFAULT_PYTHON_VERSION, parsePythonVersion } from '../../domain/python-versions.js';
 import { checkDomain } from '../../domain/webapp-rules.js';
 import { KeyedLock } from '../../lib/keyed-lock.js';
 import type { UserRow, UsersStore } from '../../store/users-store.js';
@@ -18,6 +19,8 @@ export interface WebsiteCreate {
   readonly domain_name: string;
   readonly enabled?: boolean;
   readonly command: string;
+  /** Which Python's runtime image it runs in; PythonAnywhere's API sends none (the default). */
+  readonly python_version?: string | undefined;
 }
 
 export interface WebsitePatch {
@@ -64,6 +67,7 @@ export class WebsiteService {
     const { config, store, webapps } = this.deps;
     const domain = checkDomain(input.domain_name, owner.username, config.domain);
     const command = checkCommand(input.command);
+    const python = parsePythonVersion(input.python_version ?? DEFAULT_PYTHON_VERSION);
     const site = await this.creating.run(owner.id, async () => {
       const limits = this.deps.limits.of(owner);
       const count = store.forUser(owner.id).length + webapps.forUser(owner.id).length;
@@ -71,7 +75,7 @@ export class WebsiteService {
       if (store.byDomain(domain) || webapps.byDomain(domain)) throw new ValidationError(DOMAIN_TAKEN, 'domain_name');
       await this.deps.files.createLogs(owner, domain);
       try {
-        return store.insert(owner.id, domain, command, input.enabled !== false);
+        return store.insert(owner.id, domain, command, input.enabled !== false, python);
       } catch (err) {
         if (String((err as { code?: string }).code).startsWith('SQLITE_CONSTRAINT')) throw new ValidationError(DOMAIN_TAKEN, 'domain_name');
         throw err;

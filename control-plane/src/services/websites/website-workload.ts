@@ -1,4 +1,4 @@
-import type { Config } from '../../config.js';
+import { runtimeImageFor, type Config } from '../../config.js';
 import { uidFor, userDirs, websiteGenerationRunDir } from '../../domain/layout.js';
 import { MiB } from '../../domain/limits.js';
 import type { WorkloadSpec } from '../../runtime/index.js';
@@ -40,7 +40,7 @@ export function websiteWorkload(
   return {
     kind: 'website',
     instance,
-    image: config.runtimeImage,
+    image: runtimeImageFor(config, site.python_version),
     username: user.username,
     uid: uidFor(config.uidBase, user.id),
     workloadId: site.id,

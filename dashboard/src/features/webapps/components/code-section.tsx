@@ -3,10 +3,9 @@ import { Field } from '@/components/field';
 import { wsgiFilePath } from '@/lib/paths';
 import { usePaths } from '@/lib/viewed-account';
 import type { Webapp, WebappPatch } from '../api/types';
+import { PYTHON_VERSIONS } from './python-versions';
 import { SaveRow } from './save-row';
 import { orNull, useSectionForm } from './use-section-form';
-
-const PYTHON_VERSIONS = ['3.11'];
 
 interface CodeDraft {
   source_directory: string;
@@ -85,7 +84,7 @@ export function CodeSection({ username, webapp }: { username: string; webapp: We
           value={form.draft.virtualenv_path}
           onChange={(e) => form.set('virtualenv_path', e.target.value)}
           error={form.fieldError('virtualenv_path')}
-          hint="Leave empty to use the system Python with Django and Flask installed. Make it with python3 -m venv."
+          hint={`Leave empty to use the system Python with Django and Flask installed. Make it with python${form.draft.python_version} -m venv: a virtualenv of another Python does not run here.`}
           className="mono"
         />
         <SaveRow label="Save code settings" saving={form.saving} saved={form.saved} error={form.generalError} slowHint="Starting the app with the new settings…" />

@@ -2,6 +2,7 @@ import { ErrorMessage } from '@/components/error-message';
 import { Field } from '@/components/field';
 import { Page } from '@/components/page';
 import type { Webapp } from '../api/types';
+import { PYTHON_VERSIONS } from './python-versions';
 import { useNewSiteForm } from './use-new-site-form';
 import { FrameworkChoice, FrameworkFields } from './wizard-framework-fields';
 
@@ -33,7 +34,7 @@ export function NewWebappWizard({ username, baseDomain, onCreated }: WizardProps
         <div className="field">
           <label htmlFor="wizard-python">Python version</label>
           <select id="wizard-python" value={site.pythonVersion} onChange={(e) => set('pythonVersion', e.target.value)}>
-            <option value="3.11">Python 3.11</option>
+            {PYTHON_VERSIONS.map((v) => <option key={v} value={v}>Python {v}</option>)}
           </select>
         </div>
         <ErrorMessage error={generalError} />

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiError } from '@/lib/api-client';
 import type { Webapp, WebappCreate } from '../api/types';
 import { useCreateSite, type Framework, type NewSite } from '../api/create-site';
+import { DEFAULT_PYTHON_VERSION } from './python-versions';
 
 /** The create fields each framework's inputs fill in, beyond the domain. */
 const FIELDS_OF: Record<Framework, (keyof WebappCreate)[]> = {
@@ -17,7 +18,7 @@ const newSite = (username: string, baseDomain: string): NewSite => {
   const home = `/home/${username}`;
   return {
     domain: `${username}.${baseDomain}`,
-    pythonVersion: '3.11',
+    pythonVersion: DEFAULT_PYTHON_VERSION,
     framework: 'manual',
     djangoProject: `${home}/mysite`,
     djangoSettings: 'mysite.settings',
