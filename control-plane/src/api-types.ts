@@ -12,3 +12,4 @@ export type {
   WebappPatch,
   WebappState,
 } from './schemas/webapps.js';
+export type { CompareRun, CompareStart } from './schemas/compare.js';

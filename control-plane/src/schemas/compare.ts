@@ -12,6 +12,7 @@ export const StartCompare = Type.Object({
   path: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_PATH_LENGTH, description: 'the path the load asks for; default /' })),
   seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SECONDS_PER_LEVEL, description: 'seconds of load per connection level; default 3' })),
 }, { additionalProperties: false });
+export type CompareStart = Static<typeof StartCompare>;
 
 const Level = Type.Object({
   connections: Type.Integer(),

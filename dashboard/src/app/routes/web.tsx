@@ -2,6 +2,7 @@ import { Navigate, Outlet, useNavigate, useParams } from 'react-router';
 import { ErrorMessage } from '@/components/error-message';
 import { Spinner } from '@/components/spinner';
 import { useWebapps } from '@/features/webapps/api/webapps';
+import { CompareServers } from '@/features/compare/components/compare-servers';
 import { NewWebappWizard } from '@/features/webapps/components/new-webapp-wizard';
 import { WebTab } from '@/features/webapps/components/web-tab';
 import { WebappList } from '@/features/webapps/components/webapp-list';
@@ -57,5 +58,8 @@ export function WebTabRoute() {
   const paths = usePaths();
   const navigate = useNavigate();
   const { domain = '' } = useParams();
-  return <WebTab key={`${username}/${domain}`} username={username} domain={domain} onDeleted={() => navigate(paths.web, { replace: true })} />;
+  return (
+    <WebTab key={`${username}/${domain}`} username={username} domain={domain} onDeleted={() => navigate(paths.web, { replace: true })}
+      extra={<CompareServers username={username} domain={domain} />} />
+  );
 }

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { ErrorMessage } from '@/components/error-message';
 import { Page } from '@/components/page';
 import { Spinner } from '@/components/spinner';
@@ -13,8 +14,8 @@ import { SettingsWarning } from './settings-warning';
 import { StateSection } from './state-section';
 import { StaticFilesTable } from './static-files-table';
 
-/** One web app's configuration, laid out like PythonAnywhere's Web tab. */
-export function WebTab({ username, domain, onDeleted }: { username: string; domain: string; onDeleted(): void }) {
+/** One web app's configuration, laid out like PythonAnywhere's Web tab; `extra`: sections of other features (Compare servers), after the server's. */
+export function WebTab({ username, domain, onDeleted, extra }: { username: string; domain: string; onDeleted(): void; extra?: ReactNode }) {
   const query = useWebapp(username, domain);
   if (query.isPending) return <Spinner label={`Loading ${domain}`} />;
   if (query.error) return <ErrorMessage error={query.error} title={`Could not load ${domain}`} />;
@@ -30,6 +31,7 @@ export function WebTab({ username, domain, onDeleted }: { username: string; doma
         <StateSection username={username} webapp={webapp} />
         <CodeSection username={username} webapp={webapp} />
         <ServerSection username={username} webapp={webapp} />
+        {extra}
         <LogLinks domain={domain} />
         <StaticFilesTable username={username} domain={domain} />
         <SecuritySection username={username} webapp={webapp} />
