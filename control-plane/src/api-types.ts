@@ -12,4 +12,5 @@ export type {
   WebappPatch,
   WebappState,
 } from './schemas/webapps.js';
+export type { Website, WebsiteCreate, WebsitePatch, WebsiteState } from './schemas/websites.js';
 export type { CompareRun, CompareStart } from './schemas/compare.js';

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 
 // The shapes pythonanywhere-core's Website and helper_scripts' `pa website` send and read (docs/websites.md).
 
@@ -33,3 +33,8 @@ export const Website = Type.Object({
   state: Type.Union([Type.Literal('running'), Type.Literal('starting'), Type.Literal('failed'), Type.Literal('crashed'), Type.Literal('disabled')]),
   last_error: Type.Union([Type.String(), Type.Null()]),
 });
+
+export type Website = Static<typeof Website>;
+export type WebsiteState = Website['state'];
+export type WebsiteCreate = Static<typeof CreateWebsite>;
+export type WebsitePatch = Static<typeof PatchWebsite>;

@@ -14,7 +14,7 @@ import { ConsolesRoute } from './routes/consoles';
 import { LogsRoute } from './routes/logs';
 import { TaskLogRoute, TasksRoute } from './routes/tasks';
 import { ViewingLayout } from './routes/viewing';
-import { NewWebappRoute, WebIndexRoute, WebLayout, WebTabRoute } from './routes/web';
+import { NewWebappRoute, NewWebsiteRoute, WebIndexRoute, WebLayout, WebTabRoute, WebsiteRoute } from './routes/web';
 
 /**
  * The pages of one account's things, relative: at the root for your own,
@@ -31,6 +31,9 @@ function accountPages(): RouteObject[] {
         { path: 'new', element: <NewWebappRoute /> },
         { path: ':domain', element: <WebTabRoute /> },
         { path: ':domain/logs/:kind', element: <LogsRoute /> },
+        { path: 'websites/new', element: <NewWebsiteRoute /> },
+        { path: 'websites/:domain', element: <WebsiteRoute /> },
+        { path: 'websites/:domain/logs/:kind', element: <LogsRoute site="website" /> },
       ],
     },
     { path: 'files/*', element: <FilesRoute />, errorElement: <RouteError /> },

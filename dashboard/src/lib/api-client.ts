@@ -89,9 +89,17 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   return (await res.json()) as T;
 }
 
+const userPath = (version: 'v0' | 'v1', username: string, segments: string[]) =>
+  `/api/${version}/user/${encodeURIComponent(username)}/${segments.map(encodeURIComponent).join('/')}`;
+
 /** Builds /api/v0/user/{username}/… with every path segment encoded. */
 export function userApi(username: string, ...segments: string[]): string {
-  return `/api/v0/user/${encodeURIComponent(username)}/${segments.map(encodeURIComponent).join('/')}`;
+  return userPath('v0', username, segments);
+}
+
+/** Builds /api/v1/user/{username}/… (PythonAnywhere's API v1: websites) with every path segment encoded. */
+export function userApiV1(username: string, ...segments: string[]): string {
+  return userPath('v1', username, segments);
 }
 
 /** A user-visible path (/home/alice/x.py) as the tail of a files/path URL, each segment encoded. */

@@ -16,6 +16,10 @@ export interface AccountPaths {
   newWebapp: string;
   webapp(domain: string): string;
   logs(domain: string, kind: LogKind): string;
+  newWebsite: string;
+  /** A website (a command on $DOMAIN_SOCKET, docs/websites.md) in the Web tab. */
+  website(domain: string): string;
+  websiteLogs(domain: string, kind: LogKind): string;
   files(dir: string): string;
   edit(file: string): string;
   consoles: string;
@@ -37,6 +41,9 @@ export function pathsFor(viewed: string | null): AccountPaths {
     newWebapp: `${base}/web/new`,
     webapp: (domain) => `${base}/web/${encodeURIComponent(domain)}`,
     logs: (domain, kind) => `${base}/web/${encodeURIComponent(domain)}/logs/${kind}`,
+    newWebsite: `${base}/web/websites/new`,
+    website: (domain) => `${base}/web/websites/${encodeURIComponent(domain)}`,
+    websiteLogs: (domain, kind) => `${base}/web/websites/${encodeURIComponent(domain)}/logs/${kind}`,
     files: (dir) => `${base}/files${encodeSegments(dir)}`,
     edit: (file) => `${base}/edit${encodeSegments(file)}`,
     consoles: `${base}/consoles`,

@@ -6,6 +6,9 @@ import { CompareServers } from '@/features/compare/components/compare-servers';
 import { NewWebappWizard } from '@/features/webapps/components/new-webapp-wizard';
 import { WebTab } from '@/features/webapps/components/web-tab';
 import { WebappList } from '@/features/webapps/components/webapp-list';
+import { NewWebsiteForm } from '@/features/websites/components/new-website-form';
+import { WebsiteList } from '@/features/websites/components/website-list';
+import { WebsitePage } from '@/features/websites/components/website-page';
 import { usePaths, useViewedAccount } from '@/lib/viewed-account';
 import { useCurrentUser } from '../layout';
 
@@ -15,7 +18,9 @@ export function WebLayout() {
   const { username } = useViewedAccount();
   return (
     <div className="with-sidebar">
-      <WebappList username={username} />
+      <WebappList username={username}>
+        <WebsiteList username={username} />
+      </WebappList>
       <div className="main-column">
         <Outlet context={me} />
       </div>
@@ -62,4 +67,20 @@ export function WebTabRoute() {
     <WebTab key={`${username}/${domain}`} username={username} domain={domain} onDeleted={() => navigate(paths.web, { replace: true })}
       extra={<CompareServers username={username} domain={domain} />} />
   );
+}
+
+export function NewWebsiteRoute() {
+  const me = useCurrentUser();
+  const { username } = useViewedAccount();
+  const paths = usePaths();
+  const navigate = useNavigate();
+  return <NewWebsiteForm username={username} baseDomain={me.domain} onCreated={(site) => navigate(paths.website(site.domain_name))} />;
+}
+
+export function WebsiteRoute() {
+  const { username } = useViewedAccount();
+  const paths = usePaths();
+  const navigate = useNavigate();
+  const { domain = '' } = useParams();
+  return <WebsitePage key={`${username}/${domain}`} username={username} domain={domain} onDeleted={() => navigate(paths.web, { replace: true })} />;
 }

@@ -1,25 +1,7 @@
-import { Link } from 'react-router';
-import type { LogKind } from '@/lib/paths';
+import { LogLinks as SiteLogLinks } from '@/components/log-links';
 import { usePaths } from '@/lib/viewed-account';
-
-const LOGS: { kind: LogKind; label: string; what: string }[] = [
-  { kind: 'access', label: 'Access log', what: 'every request' },
-  { kind: 'error', label: 'Error log', what: 'tracebacks and stderr' },
-  { kind: 'server', label: 'Server log', what: 'the server’s messages and print()' },
-];
 
 export function LogLinks({ domain }: { domain: string }) {
   const paths = usePaths();
-  return (
-    <section className="card" aria-labelledby="logs-heading">
-      <h2 id="logs-heading">Log files</h2>
-      <ul className="plain">
-        {LOGS.map((l) => (
-          <li key={l.kind}>
-            <Link to={paths.logs(domain, l.kind)}>{l.label}</Link> <span className="muted">/var/log/{domain}.{l.kind}.log — {l.what}</span>
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
+  return <SiteLogLinks domain={domain} hrefOf={(kind) => paths.logs(domain, kind)} />;
 }

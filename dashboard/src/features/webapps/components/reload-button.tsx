@@ -1,110 +1,28 @@
-import { useEffect, useRef, useState } from 'react';
-import { Link } from 'react-router';
-import { ApiError } from '@/lib/api-client';
-import { errorText } from '@/components/error-message';
-import { formatDuration } from '@/lib/format';
-import { inert } from '@/lib/inert-text';
+import { ReloadControl, ReloadResult, useReloadState } from '@/components/reload-result';
 import { usePaths } from '@/lib/viewed-account';
 import { useWebappAction } from '../api/webapps';
 
-type Outcome = { ok: true; ms: number } | { ok: false; error: unknown };
-
-/** Counts seconds while `running`, for the progress line. */
-function useElapsed(running: boolean): number {
-  const [seconds, setSeconds] = useState(0);
-  useEffect(() => {
-    if (!running) return;
-    const started = Date.now();
-    setSeconds(0);
-    const timer = setInterval(() => setSeconds(Math.floor((Date.now() - started) / 1000)), 250);
-    return () => clearInterval(timer);
-  }, [running]);
-  return seconds;
-}
-
-/** A reload and what came of it; `before` runs first (saving a file) and can call it off. */
+/** A web app's reload and what came of it. */
 export function useReload(username: string, domain: string) {
-  const reload = useWebappAction(username, domain, 'reload');
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const [preparing, setPreparing] = useState(false);
-  const started = useRef(0);
-  const pending = preparing || reload.isPending;
-  const elapsed = useElapsed(reload.isPending);
-
-  const start = async (before?: () => Promise<boolean>) => {
-    setOutcome(null);
-    if (before) {
-      setPreparing(true);
-      const go = await before().finally(() => setPreparing(false));
-      if (!go) return;
-    }
-    started.current = performance.now();
-    reload.mutate(undefined, {
-      onSuccess: () => setOutcome({ ok: true, ms: Math.round(performance.now() - started.current) }),
-      onError: (error) => setOutcome({ ok: false, error }),
-    });
-  };
-  return { start, pending, reloading: reload.isPending, elapsed, outcome };
-}
-
-/** Progress while reloading; then the duration, or the error with the error log's tail and a link to it. */
-export function ReloadResult({ domain, state }: { domain: string; state: ReturnType<typeof useReload> }) {
-  const paths = usePaths();
-  const { reloading, elapsed, outcome } = state;
-  const failure = outcome && !outcome.ok ? outcome.error : null;
-  const logTail = failure instanceof ApiError ? failure.logTail : undefined;
-  return (
-    <>
-      <div role="status" className="reload-status">
-        {reloading ? (
-          <>
-            <progress aria-label="Reload in progress" />
-            <span> waiting for the app to answer… {elapsed} s</span>
-          </>
-        ) : null}
-        {outcome?.ok ? <span className="ok">✓ Reloaded in {formatDuration(outcome.ms)}</span> : null}
-      </div>
-      {failure ? (
-        <div role="alert" className="reload-error">
-          <p>
-            <strong>Reload failed:</strong> {errorText(failure).replace(/^reload failed:\s*/i, '')}
-          </p>
-          {logTail ? (
-            <pre className="log-tail" aria-label="End of the error log" tabIndex={0}>
-              {inert(logTail)}
-            </pre>
-          ) : null}
-          <p>
-            <Link to={paths.logs(domain, 'error')}>Open the error log</Link> for the whole story.
-          </p>
-        </div>
-      ) : null}
-    </>
-  );
+  return useReloadState(useWebappAction(username, domain, 'reload'));
 }
 
 /** PythonAnywhere's big green button. */
 export function ReloadButton({ username, domain }: { username: string; domain: string }) {
-  const reload = useReload(username, domain);
-  return (
-    <div className="reload">
-      <button type="button" className="reload-button" onClick={() => void reload.start()} disabled={reload.pending}>
-        {reload.pending ? `Reloading ${domain}…` : `Reload ${domain}`}
-      </button>
-      <ReloadResult domain={domain} state={reload} />
-    </div>
-  );
+  const paths = usePaths();
+  return <ReloadControl domain={domain} state={useReload(username, domain)} errorLogHref={paths.logs(domain, 'error')} />;
 }
 
 /** The editor's "Save and reload" for a web app's WSGI file. */
 export function SaveAndReload({ username, domain, save }: { username: string; domain: string; save(): Promise<boolean> }) {
+  const paths = usePaths();
   const reload = useReload(username, domain);
   return (
     <div className="save-and-reload">
       <button type="button" className="reload-button small" onClick={() => void reload.start(save)} disabled={reload.pending}>
         {reload.pending ? 'Saving and reloading…' : `Save and reload ${domain}`}
       </button>
-      <ReloadResult domain={domain} state={reload} />
+      <ReloadResult state={reload} errorLogHref={paths.logs(domain, 'error')} />
     </div>
   );
 }

@@ -1,20 +1,11 @@
 import './state-section.css';
 import { ErrorMessage } from '@/components/error-message';
 import { formatDate, formatDuration } from '@/lib/format';
-import type { Webapp, WebappState } from '../api/types';
+import { StateBadge } from '@/components/state-badge';
+import type { Webapp } from '../api/types';
 import { useWebappAction } from '../api/webapps';
 
-const STATE_TEXT: Record<WebappState, string> = {
-  running: 'Running',
-  starting: 'Starting…',
-  crashed: 'Crashed — see the error log',
-  stopped: 'Stopped',
-  disabled: 'Disabled',
-};
-
-export function StateBadge({ state }: { state: WebappState }) {
-  return <span className={`badge state-${state}`}>{STATE_TEXT[state]}</span>;
-}
+export { StateBadge };
 
 /** The app's address, whether it serves, and the switch to stop or start it. */
 export function StateSection({ username, webapp }: { username: string; webapp: Webapp }) {

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { NavLink } from 'react-router';
 import { ErrorMessage } from '@/components/error-message';
 import { Spinner } from '@/components/spinner';
@@ -5,8 +6,8 @@ import { usePaths } from '@/lib/viewed-account';
 import { useWebapps } from '../api/webapps';
 import { StateBadge } from './state-section';
 
-/** The Web tab's sidebar: each app, and the way to add one. */
-export function WebappList({ username }: { username: string }) {
+/** The Web tab's sidebar: each app, and the way to add one; `children` (the websites) below them. */
+export function WebappList({ username, children }: { username: string; children?: ReactNode }) {
   const paths = usePaths();
   const apps = useWebapps(username);
   return (
@@ -25,6 +26,7 @@ export function WebappList({ username }: { username: string }) {
           </li>
         ))}
       </ul>
+      {children}
     </nav>
   );
 }

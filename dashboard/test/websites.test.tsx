@@ -1,0 +1,128 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { NewWebsiteForm } from '@/features/websites/components/new-website-form';
+import { WebsitePage } from '@/features/websites/components/website-page';
+import { mockApi, renderPage } from './helpers';
+
+const domain = 'api.alice.localhost';
+const base = '/api/v1/user/alice/websites/';
+const site = (over: Record<string, unknown> = {}) => ({
+  id: 3,
+  user: 'alice',
+  domain_name: domain,
+  enabled: true,
+  webapp: { id: 3, command: 'cd ~/api && uvicorn --uds $DOMAIN_SOCKET main:app', domains: [{ domain_name: domain, enabled: true }] },
+  logfiles: { access: `/var/log/${domain}.access.log`, error: `/var/log/${domain}.error.log`, server: `/var/log/${domain}.server.log` },
+  state: 'running',
+  last_error: null,
+  ...over,
+});
+
+describe("a website's page in the Web tab", () => {
+  const page = () => renderPage(<WebsitePage username="alice" domain={domain} onDeleted={() => undefined} />);
+
+  it('shows its command, its logs in the log viewer, and says static files and security are not for websites', async () => {
+    mockApi({ [`GET ${base}${domain}/`]: { json: site() } });
+    page();
+    expect(await screen.findByLabelText('Server command')).toHaveValue('cd ~/api && uvicorn --uds $DOMAIN_SOCKET main:app');
+    expect(screen.getByRole('link', { name: 'Server log' })).toHaveAttribute('href', `/web/websites/${domain}/logs/server`);
+    expect(screen.getByRole('link', { name: 'Error log' })).toHaveAttribute('href', `/web/websites/${domain}/logs/error`);
+    expect(screen.getByRole('region', { name: 'Static files and security' })).toHaveTextContent(/Not available for websites/);
+    expect(screen.queryByRole('checkbox', { name: /Password protection/ })).toBeNull();
+  });
+
+  it("shows a failed reload's reason and the end of the error log, as a web app's", async () => {
+    const tail = 'Traceback (most recent call last):\n  File "/home/alice/api/main.py", line 3\nSyntaxError: invalid syntax';
+    mockApi({
+      [`GET ${base}${domain}/`]: { json: site() },
+      [`GET ${base}`]: { json: [site()] },
+      [`POST ${base}${domain}/reload/`]: { status: 422, json: { error: 'Unprocessable Entity', detail: 'the command exited with code 1 after 0.4 s before listening on $DOMAIN_SOCKET; see the error and server logs. The previous version keeps serving.', log_tail: tail } },
+    });
+    page();
+    await userEvent.click(await screen.findByRole('button', { name: `Reload ${domain}` }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Reload failed: the command exited with code 1 after 0.4 s before listening on $DOMAIN_SOCKET');
+    expect(alert).toHaveTextContent('The previous version keeps serving.');
+    expect(screen.getByLabelText('End of the error log').textContent).toBe(tail);
+    expect(within(alert).getByRole('link', { name: 'Open the error log' })).toHaveAttribute('href', `/web/websites/${domain}/logs/error`);
+  });
+
+  it('saves a new command with PATCH and says when it does not serve', async () => {
+    let now = site();
+    const { calls } = mockApi({
+      [`GET ${base}${domain}/`]: () => ({ json: now }),
+      [`GET ${base}`]: () => ({ json: [now] }),
+      [`PATCH ${base}${domain}/`]: ({ body }) => {
+        now = site({ webapp: { ...site().webapp, command: (body as { webapp: { command: string } }).webapp.command }, last_error: 'the command printed nothing and never created $DOMAIN_SOCKET within 20 s' });
+        return { json: now };
+      },
+    });
+    page();
+    const input = await screen.findByLabelText('Server command');
+    await userEvent.clear(input);
+    await userEvent.type(input, 'python3 serve.py');
+    await userEvent.click(screen.getByRole('button', { name: 'Save command' }));
+    expect(await screen.findByText(/Saved, but it does not serve/)).toBeInTheDocument();
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ webapp: { command: 'python3 serve.py' } });
+    expect(screen.getByRole('note', { name: 'Why it does not serve' })).toHaveTextContent('printed nothing and never created $DOMAIN_SOCKET');
+  });
+
+  it('disables and enables with PATCH {"enabled"}', async () => {
+    let enabled = true;
+    const { calls } = mockApi({
+      [`GET ${base}${domain}/`]: () => ({ json: site({ enabled, state: enabled ? 'running' : 'disabled' }) }),
+      [`GET ${base}`]: () => ({ json: [site({ enabled })] }),
+      [`PATCH ${base}${domain}/`]: ({ body }) => {
+        enabled = (body as { enabled: boolean }).enabled;
+        return { json: site({ enabled, state: enabled ? 'running' : 'disabled' }) };
+      },
+    });
+    page();
+    await userEvent.click(await screen.findByRole('button', { name: 'Disable website' }));
+    expect(await screen.findByRole('button', { name: 'Enable website' })).toBeInTheDocument();
+    expect(screen.getByText('Disabled')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Enable website' }));
+    expect(await screen.findByRole('button', { name: 'Disable website' })).toBeInTheDocument();
+    expect(calls.filter((c) => c.method === 'PATCH').map((c) => c.body)).toEqual([{ enabled: false }, { enabled: true }]);
+  });
+
+  it('deletes only once confirmed', async () => {
+    const onDeleted = vi.fn();
+    const { calls } = mockApi({
+      [`GET ${base}${domain}/`]: { json: site() },
+      [`GET ${base}`]: { json: [] },
+      [`DELETE ${base}${domain}/`]: { status: 204 },
+    });
+    renderPage(<WebsitePage username="alice" domain={domain} onDeleted={onDeleted} />);
+    await userEvent.click(await screen.findByRole('button', { name: `Delete ${domain}` }));
+    expect(calls.some((c) => c.method === 'DELETE')).toBe(false);
+    await userEvent.click(screen.getByRole('button', { name: 'Yes, delete it' }));
+    await waitFor(() => expect(onDeleted).toHaveBeenCalled());
+    expect(calls.filter((c) => c.method === 'DELETE')).toHaveLength(1);
+  });
+});
+
+describe('Add a new website', () => {
+  it('creates it from a domain and a command, with a FastAPI example to follow', async () => {
+    const onCreated = vi.fn();
+    const { calls } = mockApi({ [`POST ${base}`]: { status: 201, json: site() }, [`GET ${base}`]: { json: [site()] } });
+    renderPage(<NewWebsiteForm username="alice" baseDomain="localhost" onCreated={onCreated} />);
+    const command = screen.getByLabelText('Command');
+    expect(command).toHaveAttribute('placeholder', 'cd ~/api && uvicorn --uds $DOMAIN_SOCKET main:app');
+    expect(screen.getByLabelText('Domain name')).toHaveValue(domain);
+    await userEvent.type(command, 'cd ~/api && uvicorn --uds $DOMAIN_SOCKET main:app');
+    await userEvent.click(screen.getByRole('button', { name: 'Create website' }));
+    await waitFor(() => expect(onCreated).toHaveBeenCalled());
+    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ domain_name: domain, enabled: true, webapp: { command: 'cd ~/api && uvicorn --uds $DOMAIN_SOCKET main:app' } });
+  });
+
+  it('shows a refusal beside the field it names', async () => {
+    mockApi({ [`POST ${base}`]: { status: 400, json: { detail: 'domain with this domain name already exists', field: 'domain_name' } } });
+    renderPage(<NewWebsiteForm username="alice" baseDomain="localhost" onCreated={() => undefined} />);
+    await userEvent.type(screen.getByLabelText('Command'), 'python3 s.py');
+    await userEvent.click(screen.getByRole('button', { name: 'Create website' }));
+    expect(await screen.findByText('domain with this domain name already exists')).toBeInTheDocument();
+    expect(screen.getByLabelText('Domain name')).toHaveAttribute('aria-invalid', 'true');
+  });
+});
