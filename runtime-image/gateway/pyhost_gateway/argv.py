@@ -8,6 +8,7 @@ is involved; the list is passed to exec as is.
 
 from __future__ import annotations
 
+import sys
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from .config import Config
@@ -56,7 +57,21 @@ UWSGI_OWN_VARS = 16
 Option = Tuple[str, Optional[object]]  # (name, value); value None = flag
 
 
-def uwsgi_options(cfg: Config, socket_path: str, master_fifo: str, backlog: int) -> List[Option]:
+def fork_hooks_option(python_version: Tuple[int, ...]) -> str:
+    """How uWSGI runs os.register_at_fork handlers in the workers it forks.
+
+    --py-call-osafterfork calls PyOS_AfterFork_Child without the matching
+    PyOS_BeforeFork; from Python 3.13 on, whose PyMutex checks that, every
+    worker then dies at once ("PyMutex_Unlock: unlocking mutex that is not
+    locked", unbit/uwsgi#2710). --py-call-uwsgi-fork-hooks calls all three
+    hooks, but only uWSGI 2.0.20 and later have it, not bullseye's 2.0.19
+    (Python 3.9).
+    """
+    return "py-call-uwsgi-fork-hooks" if tuple(python_version[:2]) >= (3, 13) else "py-call-osafterfork"
+
+
+def uwsgi_options(cfg: Config, socket_path: str, master_fifo: str, backlog: int,
+                  python_version: Tuple[int, ...] = tuple(sys.version_info)) -> List[Option]:
     opts: List[Option] = [
         ("plugins", "python3"),
         ("strict", None),                  # an unknown option is an error, not a no-op
@@ -83,7 +98,7 @@ def uwsgi_options(cfg: Config, socket_path: str, master_fifo: str, backlog: int)
         ("need-app", None),                # no app loaded = exit, never serve 'no app'
         ("single-interpreter", None),
         ("enable-threads", None),          # apps may start threads
-        ("py-call-osafterfork", None),     # run os.register_at_fork handlers in workers
+        (fork_hooks_option(python_version), None),  # run os.register_at_fork handlers in workers
         ("chdir", cfg.working_dir),
         ("pythonpath", GATEWAY_PATH),      # the shim, even inside an isolated virtualenv
         ("module", SHIM),

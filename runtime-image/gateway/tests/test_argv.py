@@ -5,7 +5,7 @@ import unittest
 
 from pyhost_gateway import argv as argv_module
 from pyhost_gateway.__main__ import write_upstream_info
-from pyhost_gateway.argv import GATEWAY_PATH, KEEPALIVE_TIMEOUT_S, SHIM, build_argv, build_env, render, upstream_info
+from pyhost_gateway.argv import GATEWAY_PATH, KEEPALIVE_TIMEOUT_S, SHIM, build_argv, build_env, render, upstream_info, uwsgi_options
 from pyhost_gateway.config import from_env
 
 BASE = {"PYHOST_DOMAIN_NAME": "alice.localhost", "PYHOST_USERNAME": "alice",
@@ -48,6 +48,17 @@ class ArgvTableTest(unittest.TestCase):
                     self.assertIn(arg, argv)
                 for arg in absent:
                     self.assertFalse(any(a == arg or a.startswith(arg + "=") for a in argv), arg)
+
+    def test_fork_hooks_per_python(self):
+        # 3.13's PyMutex kills every worker under --py-call-osafterfork; bullseye's uWSGI has no fork-hooks option.
+        cfg = from_env(BASE)
+        for version, present, absent in [((3, 9, 2), "py-call-osafterfork", "py-call-uwsgi-fork-hooks"),
+                                         ((3, 11, 2), "py-call-osafterfork", "py-call-uwsgi-fork-hooks"),
+                                         ((3, 13, 5), "py-call-uwsgi-fork-hooks", "py-call-osafterfork")]:
+            with self.subTest(version):
+                names = [name for name, _ in uwsgi_options(cfg, SOCK, FIFO, 512, python_version=version)]
+                self.assertIn(present, names)
+                self.assertNotIn(absent, names)
 
     def test_executables(self):
         self.assertEqual(argv_for()[0], "uwsgi")
