@@ -54,7 +54,7 @@ describe("a website's page in the Web tab", () => {
       [`GET ${base}${domain}/`]: () => ({ json: now }),
       [`GET ${base}`]: () => ({ json: [now] }),
       [`PATCH ${base}${domain}/`]: ({ body }) => {
-        now = site({ webapp: { ...site().webapp, command: (body as { webapp: { command: string } }).webapp.command }, last_error: 'the command printed nothing and never created $DOMAIN_SOCKET within 20 s' });
+            now = site({ webapp: { ...site().webapp, command: (body as { webapp: { command: string } }).webapp.command }, last_error: 'the command printed nothing and never created $DOMAIN_SOCKET within 20 s' });
         return { json: now };
       },
     });
@@ -65,7 +65,7 @@ describe("a website's page in the Web tab", () => {
     await userEvent.click(screen.getByRole('button', { name: 'Save command' }));
     expect(await screen.findByText(/Saved, but it does not serve/)).toBeInTheDocument();
     expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ webapp: { command: 'python3 serve.py' } });
-    expect(screen.getByRole('note', { name: 'Why it does not serve' })).toHaveTextContent('printed nothing and never created $DOMAIN_SOCKET');
+    expect(screen.getByRole('note', { name: 'Why the last start failed' })).toHaveTextContent('The last reload failed: the command printed nothing and never created $DOMAIN_SOCKET');
   });
 
   it('disables and enables with PATCH {"enabled"}', async () => {
@@ -124,5 +124,14 @@ describe('Add a new website', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Create website' }));
     expect(await screen.findByText('domain with this domain name already exists')).toBeInTheDocument();
     expect(screen.getByLabelText('Domain name')).toHaveAttribute('aria-invalid', 'true');
+  });
+});
+
+describe('a website that does not serve', () => {
+  it('says why under its state', async () => {
+    mockApi({ [`GET ${base}${domain}/`]: { json: site({ state: 'failed', last_error: 'the command listens on TCP port 8000, not on the unix socket $DOMAIN_SOCKET' }) } });
+    renderPage(<WebsitePage username="alice" domain={domain} onDeleted={() => undefined} />);
+    expect(await screen.findByText('Not serving — see the error log')).toBeInTheDocument();
+    expect(screen.getByRole('note', { name: 'Why it does not serve' })).toHaveTextContent('listens on TCP port 8000');
   });
 });

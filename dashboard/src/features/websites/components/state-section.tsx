@@ -21,7 +21,9 @@ export function WebsiteStateSection({ username, site }: { username: string; site
         <dt>State</dt>
         <dd>
           <StateBadge state={site.state} />
-          {site.last_error ? <p className="crash-reason" role="note" aria-label="Why it does not serve">{site.last_error}</p> : null}
+          {/* Kept after a failed reload while the previous version serves; cleared by the next start that serves. */}
+          {site.last_error && site.state === 'running' ? <p className="crash-reason" role="note" aria-label="Why the last start failed">The last reload failed: {site.last_error}</p> : null}
+          {site.last_error && site.state !== 'running' ? <p className="crash-reason" role="note" aria-label="Why it does not serve">{site.last_error}</p> : null}
         </dd>
       </dl>
       <div className="row">
