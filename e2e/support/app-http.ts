@@ -53,6 +53,11 @@ export async function eventuallyApp(user: TestUser, urlPath: string, check: (res
   return last!;
 }
 
+/** The user as seen at another of their domains (a website's): appGet and eventuallyApp go there. */
+export function atDomain(user: TestUser, domain: string): TestUser {
+  return { ...user, appUrl: `http://${domain}:${new URL(user.appUrl).port}/` };
+}
+
 export function basicAuth(username: string, password: string): Record<string, string> {
   return { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` };
 }

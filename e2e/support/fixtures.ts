@@ -67,13 +67,12 @@ export async function withToken(dashboardUrl: string, username: string, password
   return { username, password, api, appUrl: `http://${username}.localhost:${port()}/` };
 }
 
-/** Deletes the user's web apps (which stops their containers); their files go with the run's data dir. */
+/** Deletes the user's web apps and websites (which stops their containers); their files go with the run's data dir. */
 async function cleanUp(user: TestUser): Promise<void> {
-  const list = await user.api.get(`/api/v0/user/${user.username}/webapps/`);
-  if (list.ok()) {
-    for (const app of (await list.json()) as { domain_name: string }[]) {
-      await user.api.delete(`/api/v0/user/${user.username}/webapps/${app.domain_name}/`);
-    }
+  for (const base of [`/api/v0/user/${user.username}/webapps/`, `/api/v1/user/${user.username}/websites/`]) {
+    const list = await user.api.get(base);
+    if (!list.ok()) continue;
+    for (const site of (await list.json()) as { domain_name: string }[]) await user.api.delete(`${base}${site.domain_name}/`);
   }
   await user.api.dispose();
 }
