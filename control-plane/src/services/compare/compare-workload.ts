@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Config } from '../../config.js';
+import { runtimeImageFor, type Config } from '../../config.js';
 import type { Candidate, CandidateServer } from '../../domain/compare-servers.js';
 import { uidFor, userDirs } from '../../domain/layout.js';
 import { MiB } from '../../domain/limits.js';
@@ -80,7 +80,8 @@ export function candidateWorkload(input: CandidateInput): WorkloadSpec {
   return {
     kind: 'compare',
     instance: input.instance,
-    image: config.runtimeImage,
+    // The web app's own Python: its candidates run what it runs.
+    image: runtimeImageFor(config, app.python_version),
     username: user.username,
     uid: uidFor(config.uidBase, user.id),
     workloadId: input.runId,
