@@ -15,7 +15,7 @@ import type { UserRow } from '../../store/users-store.js';
 import type { WebappRow } from '../../store/webapps-store.js';
 import type { AccountLimits } from '../accounts/account-limits.js';
 import { candidateWorkload, compareRoot, runDirs } from './compare-workload.js';
-import { measure, type RunRouter } from './load-runner.js';
+import { measureLevels, type RunRouter } from './load-runner.js';
 import { copyProject, hasManagePy, hasSqliteFiles, homeSegments } from './project-copy.js';
 
 export interface CompareOptions {
@@ -203,11 +203,9 @@ export class CompareService {
     const { config } = this.deps;
     const dirs = runDirs(config.dataDir, run.id);
     router.routeTo({ domain: app.domain_name, username: owner.username, uid: uidFor(config.uidBase, owner.id), socketPath: `${dirs.run(candidate.server)}/${gateway.APP_SOCKET}`, logDir: dirs.log(candidate.server) });
-    await measure(router.port, app.domain_name, run.path, 1, WARM_UP_S);
-    for (const connections of CONNECTION_LEVELS) {
-      result.levels.push(judgeLevel(await measure(router.port, app.domain_name, run.path, connections, run.seconds)));
-      this.deps.store.setResults(run.id, all);
-    }
+    const levels = await measureLevels({ port: router.port, domain: app.domain_name, path: run.path, levels: CONNECTION_LEVELS, seconds: run.seconds, warmUpS: WARM_UP_S });
+    result.levels.push(...levels.map(judgeLevel));
+    this.deps.store.setResults(run.id, all);
   }
 }
 

@@ -38,16 +38,43 @@ interface AutocannonResult {
   latency: { p50: number; p99: number };
 }
 
-/** Load at `connections` for `seconds` through the run's router; what autocannon counted. */
-export async function measure(port: number, domain: string, urlPath: string, connections: number, seconds: number): Promise<LoadCounts> {
+// The child: one process per server (a Node start costs a second on a busy
+// machine), a warm-up and then each level in turn, one JSON line each.
+// Run with `node -e`; its inputs come as arguments, never as code.
+const CHILD = `
+const autocannon = require(process.argv[1]);
+const [url, host, timeout, seconds, warmUp, ...levels] = process.argv.slice(2);
+const run = (connections, duration) => autocannon({ url, connections, duration, timeout: Number(timeout), headers: { host } });
+(async () => {
+  if (Number(warmUp) > 0) await run(1, Number(warmUp));
+  for (const c of levels) process.stdout.write(JSON.stringify(await run(Number(c), Number(seconds))) + '\\n');
+})().catch((err) => { console.error(err); process.exit(1); });
+`;
+
+export interface LoadPlan {
+  readonly port: number;
+  readonly domain: string;
+  readonly path: string;
+  readonly levels: readonly number[];
+  readonly seconds: number;
+  /** Seconds at one connection first, not counted: the server's first requests are slower. */
+  readonly warmUpS: number;
+}
+
+/** Load at each level in turn through the run's router; what autocannon counted at each. */
+export async function measureLevels(plan: LoadPlan): Promise<LoadCounts[]> {
   const args = [
-    AUTOCANNON, '--json', '--connections', String(connections), '--duration', String(seconds),
-    '--timeout', String(REQUEST_TIMEOUT_S), '--headers', `Host=${domain}`, `http://127.0.0.1:${port}${urlPath}`,
+    '-e', CHILD, AUTOCANNON, `http://127.0.0.1:${plan.port}${plan.path}`, plan.domain, String(REQUEST_TIMEOUT_S),
+    String(plan.seconds), String(plan.warmUpS), ...plan.levels.map(String),
   ];
+  const limitMs = (plan.warmUpS + plan.levels.length * (plan.seconds + REQUEST_TIMEOUT_S) + 15) * 1000;
   const stdout = await new Promise<string>((resolve, reject) => {
-    execFile(process.execPath, args, { timeout: (seconds + REQUEST_TIMEOUT_S + 10) * 1000, maxBuffer: 4 * 1024 * 1024 }, (err, out) => (err ? reject(err) : resolve(out)));
+    execFile(process.execPath, args, { timeout: limitMs, maxBuffer: 8 * 1024 * 1024 }, (err, out) => (err ? reject(err) : resolve(out)));
   });
-  const r = JSON.parse(stdout) as AutocannonResult;
+  return stdout.trim().split('\n').map((line, i) => counts(plan.levels[i]!, JSON.parse(line) as AutocannonResult));
+}
+
+function counts(connections: number, r: AutocannonResult): LoadCounts {
   const ok = r['2xx'] + (r['3xx'] ?? 0);
   return {
     connections,
