@@ -13,6 +13,18 @@ async function newWebsite(ctx: Ctx): Promise<string> {
   return domain;
 }
 
+/** One website of the owner's for the calls that change nothing (reading its logs). */
+const readOnly = new WeakMap<Ctx, Promise<string>>();
+function sharedWebsite(ctx: Ctx): Promise<string> {
+  if (!readOnly.has(ctx)) readOnly.set(ctx, newWebsite(ctx));
+  return readOnly.get(ctx)!;
+}
+
+const onSharedWebsite = (rest: string, ok: number): Case => ({
+  request: async (ctx) => ({ url: v1(ctx, `/websites/${await sharedWebsite(ctx)}/${rest}`) }),
+  expect: owned(ok),
+});
+
 const onWebsite = (rest: string, ok: number): Case => ({
   request: async (ctx) => ({ url: v1(ctx, `/websites/${await newWebsite(ctx)}/${rest}`) }),
   expect: owned(ok),
@@ -27,5 +39,15 @@ export const WEBSITE_CASES: Record<string, Case> = {
   },
   'GET /api/v1/user/:username/websites/:domain/': onWebsite('', 200),
   'DELETE /api/v1/user/:username/websites/:domain/': onWebsite('', 204),
+  'PATCH /api/v1/user/:username/websites/:domain/': {
+    request: async (ctx) => ({ url: v1(ctx, `/websites/${await newWebsite(ctx)}/`), payload: { enabled: false } }),
+    expect: owned(200),
+  },
   'POST /api/v1/user/:username/websites/:domain/reload/': onWebsite('reload/', 200),
+  // The web apps' log routes, under the website (its logs exist from its creation on).
+  'GET /api/v1/user/:username/websites/:domain_name/logs/': onSharedWebsite('logs/', 200),
+  'GET /api/v1/user/:username/websites/:domain_name/logs/:kind/': onSharedWebsite('logs/error/?lines=5', 200),
+  'GET /api/v1/user/:username/websites/:domain_name/logs/:kind/download/': onSharedWebsite('logs/error/download/', 200),
+  // max_seconds=0: the stream opens and ends at once, so inject() returns.
+  'GET /api/v1/user/:username/websites/:domain_name/logs/:kind/stream/': onSharedWebsite('logs/server/stream/?max_seconds=0', 200),
 };
