@@ -20,6 +20,8 @@ import { websiteWorkload } from './website-workload.js';
 const STOP_GRACE_SECONDS = 10;
 const POLL_MS = 100;
 const TCP_PROBE_MS = 3000;
+/** How long a server may listen on TCP without making $DOMAIN_SOCKET before its start fails for that. */
+const TCP_CHECK_AFTER_MS = 3000;
 /** Past this a website's server or error log is rotated: the gateway's size for a web app's (runtime-image/gateway/pyhost_gateway/config.py). */
 export const WEBSITE_LOG_MAX_BYTES = 10 * 1024 * 1024;
 /**
@@ -80,7 +82,7 @@ export class WebsiteRunner {
       await this.retire(old);
       return { ok: true };
     }
-    await this.retire([container]);
+    await this.retire([container], 0);
     store.setLastError(site.id, failure);
     const tail = await logTail(errorLogPath(config.dataDir, owner.username, site.domain_name)).catch(() => '');
     const kept = site.active_generation > 0 && old.some((c) => c.labels.generation === site.active_generation && c.state === 'running');
@@ -96,10 +98,19 @@ export class WebsiteRunner {
       const ranMs = c?.startedAt && c.finishedAt ? Date.parse(c.finishedAt) - Date.parse(c.startedAt) : Date.now() - started;
       return { code: c?.exitCode ?? null, afterMs: Math.max(0, ranMs) };
     };
+    const socketExists = async () => (await fsp.lstat(path.join(runDir, 'app.sock')).catch(() => null))?.isSocket() ?? false;
+    let nextTcpCheck = started + TCP_CHECK_AFTER_MS;
     while (Date.now() < deadline) {
       if (await gateway.probe(runDir, 1000)) return null;
       const c = await this.engine(() => this.deps.runtime.inspect(container.id));
       if (!c || c.state !== 'running') return listenFailure({ exited: quit(c), tcpPorts: [], socketExists: false, printed: true, timeoutMs });
+      // A server that listens on TCP and made no socket will not make one:
+      // say so now rather than at the deadline.
+      if (Date.now() >= nextTcpCheck) {
+        nextTcpCheck = Date.now() + TCP_CHECK_AFTER_MS;
+        const tcpPorts = (await socketExists()) ? [] : await this.tcpPorts(container.id);
+        if (tcpPorts.length > 0) return listenFailure({ exited: null, tcpPorts, socketExists: false, printed: true, timeoutMs });
+      }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
     const c = await this.engine(() => this.deps.runtime.inspect(container.id));
@@ -108,7 +119,7 @@ export class WebsiteRunner {
     return listenFailure({
       exited,
       tcpPorts: exited ? [] : await this.tcpPorts(container.id),
-      socketExists: (await fsp.lstat(path.join(runDir, 'app.sock')).catch(() => null))?.isSocket() ?? false,
+      socketExists: await socketExists(),
       // A log that shrank was rotated: something was written.
       printed: after.error !== before.error || after.server - before.server > startLineBytes(site.command) || after.server < before.server,
       timeoutMs,
@@ -158,10 +169,11 @@ export class WebsiteRunner {
     return (await this.containersOf(site.id)).some((c) => c.labels.generation === site.active_generation && c.state === 'running');
   }
 
-  async retire(containers: readonly ManagedContainer[]): Promise<void> {
+  /** Stops and removes these containers and their run folders; graceSeconds for requests in flight (none for a server that never served). */
+  async retire(containers: readonly ManagedContainer[], graceSeconds = STOP_GRACE_SECONDS): Promise<void> {
     await Promise.all(
       containers.map(async (c) => {
-        await this.engine(() => this.deps.runtime.stop(c.id, STOP_GRACE_SECONDS));
+        await this.engine(() => this.deps.runtime.stop(c.id, graceSeconds));
         await this.engine(() => this.deps.runtime.remove(c.id));
         if (c.labels.workload !== null && c.labels.generation !== null) {
           await removeTree(websiteGenerationRunDir(this.deps.config.dataDir, c.labels.workload, c.labels.generation));
