@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { NewWebsiteForm } from '@/features/websites/components/new-website-form';
 import { WebsitePage } from '@/features/websites/components/website-page';
+import { renderApp, sampleMe } from './app-helpers';
 import { mockApi, renderPage } from './helpers';
 
 const domain = 'api.alice.localhost';
@@ -133,5 +134,19 @@ describe('a website that does not serve', () => {
     renderPage(<WebsitePage username="alice" domain={domain} onDeleted={() => undefined} />);
     expect(await screen.findByText('Not serving — see the error log')).toBeInTheDocument();
     expect(screen.getByRole('note', { name: 'Why it does not serve' })).toHaveTextContent('listens on TCP port 8000');
+  });
+});
+
+describe('the Web tab of an account with only websites', () => {
+  it('opens the first website instead of saying there is nothing', async () => {
+    mockApi({
+      'GET /api/auth/me': { json: sampleMe({ username: 'alice' }) },
+      'GET /api/v0/user/alice/webapps/': { json: [] },
+      [`GET ${base}`]: { json: [site()] },
+      [`GET ${base}${domain}/`]: { json: site() },
+    });
+    const { router } = renderApp('/web');
+    expect(await screen.findByLabelText('Server command')).toHaveValue('cd ~/api && uvicorn --uds $DOMAIN_SOCKET main:app');
+    expect(router.state.location.pathname).toBe(`/web/websites/${domain}`);
   });
 });

@@ -6,6 +6,7 @@ import { CompareServers } from '@/features/compare/components/compare-servers';
 import { NewWebappWizard } from '@/features/webapps/components/new-webapp-wizard';
 import { WebTab } from '@/features/webapps/components/web-tab';
 import { WebappList } from '@/features/webapps/components/webapp-list';
+import { useWebsites } from '@/features/websites/api/websites';
 import { NewWebsiteForm } from '@/features/websites/components/new-website-form';
 import { WebsiteList } from '@/features/websites/components/website-list';
 import { WebsitePage } from '@/features/websites/components/website-page';
@@ -28,16 +29,19 @@ export function WebLayout() {
   );
 }
 
-/** /web: the first app, or the wizard when there is none. */
+/** /web: the first web app, else the first website, else how to make one. */
 export function WebIndexRoute() {
   const me = useCurrentUser();
   const viewed = useViewedAccount();
   const paths = usePaths();
   const apps = useWebapps(viewed.username);
-  if (apps.isPending) return <Spinner label="Loading web apps" />;
+  const sites = useWebsites(viewed.username);
+  if (apps.isPending || sites.isPending) return <Spinner label="Loading web apps" />;
   if (apps.error) return <ErrorMessage error={apps.error} title="Could not load the web apps" />;
   const first = apps.data?.[0];
   if (first) return <Navigate to={paths.webapp(first.domain_name)} replace />;
+  const firstSite = sites.data?.[0];
+  if (firstSite) return <Navigate to={paths.website(firstSite.domain_name)} replace />;
   return (
     <div className="card">
       <h1>Web apps</h1>
