@@ -96,7 +96,7 @@ describe("PythonAnywhere's clients against Pyhost", () => {
       const domain = `py${version.replace('.', '')}.${me.username}.localhost`;
       for (const value of [sent, version]) {
         const res = await callApi('POST', webappsUrl(), { data: { domain_name: domain, python_version: value } });
-        if (version === '3.11') {
+        if (['3.9', '3.11', '3.13'].includes(version)) {
           expect(res.statusCode, value).toBe(201);
           await callApi('DELETE', `${webappsUrl()}${domain}/`);
         } else {
@@ -104,7 +104,7 @@ describe("PythonAnywhere's clients against Pyhost", () => {
           // The client puts response.text into its exception: that is what the user reads.
           expect(res.json(), value).toMatchObject({ field: 'python_version' });
           expect(res.json().detail, value).toContain(`Python ${version} is not available`);
-          expect(res.json().detail, value).toMatch(/installed versions are: 3\.11 \(or python311\)/);
+          expect(res.json().detail, value).toMatch(/installed versions are: 3\.9 \(or python39\), 3\.11 \(or python311\), 3\.13 \(or python313\)/);
         }
       }
     }
