@@ -69,7 +69,8 @@ export class WebsiteRunner {
     let container: ManagedContainer;
     try {
       const etc = await identityFiles(config, owner);
-      container = await this.engine(() => this.deps.runtime.start(websiteWorkload(config, this.deps.instance, owner, etc, site, generation, this.deps.limits.of(owner).memory_mb)));
+      const spec = websiteWorkload(config, this.deps.instance, owner, etc, site, generation, this.deps.limits.of(owner).memory_mb);
+      container = await this.engine(() => this.deps.runtime.start(spec), spec.image);
     } catch (err) {
       await removeTree(runDir);
       throw err;
@@ -190,12 +191,13 @@ export class WebsiteRunner {
     return runDir;
   }
 
-  private async engine<T>(work: () => Promise<T>): Promise<T> {
+  /** Maps the engine's failures to what a user can act on; `image`: the one a start needs (its Python's, runtimeImageFor). */
+  private async engine<T>(work: () => Promise<T>, image = this.deps.config.runtimeImage): Promise<T> {
     try {
       return await work();
     } catch (err) {
       if (err instanceof RuntimeError && err.code === 'unavailable') throw new UnavailableError('the container engine is not answering; try again in a moment');
-      if (err instanceof RuntimeError && err.code === 'image_not_found') throw new UnavailableError(`the runtime image ${this.deps.config.runtimeImage} is missing; the administrator should run scripts/setup.sh`);
+      if (err instanceof RuntimeError && err.code === 'image_not_found') throw new UnavailableError(`the runtime image ${image} is missing; the administrator should run scripts/setup.sh`);
       throw err;
     }
   }
