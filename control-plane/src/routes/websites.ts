@@ -67,11 +67,17 @@ const websiteRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => websiteView(siteOf(request), ownerOf(request).username));
 
   app.patch('/websites/:domain/', {
-    schema: { tags, summary: 'Enable or disable a website, or change its command (a new server beside the old one)', params: WebsiteParams, body: PatchWebsite, response: responses({ 200: Website }) },
+    schema: { tags, summary: 'Enable or disable a website, or change its command or python_version (a new server beside the old one)', params: WebsiteParams, body: PatchWebsite, response: responses({ 200: Website }) },
   }, async (request) => {
     const owner = ownerOf(request);
     const { enabled, webapp } = request.body;
-    const row = await websites.update(owner, siteOf(request), { ...(enabled === undefined ? {} : { enabled }), ...(webapp === undefined ? {} : { command: webapp.command }) });
+    const command = webapp?.command;
+    const python_version = request.body.python_version ?? webapp?.python_version;
+    const row = await websites.update(owner, siteOf(request), {
+      ...(enabled === undefined ? {} : { enabled }),
+      ...(command === undefined ? {} : { command }),
+      ...(python_version === undefined ? {} : { python_version }),
+    });
     return websiteView(row, owner.username);
   });
 

@@ -12,10 +12,15 @@ export const CreateWebsite = Type.Object({
   webapp: Type.Object({ command: Type.String({ maxLength: 8192 }), python_version: Type.Optional(Type.String({ maxLength: 32 })) }),
 });
 
-/** Either or both: `enabled` starts or stops serving; a new `webapp.command` starts a new container side by side. */
+/**
+ * Any of them: `enabled` starts or stops serving; a new `webapp.command` or
+ * `python_version` (at the top or in `webapp`, as for create) starts a new
+ * container side by side.
+ */
 export const PatchWebsite = Type.Object({
   enabled: Type.Optional(Type.Boolean()),
-  webapp: Type.Optional(Type.Object({ command: Type.String({ maxLength: 8192 }) })),
+  python_version: Type.Optional(Type.String({ maxLength: 32 })),
+  webapp: Type.Optional(Type.Object({ command: Type.Optional(Type.String({ maxLength: 8192 })), python_version: Type.Optional(Type.String({ maxLength: 32 })) })),
 });
 
 export const Website = Type.Object({

@@ -61,6 +61,10 @@ export class WebsitesStore {
     this.db.prepare('UPDATE websites SET command = ? WHERE id = ?').run(command, id);
   }
 
+  setPythonVersion(id: number, pythonVersion: string): void {
+    this.db.prepare('UPDATE websites SET python_version = ? WHERE id = ?').run(pythonVersion, id);
+  }
+
   /** Disabled, the router answers the "disabled" page; enabling clears a crash (a fresh start follows). */
   setEnabled(id: number, enabled: boolean): void {
     this.db.prepare(`UPDATE websites SET enabled = ?${enabled ? ', crashed_reason = NULL' : ''} WHERE id = ?`).run(enabled ? 1 : 0, id);

@@ -204,6 +204,53 @@ describe('websites (v1 API)', () => {
       }
     });
 
+    it('a new python_version replaces the server side by side from that Python\'s image, in every spelling create takes', async () => {
+      const lastSpec = () => t.runtime.startedSpecs.filter((s) => s.kind === 'website').at(-1)!;
+      const generation = site().active_generation;
+      const res = await call('PATCH', url(`${domain()}/`), { python_version: '3.13' });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({ python_version: '3.13', state: 'running', last_error: null });
+      expect(lastSpec().image).toBe('pyhost-runtime:python313');
+      expect(site().active_generation).toBeGreaterThan(generation);
+      expect(live().map((c) => c.labels.generation)).toEqual([site().active_generation]);
+      expect(live()[0]?.image).toBe('pyhost-runtime:python313');
+
+      const same = site().active_generation;
+      expect((await call('PATCH', url(`${domain()}/`), { python_version: 'python313' })).json()).toMatchObject({ python_version: '3.13' });
+      expect(site().active_generation).toBe(same);
+
+      for (const [asked, version, image] of [['python39', '3.9', 'pyhost-runtime:python39'], ['python3.11', '3.11', 'pyhost-runtime:latest']] as const) {
+        const patched = await call('PATCH', url(`${domain()}/`), { webapp: { python_version: asked } });
+        expect(patched.statusCode, patched.body).toBe(200);
+        expect(patched.json()).toMatchObject({ python_version: version, state: 'running' });
+        expect(lastSpec().image).toBe(image);
+      }
+    });
+
+    it('an unknown python_version is refused with 400 listing the installed ones, and nothing changes', async () => {
+      const generation = site().active_generation;
+      const res = await call('PATCH', url(`${domain()}/`), { python_version: '3.10' });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ field: 'python_version', detail: expect.stringContaining('3.9 (or python39), 3.11 (or python311), 3.13 (or python313)') });
+      expect(site()).toMatchObject({ python_version: '3.11', active_generation: generation });
+    });
+
+    it("a missing runtime image answers 503 naming the website's own image, and the old server keeps serving", async () => {
+      const serving = site().active_generation;
+      t.runtime.images.delete('pyhost-runtime:python313');
+      try {
+        const res = await call('PATCH', url(`${domain()}/`), { python_version: '3.13' });
+        expect(res.statusCode).toBe(503);
+        expect(res.json().detail).toBe('the runtime image pyhost-runtime:python313 is missing; the administrator should run scripts/setup.sh');
+        expect(live().map((c) => c.labels.generation)).toEqual([serving]);
+        // Saved, as a command that fails is, for the next reload.
+        expect(site().python_version).toBe('3.13');
+      } finally {
+        t.runtime.images.add('pyhost-runtime:python313');
+      }
+      expect((await call('PATCH', url(`${domain()}/`), { python_version: '3.11' })).statusCode).toBe(200);
+    });
+
     it('refuses a bad command or a bad enabled with 400 naming the field', async () => {
       expect((await call('PATCH', url(`${domain()}/`), { webapp: { command: '  ' } })).json()).toMatchObject({ field: 'command' });
       const bad = await call('PATCH', url(`${domain()}/`), { enabled: 'maybe' });

@@ -111,6 +111,21 @@ describe('Python versions on the Docker Engine', () => {
     await eventually(async () => expect((await f.request(domain)).body).toMatch(new RegExp(`^${version.replace('.', '\\.')} `)));
   }, 60_000);
 
+  it('a uvicorn website on 3.11 changed to 3.13 by PATCH serves from Python 3.13', async () => {
+    const domain = `asgiswitch.${f.user.username}.localhost`;
+    const url = `/api/v1/user/${f.user.username}/websites/`;
+    writeAsUser(home('asgiswitch', 'main.py'), VERSION_ASGI, f.uid);
+    const created = await f.t.app.inject({
+      method: 'POST', url, headers: asToken(f.user.token),
+      payload: { domain_name: domain, webapp: { command: 'cd ~/asgiswitch && exec uvicorn --uds $DOMAIN_SOCKET main:app' } },
+    });
+    expect(created.json()).toMatchObject({ state: 'running', python_version: '3.11' });
+    await eventually(async () => expect((await f.request(domain)).body).toMatch(/^3\.11 /));
+    const patched = await f.t.app.inject({ method: 'PATCH', url: `${url}${domain}/`, headers: asToken(f.user.token), payload: { python_version: '3.13' } });
+    expect(patched.json()).toMatchObject({ state: 'running', python_version: '3.13', last_error: null });
+    await eventually(async () => expect((await f.request(domain)).body).toMatch(/^3\.13 3\.13\.\d+ /));
+  }, 60_000);
+
   it('a python3.13 console runs in the 3.13 image, beside the bash console of the default one', async () => {
     const bash = await startConsole(f.t.app, f.user, { executable: 'bash' });
     const py = await startConsole(f.t.app, f.user, { executable: 'python3.13', arguments: `-c "import sys; print('running', sys.version)"` });

@@ -26,6 +26,8 @@ export interface WebsiteCreate {
 export interface WebsitePatch {
   readonly enabled?: boolean;
   readonly command?: string;
+  /** Another Python's runtime image: a new server from it, as a new command starts one. */
+  readonly python_version?: string;
 }
 
 export interface WebsiteServiceDeps {
@@ -87,16 +89,18 @@ export class WebsiteService {
 
   /**
    * Disabling stops its containers (the router answers the "disabled"
-   * page); enabling, or a new command while enabled, starts a new container
-   * side by side as a reload does. A start that fails is in last_error, as
+   * page); enabling, or a new command or python_version while enabled,
+   * starts a new container side by side as a reload does. A start that fails is in last_error, as
    * for create; the old version, if one serves, keeps serving.
    */
   async update(owner: UserRow, site: WebsiteRow, patch: WebsitePatch): Promise<WebsiteRow> {
     const command = patch.command === undefined ? undefined : checkCommand(patch.command);
+    const python = patch.python_version === undefined ? undefined : parsePythonVersion(patch.python_version);
     const { store, runner } = this.deps;
     await runner.locks.run(site.id, async () => {
       const before = store.byId(site.id)!;
       if (command !== undefined && command !== before.command) store.setCommand(site.id, command);
+      if (python !== undefined && python !== before.python_version) store.setPythonVersion(site.id, python);
       if (patch.enabled !== undefined && patch.enabled !== (before.enabled === 1)) store.setEnabled(site.id, patch.enabled);
       const after = store.byId(site.id)!;
       if (after.enabled === 0) {
@@ -104,7 +108,8 @@ export class WebsiteService {
         return;
       }
       const wasServing = before.enabled === 1 && (await runner.activeIsRunning(before));
-      if (!wasServing || after.command !== before.command) await runner.replace(owner, after);
+      const changed = after.command !== before.command || after.python_version !== before.python_version;
+      if (!wasServing || changed) await runner.replace(owner, after);
     });
     return store.byId(site.id)!;
   }
