@@ -2,7 +2,7 @@
 // (root, the Docker Engine and the runtime image: `bash scripts/setup.sh`):
 //
 //   npx tsx bench/compare-servers.ts
-//   SECONDS_PER_LEVEL=2 npx tsx bench/compare-servers.ts
+//   SECONDS_PER_LEVEL=3 npx tsx bench/compare-servers.ts
 //
 // Production settings (the account's default CPU and memory, one worker),
 // the feature's own API (POST …/compare/), printed as the article's table
@@ -14,10 +14,11 @@ import { asToken } from '../control-plane/test/helpers/test-app.js';
 import { createDockerTestApp, newUser, waitForState, wsgiFile } from '../control-plane/test/helpers/docker-app.js';
 import { copyFixture, writeWsgiFile } from '../control-plane/test/helpers/fixtures.js';
 import { runAsUser } from '../control-plane/test/helpers/one-off.js';
+import { DEFAULT_SECONDS_PER_LEVEL } from '../control-plane/src/domain/compare-servers.js';
 import { userDirs } from '../control-plane/src/domain/layout.js';
 import type { CompareRun } from '../control-plane/src/schemas/compare.js';
 
-const SECONDS = Number(process.env.SECONDS_PER_LEVEL ?? 3);
+const SECONDS = Number(process.env.SECONDS_PER_LEVEL ?? DEFAULT_SECONDS_PER_LEVEL);
 const ARTICLE: Record<string, string[]> = { runserver: ['282.64', '309.96', 'Error'], gunicorn: ['303.72', '1069.58', '1399.85'], uwsgi: ['406.46', '1024.38', '1303.43'] };
 
 async function main(): Promise<void> {

@@ -23,7 +23,7 @@ function run(cmd: string, args: string[], options: { input?: NodeJS.ReadableStre
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: [options.input ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
     let err = '';
-    child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
+    child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
     if (options.input) options.input.pipe(child.stdin!);
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err}`))));

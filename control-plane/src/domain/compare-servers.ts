@@ -7,7 +7,7 @@ export type CandidateServer = 'runserver' | 'devserver' | 'gunicorn' | 'uwsgi';
 export type ProductionServer = 'gunicorn' | 'uwsgi';
 
 export const CONNECTION_LEVELS = [1, 10, 20] as const;
-export const DEFAULT_SECONDS_PER_LEVEL = 3;
+export const DEFAULT_SECONDS_PER_LEVEL = 2;
 export const MAX_SECONDS_PER_LEVEL = 3;
 export const MAX_PATH_LENGTH = 1024;
 /** Runs kept per web app; older ones are dropped when a new one starts. */
@@ -162,4 +162,14 @@ export function pathProblem(p: string): string | null {
   if (!/^[\x21-\x7e]*$/.test(p)) return 'the path must be printable ASCII without spaces (percent-encode the rest)';
   if (p.startsWith('//')) return 'the path must not start with //';
   return null;
+}
+
+/** Where a candidate is reached: what the run's router needs to route the app's domain to its socket. */
+export interface Target {
+  readonly domain: string;
+  readonly username: string;
+  readonly uid: number;
+  readonly socketPath: string;
+  /** Where this candidate's access log goes (its own log folder). */
+  readonly logDir: string;
 }

@@ -2,6 +2,7 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Config } from '../config.js';
+import type { Target } from '../domain/compare-servers.js';
 import { AccessLogs, DEFAULT_ACCESS_LOG } from './access-log.js';
 import { LinkPool } from './api-links.js';
 import { BasicAuth } from './basic-auth.js';
@@ -14,15 +15,6 @@ import { RouteTable, type AppRoute } from './route-table.js';
 // port that only the run knows, routing the app's domain to one
 // candidate's app.sock at a time. The live router, its route table and its
 // access logs are never touched.
-
-export interface Target {
-  readonly domain: string;
-  readonly username: string;
-  readonly uid: number;
-  readonly socketPath: string;
-  /** Where this candidate's access log goes (its own log folder). */
-  readonly logDir: string;
-}
 
 /** A router for one run: one loopback port, one route at a time. */
 export class MeasuringRouter implements RouteSource {

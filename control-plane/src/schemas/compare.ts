@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { MAX_PATH_LENGTH, MAX_SECONDS_PER_LEVEL } from '../domain/compare-servers.js';
+import { DEFAULT_SECONDS_PER_LEVEL, MAX_PATH_LENGTH, MAX_SECONDS_PER_LEVEL } from '../domain/compare-servers.js';
 import { Server } from './webapps.js';
 
 export const CompareParams = Type.Object({
@@ -10,7 +10,7 @@ export const CompareParams = Type.Object({
 
 export const StartCompare = Type.Object({
   path: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_PATH_LENGTH, description: 'the path the load asks for; default /' })),
-  seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SECONDS_PER_LEVEL, description: 'seconds of load per connection level; default 3' })),
+  seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SECONDS_PER_LEVEL, description: `seconds of load per connection level; default ${DEFAULT_SECONDS_PER_LEVEL}` })),
 }, { additionalProperties: false });
 export type CompareStart = Static<typeof StartCompare>;
 

@@ -1,21 +1,11 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
-import type { LoadCounts } from '../../domain/compare-servers.js';
+import type { LoadCounts, Target } from '../../domain/compare-servers.js';
 
 // The measurement (docs/compare-servers.md, "Measuring"): autocannon, in a
 // child process of its own (its CPU apart from the api's event loop),
 // sending the load to a run's own router (ingress/measuring-router.ts) on
 // loopback.
-
-/** Where a candidate is reached: what the run's router needs to route the app's domain to its socket. */
-export interface Target {
-  readonly domain: string;
-  readonly username: string;
-  readonly uid: number;
-  readonly socketPath: string;
-  /** Where this candidate's access log goes (its own log folder). */
-  readonly logDir: string;
-}
 
 /** A router of the run's own (ingress/measuring-router.ts), passed in: services know nothing of HTTP. */
 export interface RunRouter {
