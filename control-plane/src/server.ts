@@ -4,6 +4,7 @@ import { prepareUnixSocket } from './lib/unix-socket.js';
 import { buildApp } from './app.js';
 import { createDockerRuntime } from './runtime/index.js';
 import { dataDirMountProblem } from './domain/host-paths.js';
+import { missingOtherRuntimeImages } from './services/platform/runtime-images.js';
 
 // The api process: reads the configuration, builds the app, listens, and
 // closes gracefully on SIGTERM/SIGINT.
@@ -44,6 +45,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const app = await buildApp({ config, logger, runtime });
+  // The other Pythons' images are not needed to start: say which are missing.
+  for (const { version, image, message } of await missingOtherRuntimeImages(config, (name) => runtime.imageExists(name))) {
+    app.log.warn({ python: version, image }, message);
+  }
 
   let closing = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
