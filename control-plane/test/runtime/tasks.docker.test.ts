@@ -132,6 +132,18 @@ describe('tasks on the real Docker Engine', () => {
     expect(logOf(`tasklog-${task.id}.log`)).toContain('killed: stopped: the task was deleted');
   });
 
+  it('runs a task whose command starts with python3.13 in the 3.13 image, and one with python3 in the default', async () => {
+    for (const [program, version, image] of [['python3.13', '3.13', config.runtimeImages['3.13']], ['python3', '3.11', config.runtimeImage]] as const) {
+      const task = (await call('POST', '/schedule/', { command: `${program} -c "import sys; print('on', sys.version)"`, interval: 'daily', hour: 3, minute: 0, enabled: false })).json();
+      const run = (await call('POST', `/schedule/${task.id}/run/`)).json();
+      expect(await runEnded(task.id)).toMatchObject({ id: run.id, exit_code: 0, outcome: 'ok' });
+      await eventually(async () => expect((await call('GET', `/schedule/${task.id}/log/`)).json().lines).toContainEqual(expect.stringMatching(new RegExp(`^on ${version.replace('.', '\\.')}\\.\\d+ `))));
+      const info = (await Promise.all(created)).find((i) => i?.Config.Labels['io.pyhost.kind'] === 'scheduled_run' && i.Config.Labels['io.pyhost.workload'] === String(run.id));
+      expect(info?.Config.Image).toBe(image);
+      expect((await call('DELETE', `/schedule/${task.id}/`)).statusCode).toBe(204);
+    }
+  });
+
   it('catches a missed run up once after a control-plane restart; a run going across a restart is still recorded', async () => {
     const task = (await call('POST', '/schedule/', { command: 'sleep 2; echo caught', interval: 'hourly', minute: 11 })).json();
     unwatch();
