@@ -1,9 +1,9 @@
 import { Link } from 'react-router';
 import { Field } from '@/components/field';
+import { PythonVersionSelect } from '@/components/python-version-select';
 import { wsgiFilePath } from '@/lib/paths';
 import { usePaths } from '@/lib/viewed-account';
 import type { Webapp, WebappPatch } from '../api/types';
-import { PYTHON_VERSIONS } from './python-versions';
 import { SaveRow } from './save-row';
 import { orNull, useSectionForm } from './use-section-form';
 
@@ -42,17 +42,6 @@ function WsgiFileLink({ domain }: { domain: string }) {
   );
 }
 
-function PythonVersionSelect({ value, onChange }: { value: string; onChange(version: string): void }) {
-  return (
-    <div className="field">
-      <label htmlFor="python-version">Python version</label>
-      <select id="python-version" value={value} onChange={(e) => onChange(e.target.value)}>
-        {PYTHON_VERSIONS.map((v) => <option key={v} value={v}>Python {v}</option>)}
-      </select>
-    </div>
-  );
-}
-
 /** Code and Virtualenv: where the app's source lives and which Python runs it. */
 export function CodeSection({ username, webapp }: { username: string; webapp: Webapp }) {
   const form = useSectionForm(username, webapp, codeDraft, codePatch, CODE_INLINE_FIELDS);
@@ -76,7 +65,7 @@ export function CodeSection({ username, webapp }: { username: string; webapp: We
           className="mono"
         />
         <WsgiFileLink domain={webapp.domain_name} />
-        <PythonVersionSelect value={form.draft.python_version} onChange={(v) => form.set('python_version', v)} />
+        <PythonVersionSelect id="python-version" value={form.draft.python_version} onChange={(v) => form.set('python_version', v)} />
         <h3>Virtualenv</h3>
         <Field
           label="Virtualenv path"

@@ -1,8 +1,8 @@
 import { ErrorMessage } from '@/components/error-message';
 import { Field } from '@/components/field';
 import { Page } from '@/components/page';
+import { PythonVersionSelect } from '@/components/python-version-select';
 import type { Webapp } from '../api/types';
-import { PYTHON_VERSIONS } from './python-versions';
 import { useNewSiteForm } from './use-new-site-form';
 import { FrameworkChoice, FrameworkFields } from './wizard-framework-fields';
 
@@ -31,12 +31,7 @@ export function NewWebappWizard({ username, baseDomain, onCreated }: WizardProps
         />
         <FrameworkChoice value={site.framework} onChange={(f) => set('framework', f)} />
         <FrameworkFields site={site} set={set} fieldError={fieldError} />
-        <div className="field">
-          <label htmlFor="wizard-python">Python version</label>
-          <select id="wizard-python" value={site.pythonVersion} onChange={(e) => set('pythonVersion', e.target.value)}>
-            {PYTHON_VERSIONS.map((v) => <option key={v} value={v}>Python {v}</option>)}
-          </select>
-        </div>
+        <PythonVersionSelect id="wizard-python" value={site.pythonVersion} onChange={(v) => set('pythonVersion', v)} />
         <ErrorMessage error={generalError} />
         <div className="row">
           <button type="submit" className="primary" disabled={creating}>

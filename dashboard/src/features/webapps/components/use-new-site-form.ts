@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiError } from '@/lib/api-client';
 import type { Webapp, WebappCreate } from '../api/types';
 import { useCreateSite, type Framework, type NewSite } from '../api/create-site';
-import { DEFAULT_PYTHON_VERSION } from './python-versions';
+import { DEFAULT_PYTHON_VERSION } from '@/lib/python-versions';
 
 /** The create fields each framework's inputs fill in, beyond the domain. */
 const FIELDS_OF: Record<Framework, (keyof WebappCreate)[]> = {
