@@ -13,6 +13,7 @@ const site = (over: Record<string, unknown> = {}) => ({
   user: 'alice',
   domain_name: domain,
   enabled: true,
+  python_version: '3.11',
   webapp: { id: 3, command: 'cd ~/api && uvicorn --uds $DOMAIN_SOCKET main:app', domains: [{ domain_name: domain, enabled: true }] },
   logfiles: { access: `/var/log/${domain}.access.log`, error: `/var/log/${domain}.error.log`, server: `/var/log/${domain}.server.log` },
   state: 'running',
@@ -69,6 +70,43 @@ describe("a website's page in the Web tab", () => {
     expect(screen.getByRole('note', { name: 'Why the last start failed' })).toHaveTextContent('The last reload failed: the command printed nothing and never created $DOMAIN_SOCKET');
   });
 
+  it('shows its Python version and changes it with PATCH {"python_version"}', async () => {
+    let now = site();
+    const { calls } = mockApi({
+      [`GET ${base}${domain}/`]: () => ({ json: now }),
+      [`GET ${base}`]: () => ({ json: [now] }),
+      [`PATCH ${base}${domain}/`]: ({ body }) => {
+        now = site({ python_version: (body as { python_version: string }).python_version });
+        return { json: now };
+      },
+    });
+    page();
+    const select = await screen.findByLabelText('Python version');
+    expect(select).toHaveValue('3.11');
+    expect(within(select).getAllByRole('option').map((o) => o.textContent)).toEqual(['Python 3.9', 'Python 3.11', 'Python 3.13']);
+    const save = screen.getByRole('button', { name: 'Save Python version' });
+    expect(save).toBeDisabled();
+    await userEvent.selectOptions(select, '3.13');
+    await userEvent.click(save);
+    expect(await screen.findByText('✓ Saved, and it serves on Python 3.13')).toBeInTheDocument();
+    expect(calls.filter((c) => c.method === 'PATCH').map((c) => c.body)).toEqual([{ python_version: '3.13' }]);
+    expect(screen.getByLabelText('Python version')).toHaveValue('3.13');
+    expect(screen.getByText(/Your command runs with Python 3\.13/)).toBeInTheDocument();
+  });
+
+  it('shows a refused Python version beside the select', async () => {
+    const detail = 'Python 3.13 is not available on this Pyhost; the installed versions are: 3.9 (or python39), 3.11 (or python311)';
+    mockApi({
+      [`GET ${base}${domain}/`]: { json: site() },
+      [`PATCH ${base}${domain}/`]: { status: 400, json: { detail, field: 'python_version' } },
+    });
+    page();
+    await userEvent.selectOptions(await screen.findByLabelText('Python version'), '3.13');
+    await userEvent.click(screen.getByRole('button', { name: 'Save Python version' }));
+    expect(await screen.findByText(detail)).toBeInTheDocument();
+    expect(screen.getByLabelText('Python version')).toHaveAttribute('aria-invalid', 'true');
+  });
+
   it('disables and enables with PATCH {"enabled"}', async () => {
     let enabled = true;
     const { calls } = mockApi({
@@ -115,7 +153,21 @@ describe('Add a new website', () => {
     await userEvent.type(command, 'cd ~/api && uvicorn --uds $DOMAIN_SOCKET main:app');
     await userEvent.click(screen.getByRole('button', { name: 'Create website' }));
     await waitFor(() => expect(onCreated).toHaveBeenCalled());
-    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ domain_name: domain, enabled: true, webapp: { command: 'cd ~/api && uvicorn --uds $DOMAIN_SOCKET main:app' } });
+    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ domain_name: domain, enabled: true, python_version: '3.11', webapp: { command: 'cd ~/api && uvicorn --uds $DOMAIN_SOCKET main:app' } });
+  });
+
+  it('offers the Python versions, 3.11 by default, and sends the one chosen', async () => {
+    const { calls } = mockApi({ [`POST ${base}`]: { status: 201, json: site({ python_version: '3.13' }) }, [`GET ${base}`]: { json: [] } });
+    const onCreated = vi.fn();
+    renderPage(<NewWebsiteForm username="alice" baseDomain="localhost" onCreated={onCreated} />);
+    const select = screen.getByLabelText('Python version');
+    expect(select).toHaveValue('3.11');
+    expect(within(select).getAllByRole('option').map((o) => (o as HTMLOptionElement).value)).toEqual(['3.9', '3.11', '3.13']);
+    await userEvent.selectOptions(select, '3.13');
+    await userEvent.type(screen.getByLabelText('Command'), 'python3 s.py');
+    await userEvent.click(screen.getByRole('button', { name: 'Create website' }));
+    await waitFor(() => expect(onCreated).toHaveBeenCalled());
+    expect(calls.find((c) => c.method === 'POST')?.body).toMatchObject({ python_version: '3.13', webapp: { command: 'python3 s.py' } });
   });
 
   it('shows a refusal beside the field it names', async () => {

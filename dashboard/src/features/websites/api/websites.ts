@@ -33,7 +33,7 @@ export function useCreateWebsite(username: string) {
   return useMutation({ mutationFn: (body: WebsiteCreate) => createWebsite(username, body), onSuccess: invalidate });
 }
 
-/** Enable, disable or a new command; the answer is the website as it is now (last_error says when it does not serve). */
+/** Enable, disable, a new command or Python version; the answer is the website as it is now (last_error says when it does not serve). */
 export function useUpdateWebsite(username: string, domain: string) {
   const client = useQueryClient();
   const invalidate = useInvalidate(username);

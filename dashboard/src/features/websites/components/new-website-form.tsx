@@ -2,7 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { ErrorMessage } from '@/components/error-message';
 import { Field } from '@/components/field';
 import { Page } from '@/components/page';
+import { PythonVersionSelect } from '@/components/python-version-select';
 import { ApiError } from '@/lib/api-client';
+import { DEFAULT_PYTHON_VERSION } from '@/lib/python-versions';
 import { useCreateWebsite, type Website } from '../api/websites';
 
 export const FASTAPI_COMMAND = 'cd ~/api && uvicorn --uds $DOMAIN_SOCKET main:app';
@@ -11,13 +13,14 @@ export const FASTAPI_COMMAND = 'cd ~/api && uvicorn --uds $DOMAIN_SOCKET main:ap
 export function NewWebsiteForm({ username, baseDomain, onCreated }: { username: string; baseDomain: string; onCreated(site: Website): void }) {
   const [domain, setDomain] = useState(`api.${username}.${baseDomain}`);
   const [command, setCommand] = useState('');
+  const [pythonVersion, setPythonVersion] = useState<string>(DEFAULT_PYTHON_VERSION);
   const create = useCreateWebsite(username);
   const error = create.error;
   const fieldError = (field: string) => (error instanceof ApiError && error.field === field ? error.detail : null);
-  const generalError = error instanceof ApiError && (error.field === 'domain_name' || error.field === 'command') ? null : error;
+  const generalError = error instanceof ApiError && ['domain_name', 'command', 'python_version'].includes(error.field ?? '') ? null : error;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    create.mutate({ domain_name: domain.trim(), enabled: true, webapp: { command } }, { onSuccess: onCreated });
+    create.mutate({ domain_name: domain.trim(), enabled: true, python_version: pythonVersion, webapp: { command } }, { onSuccess: onCreated });
   };
   return (
     <Page title="Add a new website">
@@ -35,6 +38,7 @@ export function NewWebsiteForm({ username, baseDomain, onCreated }: { username: 
           autoCapitalize="none"
           spellCheck={false}
         />
+        <PythonVersionSelect value={pythonVersion} onChange={setPythonVersion} error={fieldError('python_version')} hint="The command runs with this Python and its release's uvicorn, gunicorn and daphne." />
         <ErrorMessage error={generalError} />
         <div className="row">
           <button type="submit" className="primary" disabled={create.isPending}>{create.isPending ? 'Creating…' : 'Create website'}</button>

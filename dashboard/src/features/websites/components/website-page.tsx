@@ -7,6 +7,7 @@ import { Spinner } from '@/components/spinner';
 import { usePaths } from '@/lib/viewed-account';
 import { useDeleteWebsite, useReloadWebsite, useWebsite } from '../api/websites';
 import { CommandSection } from './command-section';
+import { PythonVersionSection } from './python-version-section';
 import { WebsiteStateSection } from './state-section';
 
 /** One website in the Web tab: its command instead of a WSGI file, and the same Reload, logs and Delete as a web app. */
@@ -26,6 +27,7 @@ export function WebsitePage({ username, domain, onDeleted }: { username: string;
         </section>
         <WebsiteStateSection username={username} site={site} />
         <CommandSection username={username} site={site} />
+        <PythonVersionSection username={username} site={site} />
         <LogLinks domain={domain} hrefOf={(kind) => paths.websiteLogs(domain, kind)} />
         {/* The router serves a website from its socket only (ingress/route-table.ts): no static files or protection yet. */}
         <section className="card" aria-labelledby="not-for-websites-heading">
