@@ -24,6 +24,8 @@ export interface Config {
   readonly domain: string;
   /** The public port: the router listens here (the api only on apiSocket). */
   readonly port: number;
+  /** The router's HTTPS port (PYHOST_HTTPS_PORT); null: no HTTPS (docs/https.md). */
+  readonly httpsPort: number | null;
   /** Address to bind the public port to. */
   readonly host: string;
   readonly signup: SignupMode;
@@ -77,6 +79,20 @@ export interface Config {
   readonly dashboardDir: string;
   /** Scheduled and always-on tasks (docs/tasks.md). */
   readonly tasks: TaskSettings;
+  /** Automatic certificates (docs/https.md); null: ACME is off. */
+  readonly acme: AcmeSettings | null;
+}
+
+/** Let's Encrypt's production directory: the value of PYHOST_ACME_DIRECTORY for real certificates. */
+export const LETS_ENCRYPT_DIRECTORY = 'https://acme-v02.api.letsencrypt.org/directory';
+
+export interface AcmeSettings {
+  /** The CA's ACME directory URL (PYHOST_ACME_DIRECTORY). */
+  readonly directory: string;
+  /** The account's contact (PYHOST_ACME_EMAIL); null: an account without one. */
+  readonly email: string | null;
+  /** PEM of the CAs to trust for the directory's HTTPS besides the system's (PYHOST_ACME_CA_BUNDLE; tests: pebble's). */
+  readonly caBundle: string | null;
 }
 
 export interface TaskSettings {
@@ -189,6 +205,22 @@ export function runtimeImageFor(config: Pick<Config, 'runtimeImages'>, version: 
   return config.runtimeImages[isPythonVersion(version) ? version : DEFAULT_PYTHON_VERSION];
 }
 
+function acmeSettings(env: Env, cwd: string): AcmeSettings | null {
+  const directory = (env.PYHOST_ACME_DIRECTORY ?? '').trim();
+  if (directory === '') return null;
+  let url: URL;
+  try {
+    url = new URL(directory);
+  } catch {
+    throw new ConfigError(`PYHOST_ACME_DIRECTORY must be a URL such as ${LETS_ENCRYPT_DIRECTORY}, got "${directory}"`);
+  }
+  if (url.protocol !== 'https:') throw new ConfigError(`PYHOST_ACME_DIRECTORY must be an https URL, got "${directory}"`);
+  const email = (env.PYHOST_ACME_EMAIL ?? '').trim();
+  if (email !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new ConfigError(`PYHOST_ACME_EMAIL must be an email address, got "${email}"`);
+  const bundle = env.PYHOST_ACME_CA_BUNDLE ? path.resolve(cwd, env.PYHOST_ACME_CA_BUNDLE) : null;
+  return Object.freeze({ directory, email: email || null, caBundle: bundle });
+}
+
 export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   const signup = (env.PYHOST_SIGNUP ?? 'closed') as SignupMode;
   if (!SIGNUP_MODES.includes(signup)) {
@@ -201,6 +233,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     apiSocket: path.resolve(cwd, env.PYHOST_API_SOCKET || path.join(dataDir, 'api.sock')),
     domain: domainName(env),
     port: integer(env, 'PYHOST_PORT', 8080, 1, 65535),
+    httpsPort: env.PYHOST_HTTPS_PORT ? integer(env, 'PYHOST_HTTPS_PORT', 443, 1, 65535) : null,
     host: env.PYHOST_HOST ?? '0.0.0.0',
     signup,
     admin: admin(env),
@@ -235,5 +268,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
       maxScheduled: integer(env, 'PYHOST_LIMIT_SCHEDULED_TASKS', 20, 0, 10_000),
       maxAlwaysOn: integer(env, 'PYHOST_LIMIT_ALWAYS_ON_TASKS', 2, 0, 1000),
     }),
+    acme: acmeSettings(env, cwd),
   });
 }

@@ -332,4 +332,29 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX compare_runs_webapp ON compare_runs(webapp_id, id);
     `,
   },
+  {
+    version: 11,
+    description: 'certificates: the TLS certificates in PYHOST_DATA/tls, issued by ACME or uploaded, with their renewal state',
+    sql: `
+      -- id: the store's name (tls/certs/<id>.pem). names: JSON array of host names.
+      -- owner: 'dashboard', 'webapp:<id>' or 'website:<id>'. The dates are ISO
+      -- (not_before/not_after: the certificate's; next_attempt_at: when the
+      -- renewer may try again); last_error: the last failed order, in words.
+      CREATE TABLE certificates (
+        id               TEXT PRIMARY KEY,
+        names            TEXT NOT NULL,
+        source           TEXT NOT NULL CHECK (source IN ('acme', 'upload')),
+        owner            TEXT NOT NULL,
+        issuer           TEXT,
+        not_before       TEXT,
+        not_after        TEXT,
+        last_error       TEXT,
+        last_attempt_at  TEXT,
+        next_attempt_at  TEXT,
+        failures         INTEGER NOT NULL DEFAULT 0,
+        created_at       TEXT NOT NULL
+      );
+      CREATE INDEX certificates_owner ON certificates(owner);
+    `,
+  },
 ];

@@ -2,6 +2,7 @@ import type { Db } from './database.js';
 import { AccountList } from './account-list.js';
 import { AlwaysOnStore } from './always-on-store.js';
 import { AuditStore } from './audit-store.js';
+import { CertificatesStore } from './certificates-store.js';
 import { CompareRunsStore } from './compare-runs-store.js';
 import { ConsolesStore } from './consoles-store.js';
 import { InviteCodesStore } from './invite-codes-store.js';
@@ -39,6 +40,8 @@ export interface Stores {
   readonly websites: WebsitesStore;
   /** Compare servers' runs (docs/compare-servers.md). */
   readonly compareRuns: CompareRunsStore;
+  /** TLS certificates and their renewal (docs/https.md). */
+  readonly certificates: CertificatesStore;
   /** Runs `work` in one transaction: everything it writes, or nothing. */
   inTransaction<T>(work: () => T): T;
 }
@@ -61,6 +64,7 @@ export function openStores(db: Db): Stores {
     alwaysOn: new AlwaysOnStore(db),
     websites: new WebsitesStore(db),
     compareRuns: new CompareRunsStore(db),
+    certificates: new CertificatesStore(db),
     inTransaction: <T>(work: () => T): T => db.transaction(work)(),
   });
 }
