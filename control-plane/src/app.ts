@@ -52,6 +52,11 @@ export async function buildApp({ config, logger = false, runtime, clock = Date.n
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   if (onRoute) app.addHook('onRoute', onRoute);
+  // Over HTTPS the dashboard is never to be fetched over plain HTTP again (docs/https.md).
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.protocol === 'https') void reply.header('strict-transport-security', 'max-age=31536000');
+    done();
+  });
 
   await app.register(storePlugin, { config });
   await app.register(errorsPlugin);

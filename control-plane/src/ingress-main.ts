@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { isRoot, prepareIngressDirs } from './lib/platform-dirs.js';
 import { dropRoot } from './ingress/drop-root.js';
@@ -14,18 +15,26 @@ const STOP_GRACE_MS = 15_000;
 
 /** Which router process this is (1-based): the primary passes it on to the workers it forks. */
 const PROCESS_INDEX_ENV = 'PYHOST_ROUTER_PROCESS';
+/**
+ * The TLS session ticket keys (hex) the primary hands its workers, so that
+ * a session resumed on another worker than the one that made it still
+ * resumes. They live as long as the primary: a restart of the router
+ * rotates them (and costs every client one full handshake).
+ */
+const TICKET_KEYS_ENV = 'PYHOST_ROUTER_TICKET_KEYS';
 
-async function runWorker(config: Config, log: RouterLog, processIndex: number): Promise<void> {
+async function runWorker(config: Config, log: RouterLog, processIndex: number, ticketKeys: Buffer | undefined): Promise<void> {
   let router;
   try {
     // Whichever of api and router starts first lays out the platform's folders.
     if (isRoot()) prepareIngressDirs(config.dataDir, config.ingressUid);
-    router = await startRouter(config, log, { processIndex, onListening: () => dropRoot(config) });
+    router = await startRouter(config, log, { processIndex, ticketKeys, onListening: () => dropRoot(config) });
   } catch (err) {
     log.error({ err, port: config.port }, 'the router cannot start');
     process.exit(1);
   }
-  log.info({ port: router.port, host: config.host, domain: config.domain, uid: process.getuid?.() }, `the router is up on port ${router.port}`);
+  const on = router.httpsPort === null ? `port ${router.port}` : `ports ${router.port} (HTTP) and ${router.httpsPort} (HTTPS)`;
+  log.info({ port: router.port, httpsPort: router.httpsPort, host: config.host, domain: config.domain, uid: process.getuid?.() }, `the router is up on ${on}`);
   let closing = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
@@ -47,7 +56,8 @@ function runPrimary(config: Config, log: RouterLog): void {
   let stopping = false;
   const deaths: number[] = [];
   const indexOf = new Map<number, number>();
-  const fork = (index: number) => indexOf.set(cluster.fork({ [PROCESS_INDEX_ENV]: String(index) }).id, index);
+  const ticketKeys = randomBytes(48).toString('hex');
+  const fork = (index: number) => indexOf.set(cluster.fork({ [PROCESS_INDEX_ENV]: String(index), [TICKET_KEYS_ENV]: ticketKeys }).id, index);
   for (let i = 1; i <= config.router.workers; i++) fork(i);
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {
@@ -88,7 +98,10 @@ function main(): void {
   }
   const log = createRouterLog(config.logLevel);
   if (config.router.workers > 1 && cluster.isPrimary) runPrimary(config, log);
-  else void runWorker(config, log, Number(process.env[PROCESS_INDEX_ENV] ?? '1'));
+  else {
+    const keys = process.env[TICKET_KEYS_ENV];
+    void runWorker(config, log, Number(process.env[PROCESS_INDEX_ENV] ?? '1'), keys && /^[0-9a-f]{96}$/.test(keys) ? Buffer.from(keys, 'hex') : undefined);
+  }
 }
 
 main();

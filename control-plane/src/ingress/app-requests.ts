@@ -33,6 +33,8 @@ export interface AppRequestDeps {
   readonly accessLogs: AccessLogs;
   /** The current table, re-read on every retry (a reload or replacement moves the socket). */
   table(): RouteTable;
+  /** The router's HTTPS port, for force_https's Location; null: none (the URL then names no port). */
+  httpsPort(): number | null;
 }
 
 /** The app's current socket, found again on every attempt by host (a reload or replacement moves it). */
@@ -129,7 +131,8 @@ export function serveAppRequest(deps: AppRequestDeps, req: IncomingMessage, res:
   if (route.forceHttps && facts.proto !== 'https') {
     // 301 keeps GET a GET; 308 makes a browser repeat a POST with its body.
     const status = req.method === 'GET' || req.method === 'HEAD' ? 301 : 308;
-    const location = `https://${normalizeHost(facts.host)}${facts.target}`;
+    const port = deps.httpsPort();
+    const location = `https://${normalizeHost(facts.host)}${port === null || port === 443 ? '' : `:${port}`}${facts.target}`;
     return log(status, sendPage(res, status, pages.movedToHttps(location), { Location: location }));
   }
   if (!route.protected) return afterAuth(deps, req, res, route, facts, log, undefined);

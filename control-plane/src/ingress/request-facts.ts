@@ -95,7 +95,8 @@ export function requestFacts(req: IncomingMessage, isTrusted: TrustCheck): Reque
     upgrade: h.upgrade,
     peer,
     trusted,
-    proto: reportedProto === 'https' || reportedProto === 'http' ? reportedProto : 'http',
+    // What a trusted proxy reports, else how the client reached us.
+    proto: reportedProto === 'https' || reportedProto === 'http' ? reportedProto : (req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http',
     clientIp: reportedClient || peer,
     forwardedFor: trusted && xff ? `${xff}, ${peer}` : peer,
     forwardedHost: trusted && xfHost ? firstToken(xfHost) : (host ?? ''),

@@ -1,4 +1,6 @@
 import http, { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import type tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { Config } from '../config.js';
 import { trustedProxyCheck } from '../domain/trusted-proxies.js';
@@ -13,6 +15,8 @@ import { requestFacts, type Refusal } from './request-facts.js';
 import { MAX_HEADER_BYTES, MAX_HEADER_FIELDS } from './request-limits.js';
 import type { RouteTable } from './route-table.js';
 import type { RouterLog } from './router-log.js';
+import { answerAcmeChallenge, isAcmeChallenge } from './acme-challenge.js';
+import { TLS_PROFILE } from './tls-profile.js';
 import { tunnel } from './upgrade.js';
 import { UpstreamPools } from './upstream-pool.js';
 
@@ -34,19 +38,36 @@ export interface RouterDeps {
   readonly log: RouterLog;
   /** The connections the api keeps open to this process (api-links.ts). */
   readonly apiLinks: LinkPool;
+  /** The HTTPS port force_https sends clients to; null while there is none. */
+  readonly httpsPort?: () => number | null;
 }
 
-export function createRouterServer({ config, routes, accessLogs, auth, log, apiLinks }: RouterDeps): http.Server {
-  const settings = config.router;
-  const isTrusted = trustedProxyCheck(config.trustedProxies);
-  const proxy = { waitMs: settings.appWaitMs, timeoutMs: settings.appTimeoutMs, refreshRoutes: () => routes.checkSoon() };
-  const deps: AppRequestDeps = {
-    dataDir: config.dataDir, proxy, pools: new UpstreamPools(settings.workers), refusals: new Refusals(log), auth, accessLogs, table: () => routes.table,
-  };
-  const api = new ApiTarget(apiLinks, settings.appWaitMs, config.domain);
-  const noLog = () => {};
+export interface TlsListener {
+  /** The certificate for a handshake's SNI name (undefined: the server's default one). */
+  contextFor(servername: string): tls.SecureContext | undefined;
+  /** The session ticket keys (48 bytes), the same in every router process so that resumption works across them. */
+  readonly ticketKeys: Buffer;
+}
 
-  const server = http.createServer({
+/** The router's plain HTTP server. */
+export function createRouterServer(deps: RouterDeps): http.Server {
+  return attachRouter(http.createServer(serverOptions(deps.config)), deps, 'http');
+}
+
+/** The router's HTTPS server (HTTP/1.1 over TLS): the same routing, certificates by SNI (tls-certs.ts). */
+export function createTlsRouterServer(deps: RouterDeps, listener: TlsListener): https.Server {
+  const server = https.createServer({
+    ...serverOptions(deps.config),
+    ...TLS_PROFILE,
+    ticketKeys: listener.ticketKeys,
+    SNICallback: (servername, done) => done(null, listener.contextFor(servername)),
+  });
+  return attachRouter(server, deps, 'https');
+}
+
+function serverOptions(config: Config): http.ServerOptions {
+  const settings = config.router;
+  return {
     maxHeaderSize: MAX_HEADER_BYTES,
     requireHostHeader: true,
     // Slow clients: headers and the whole request are bounded, checked every second.
@@ -55,13 +76,28 @@ export function createRouterServer({ config, routes, accessLogs, auth, log, apiL
     keepAliveTimeout: settings.keepAliveTimeoutMs,
     connectionsCheckingInterval: Math.min(1000, settings.headersTimeoutMs),
     noDelay: true,
-  });
+  };
+}
+
+function attachRouter<S extends http.Server | https.Server>(server: S, { config, routes, accessLogs, auth, log, apiLinks, httpsPort }: RouterDeps, scheme: 'http' | 'https'): S {
+  const settings = config.router;
+  const isTrusted = trustedProxyCheck(config.trustedProxies);
+  const proxy = { waitMs: settings.appWaitMs, timeoutMs: settings.appTimeoutMs, refreshRoutes: () => routes.checkSoon() };
+  const deps: AppRequestDeps = {
+    dataDir: config.dataDir, proxy, pools: new UpstreamPools(settings.workers), refusals: new Refusals(log), auth, accessLogs, table: () => routes.table,
+    httpsPort: httpsPort ?? (() => null),
+  };
+  const api = new ApiTarget(apiLinks, settings.appWaitMs, config.domain);
+  const noLog = () => {};
+
   // No inactivity limit on responses: a long download is fine; apps are bounded by appTimeoutMs.
   server.timeout = 0;
   // Node does not refuse more header fields than this, it stops collecting them: one more shows that there were too many.
   server.maxHeadersCount = MAX_HEADER_FIELDS + 1;
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    // HTTP-01 challenges are answered on plain HTTP for any host (RFC 8555 §8.3).
+    if (scheme === 'http' && isAcmeChallenge(req) && answerAcmeChallenge(config.dataDir, req, res)) return;
     const facts = requestFacts(req, isTrusted);
     if (facts.refusal !== 0) return refuse(res, facts.refusal);
     const route = routes.table.lookup(facts.host);
@@ -82,6 +118,8 @@ export function createRouterServer({ config, routes, accessLogs, auth, log, apiL
   });
 
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => refuseMalformed(log, err, socket));
+  // A failed handshake (an old protocol, no shared cipher, a scanner) is the client's problem, not the router's.
+  if (scheme === 'https') server.on('tlsClientError', (_err: Error, socket: Duplex) => socket.destroy());
 
   return server;
 }
@@ -112,7 +150,7 @@ function refuse(res: ServerResponse, status: Exclude<Refusal, 0>): void {
 }
 
 /** Stops taking connections, lets requests in flight finish (bounded), then closes what is left. */
-export async function closeRouterServer(server: http.Server, graceMs = 10_000): Promise<void> {
+export async function closeRouterServer(server: http.Server | https.Server, graceMs = 10_000): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   const timer = setTimeout(() => server.closeAllConnections(), graceMs);
