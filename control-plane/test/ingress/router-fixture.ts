@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { expect } from 'vitest';
 import { eventually } from '../helpers/eventually.js';
-import { startRouter, silentLog, type RunningRouter } from '../../src/ingress/index.js';
+import { startRouter, silentLog, type RunningRouter, type StartOptions } from '../../src/ingress/index.js';
 import { asToken, type TestUser } from '../helpers/test-app.js';
 import { createDockerTestApp, newUser, waitForState, writeAsUser, wsgiFile, type DockerTestApp } from '../helpers/docker-app.js';
 
@@ -38,12 +38,12 @@ export interface RouterResponse {
   body: string;
 }
 
-export async function createRouterFixture(env: Record<string, string> = {}): Promise<RouterFixture> {
+export async function createRouterFixture(env: Record<string, string> = {}, routerOptions: StartOptions = {}): Promise<RouterFixture> {
   const t = await createDockerTestApp({ PYHOST_HOST: '127.0.0.1', ...env });
   const cleanups: (() => Promise<void>)[] = [() => t.close()];
   try {
     await t.app.listen({ path: t.config.apiSocket });
-    const router = await startRouter(t.config, silentLog, { port: 0, accessLog: { flushMs: 20 } });
+    const router = await startRouter(t.config, silentLog, { port: 0, accessLog: { flushMs: 20 }, ...routerOptions });
     cleanups.push(() => router.close());
     const { user, uid } = await newUser(t.app);
     const base = `/api/v0/user/${user.username}/webapps/`;
