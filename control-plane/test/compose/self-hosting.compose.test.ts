@@ -97,6 +97,7 @@ describe('self-hosting with docker compose', () => {
     project = new ComposeProject(`pyhostct${uniqueName('').slice(0, 8)}`, {
       PYHOST_DATA: dataDir,
       PYHOST_PORT: String(port),
+      PYHOST_HTTPS_PORT: String(await freePort()),
       PYHOST_HOST: '127.0.0.1',
       PYHOST_DOMAIN: DASHBOARD,
       PYHOST_ADMIN_USER: ADMIN.username,
