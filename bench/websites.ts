@@ -20,6 +20,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { asToken } from '../control-plane/test/helpers/test-app.js';
 import { createDockerTestApp, newUser, writeAsUser } from '../control-plane/test/helpers/docker-app.js';
 import { freePort } from '../control-plane/test/helpers/server-process.js';
+import { FASTAPI } from '../control-plane/test/helpers/website-apps.js';
 import { userDirs, websiteGenerationRunDir } from '../control-plane/src/domain/layout.js';
 import { ensureTools, fmtMs, loadAverage, medianRun, startRouter, stopProcess, wrk, type Run } from './load-tools.js';
 import { nginxConfig } from './router-tools.js';
@@ -28,16 +29,6 @@ const DURATION = Number(process.env.DURATION ?? 5);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const RELOADS = 10;
 const CONNECTIONS = [1, 10, 20];
-
-const FASTAPI_APP = (says: string) => `from fastapi import FastAPI
-from fastapi.responses import PlainTextResponse
-
-app = FastAPI()
-
-@app.get('/', response_class=PlainTextResponse)
-async def index():
-    return ${JSON.stringify(says)}
-`;
 
 /** GET / with this Host (fetch may not set Host). */
 function get(port: number, host: string): Promise<{ status: number; body: string }> {
@@ -74,7 +65,7 @@ async function main(): Promise<void> {
     const { user, uid } = await newUser(t.app);
     const host = `fast.${user.username}.localhost`;
     const mainPy = path.join(userDirs(t.dataDir, user.username).home, 'fast', 'main.py');
-    writeAsUser(mainPy, FASTAPI_APP('fast 0'), uid);
+    writeAsUser(mainPy, FASTAPI('fast 0'), uid);
     const url = `/api/v1/user/${user.username}/websites/`;
     const res = await t.app.inject({ method: 'POST', url, headers: asToken(user.token), payload: { domain_name: host, enabled: true, webapp: { command: 'cd ~/fast && exec uvicorn --uds $DOMAIN_SOCKET main:app' } } });
     if (res.statusCode !== 201) throw new Error(`create: ${res.body}`);
@@ -110,7 +101,7 @@ async function main(): Promise<void> {
       }
 
       for (let i = 1; i <= RELOADS; i++) {
-        writeAsUser(mainPy, FASTAPI_APP(`fast ${i}`), uid);
+        writeAsUser(mainPy, FASTAPI(`fast ${i}`), uid);
         const t0 = performance.now();
         // The new code serves before the call returns: the old server keeps its
         // socket a second after the switch and is then stopped.

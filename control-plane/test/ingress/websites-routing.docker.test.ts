@@ -5,14 +5,17 @@ import { userDirs } from '../../src/domain/layout.js';
 import { writeAsUser } from '../helpers/docker-app.js';
 import { eventually } from '../helpers/eventually.js';
 import { asToken } from '../helpers/test-app.js';
-import { createRouterFixture, underLoad, type RouterFixture } from './router-fixture.js';
+import { createRouterFixture, type RouterFixture } from './router-fixture.js';
 
 const APP = (says: string) => `def app(environ, start_response):
     start_response('200 OK', [('Content-Type', 'text/plain')])
     return [b${JSON.stringify(says)}]
 `;
 
-/** A website (docs/websites.md) through the real router: its domain is served from the socket its command listens on. */
+/**
+ * A website (docs/websites.md) through the real router: its domain is served
+ * from the socket its command listens on (reloads under load: website-commands.docker.test.ts).
+ */
 describe('websites through the router', () => {
   let f: RouterFixture;
   let domain: string;
@@ -40,21 +43,11 @@ describe('websites through the router', () => {
     await eventually(() => expect(fs.readFileSync(log, 'utf8')).toMatch(/"GET \/ HTTP\/1\.1" 200/));
   });
 
-  it('reloads to new code under 20 concurrent clients with no failed request', async () => {
-    writeAsUser(home('gsite', 'app.py'), APP('two'), f.uid);
-    const { result: reload, bodies, failures } = await underLoad(f, domain, () =>
-      f.t.app.inject({ method: 'POST', url: api(`${domain}/reload/`), headers: asToken(f.user.token) }), 'two');
-    expect(reload.statusCode, reload.body).toBe(200);
-    expect(failures).toEqual([]);
-    expect(bodies).toContain('one');
-    expect(bodies.at(-1)).toBe('two');
-  }, 60_000);
-
   it('disabled, the domain answers the web apps\' "disabled" page; enabled again, it serves', async () => {
     const patch = (enabled: boolean) => f.t.app.inject({ method: 'PATCH', url: api(`${domain}/`), headers: asToken(f.user.token), payload: { enabled } });
     expect((await patch(false)).json()).toMatchObject({ state: 'disabled' });
     await eventually(async () => expect(await f.request(domain)).toMatchObject({ status: 503, body: expect.stringContaining('disabled by its owner') }));
     expect((await patch(true)).json()).toMatchObject({ state: 'running' });
-    await eventually(async () => expect(await f.request(domain)).toMatchObject({ status: 200, body: 'two' }));
+    await eventually(async () => expect(await f.request(domain)).toMatchObject({ status: 200, body: 'one' }));
   }, 60_000);
 });

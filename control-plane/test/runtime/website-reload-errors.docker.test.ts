@@ -4,15 +4,7 @@ import { userDirs, websiteGenerationRunDir } from '../../src/domain/layout.js';
 import { createDockerTestApp, newUser, writeAsUser, type DockerTestApp } from '../helpers/docker-app.js';
 import { asToken, type TestUser } from '../helpers/test-app.js';
 import { getViaSocket } from '../helpers/unix-get.js';
-
-const FASTAPI = `from fastapi import FastAPI
-
-app = FastAPI()
-
-@app.get("/")
-def root():
-    return "serving"
-`;
+import { FASTAPI } from '../helpers/website-apps.js';
 
 /** Binds $DOMAIN_SOCKET and listens, but never answers what it accepts. */
 const MUTE_SOCKET = `import os, socket, time
@@ -40,7 +32,7 @@ describe("website reload errors name the command's mistake", () => {
   beforeAll(async () => {
     t = await createDockerTestApp({ PYHOST_RELOAD_TIMEOUT_SECONDS: String(RELOAD_TIMEOUT_S) });
     ({ user: alice, uid } = await newUser(t.app));
-    writeAsUser(home('api', 'main.py'), FASTAPI, uid);
+    writeAsUser(home('api', 'main.py'), FASTAPI('serving'), uid);
     writeAsUser(home('api', 'mute.py'), MUTE_SOCKET, uid);
     const res = await t.app.inject({ method: 'POST', url: api(), headers: asToken(alice.token), payload: { domain_name: domain(), enabled: true, webapp: { command: 'cd ~/api && uvicorn --uds $DOMAIN_SOCKET main:app' } } });
     expect(res.json(), res.body).toMatchObject({ state: 'running' });
@@ -59,7 +51,7 @@ describe("website reload errors name the command's mistake", () => {
     expect(res.statusCode, res.body).toBe(422);
     const now = t.app.stores.websites.byDomain(domain())!;
     const socket = path.join(websiteGenerationRunDir(t.dataDir, now.id, now.active_generation), 'app.sock');
-    expect(await getViaSocket(socket, '/', 5000, domain())).toEqual({ status: 200, body: '"serving"' });
+    expect(await getViaSocket(socket, '/', 5000, domain())).toEqual({ status: 200, body: 'serving' });
     return { detail: res.json<{ detail: string; log_tail: string }>().detail, logTail: res.json<{ log_tail: string }>().log_tail, tookMs };
   }
 

@@ -5,35 +5,8 @@ import { userDirs } from '../../src/domain/layout.js';
 import { writeAsUser } from '../helpers/docker-app.js';
 import { eventually } from '../helpers/eventually.js';
 import { asToken } from '../helpers/test-app.js';
-import { createRouterFixture, underLoad, type RouterFixture } from '../ingress/router-fixture.js';
-
-const FASTAPI_APP = (says: string) => `from fastapi import FastAPI, WebSocket, WebSocketDisconnect
-from fastapi.responses import PlainTextResponse
-
-app = FastAPI()
-
-@app.get('/', response_class=PlainTextResponse)
-async def index():
-    return ${JSON.stringify(says)}
-
-@app.websocket('/ws')
-async def echo(websocket: WebSocket):
-    await websocket.accept()
-    try:
-        while True:
-            await websocket.send_text('echo: ' + await websocket.receive_text())
-    except WebSocketDisconnect:
-        pass
-`;
-
-const ASGI_APP = `async def application(scope, receive, send):
-    if scope['type'] != 'http':
-        return
-    body = b'hello from daphne'
-    await send({'type': 'http.response.start', 'status': 200,
-                'headers': [(b'content-type', b'text/plain'), (b'content-length', str(len(body)).encode())]})
-    await send({'type': 'http.response.body', 'body': body})
-`;
+import { FASTAPI, ASGI } from '../helpers/website-apps.js';
+import { createRouterFixture, type RouterFixture } from '../ingress/router-fixture.js';
 
 /** ASGI websites (docs/websites.md) from the runtime image's Debian packages, through the real router. */
 describe('ASGI websites through the router', () => {
@@ -50,7 +23,7 @@ describe('ASGI websites through the router', () => {
 
   beforeAll(async () => {
     f = await createRouterFixture({ PYHOST_LIMIT_WEBAPPS: '10', PYHOST_RELOAD_TIMEOUT_SECONDS: '15' });
-    writeAsUser(home('fast', 'main.py'), FASTAPI_APP('fast one'), f.uid);
+    writeAsUser(home('fast', 'main.py'), FASTAPI('fast one'), f.uid);
     await create(domainOf('fast'), 'cd ~/fast && exec uvicorn --uds $DOMAIN_SOCKET main:app');
   }, 90_000);
   afterAll(async () => {
@@ -80,21 +53,10 @@ describe('ASGI websites through the router', () => {
     expect(replies).toEqual(['echo: hello', 'echo: through the router']);
   });
 
-  it('reloads the uvicorn website to new code under 20 concurrent clients with no failed request', async () => {
-    const domain = domainOf('fast');
-    writeAsUser(home('fast', 'main.py'), FASTAPI_APP('fast two'), f.uid);
-    const { result: reload, bodies, failures } = await underLoad(f, domain, () =>
-      f.t.app.inject({ method: 'POST', url: api(`${domain}/reload/`), headers: asToken(f.user.token) }), 'fast two');
-    expect(reload.statusCode, reload.body).toBe(200);
-    expect(failures).toEqual([]);
-    expect(bodies).toContain('fast one');
-    expect(bodies.at(-1)).toBe('fast two');
-  }, 90_000);
-
   it('serves a minimal ASGI app under `daphne -u $DOMAIN_SOCKET proj.asgi:application`', async () => {
     const domain = domainOf('daph');
     writeAsUser(home('daph', 'proj', '__init__.py'), '', f.uid);
-    writeAsUser(home('daph', 'proj', 'asgi.py'), ASGI_APP, f.uid);
+    writeAsUser(home('daph', 'proj', 'asgi.py'), ASGI('hello from daphne'), f.uid);
     await create(domain, 'cd ~/daph && exec daphne -u $DOMAIN_SOCKET proj.asgi:application');
     await eventually(async () => expect(await f.request(domain)).toMatchObject({ status: 200, body: 'hello from daphne' }));
   }, 90_000);

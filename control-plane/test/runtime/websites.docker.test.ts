@@ -5,30 +5,7 @@ import { userDirs, websiteGenerationRunDir } from '../../src/domain/layout.js';
 import { createDockerTestApp, expectAllHardened, newUser, writeAsUser, type DockerTestApp } from '../helpers/docker-app.js';
 import { asToken, type TestUser } from '../helpers/test-app.js';
 import { getViaSocket } from '../helpers/unix-get.js';
-
-const GUNICORN_APP = (says: string) => `def app(environ, start_response):
-    start_response('200 OK', [('Content-Type', 'text/plain')])
-    return [b${JSON.stringify(says)}]
-`;
-
-const ASYNCIO_SERVER = `import asyncio, os
-
-async def handle(reader, writer):
-    while (await reader.readline()) not in (b'\\r\\n', b'\\n', b''):
-        pass
-    body = b'hello from asyncio'
-    writer.write(b'HTTP/1.1 200 OK\\r\\nContent-Type: text/plain\\r\\nConnection: close\\r\\nContent-Length: %d\\r\\n\\r\\n' % len(body) + body)
-    await writer.drain()
-    writer.close()
-
-async def main():
-    server = await asyncio.start_unix_server(handle, path=os.environ['DOMAIN_SOCKET'])
-    print('listening on', os.environ['DOMAIN_SOCKET'], flush=True)
-    async with server:
-        await server.serve_forever()
-
-asyncio.run(main())
-`;
+import { ASYNCIO, WSGI } from '../helpers/website-apps.js';
 
 /** Websites for real (docs/websites.md): user commands on $DOMAIN_SOCKET in the runtime image, through the v1 API. */
 describe('websites on the Docker Engine', () => {
@@ -60,14 +37,14 @@ describe('websites on the Docker Engine', () => {
 
   it('serves `gunicorn --bind unix:$DOMAIN_SOCKET app:app`, reloads to new code, and keeps the old one on a broken command', async () => {
     const domain = `gu.${alice.username}.localhost`;
-    writeAsUser(home('gu', 'app.py'), GUNICORN_APP('version one'), uid);
+    writeAsUser(home('gu', 'app.py'), WSGI('version one'), uid);
     const made = await create(domain, 'cd ~/gu && gunicorn --bind unix:$DOMAIN_SOCKET app:app');
     expect(made, JSON.stringify(made)).toMatchObject({ state: 'running', last_error: null });
     expect(await viaRoute(domain)).toEqual({ status: 200, body: 'version one' });
     const log = fs.readFileSync(path.join(userDirs(t.dataDir, alice.username).log, `${domain}.server.log`), 'utf8');
     expect(log).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}: \[pyhost\] starting: cd ~\/gu && gunicorn/m);
 
-    writeAsUser(home('gu', 'app.py'), GUNICORN_APP('version two'), uid);
+    writeAsUser(home('gu', 'app.py'), WSGI('version two'), uid);
     const reload = await t.app.inject({ method: 'POST', url: api(`${domain}/reload/`), headers: asToken(alice.token) });
     expect(reload.statusCode, reload.body).toBe(200);
     expect(await viaRoute(domain)).toEqual({ status: 200, body: 'version two' });
@@ -82,7 +59,7 @@ describe('websites on the Docker Engine', () => {
 
   it('serves a plain Python asyncio server on the unix socket', async () => {
     const domain = `aio.${alice.username}.localhost`;
-    writeAsUser(home('aio', 'server.py'), ASYNCIO_SERVER, uid);
+    writeAsUser(home('aio', 'server.py'), ASYNCIO('hello from asyncio'), uid);
     const made = await create(domain, 'python3 ~/aio/server.py');
     expect(made, JSON.stringify(made)).toMatchObject({ state: 'running' });
     expect(await viaRoute(domain)).toEqual({ status: 200, body: 'hello from asyncio' });
