@@ -33,6 +33,8 @@ import { Reconciler } from '../services/platform/reconciler.js';
 import { RestartBackoff } from '../services/platform/restart-backoff.js';
 import { RoutePublisher } from '../services/platform/route-publisher.js';
 import { buildTasks, type TaskServices } from '../services/tasks/tasks.js';
+import { CertificateService } from '../services/tls/certificate-service.js';
+import { Renewer } from '../services/tls/renewer.js';
 import { StaticFileService } from '../services/webapps/static-file-service.js';
 import { WebappDeployer } from '../services/webapps/webapp-deployer.js';
 import { WebappFiles } from '../services/webapps/webapp-files.js';
@@ -82,6 +84,10 @@ export interface Services {
   tasks: TaskServices;
   /** Compare servers (docs/compare-servers.md). */
   compare: CompareService;
+  /** The TLS certificates the router serves (docs/https.md). */
+  certificates: CertificateService;
+  /** ACME issuance and renewal; null unless PYHOST_ACME_DIRECTORY is set. */
+  renewer: Renewer | null;
 }
 
 declare module 'fastify' {
@@ -156,6 +162,16 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
     app.addHook('onClose', async () => consoles.shutdown());
     app.addHook('onClose', async () => publisher.stop());
 
+    const certificates = new CertificateService(config.dataDir, config.ingressUid, stores.certificates);
+    const renewer = config.acme
+      ? new Renewer({
+        settings: config.acme, dashboardDomain: config.domain, certificates, store: stores.certificates,
+        routes: () => stores.routeRows.snapshot(), log: app.log.child({ component: 'acme' }), clock,
+      })
+      : null;
+    app.addHook('onReady', async () => renewer?.start());
+    app.addHook('onClose', async () => renewer?.stop());
+
     const settings = new InstanceSettings(stores.meta, config);
     const live = new LiveConnections();
     const audit = new AuditLog(stores.audit, clock);
@@ -181,6 +197,8 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
       reconciler,
       tasks: tasks.services,
       compare,
+      certificates,
+      renewer,
     });
   },
   { name: 'services', dependencies: ['store'] },
