@@ -5,9 +5,11 @@ import Database from 'better-sqlite3';
 import { databaseFile } from '../domain/layout.js';
 import {
   BACKUP_DB,
+  BACKUP_KEYS,
   BACKUP_MANIFEST,
   BACKUP_USERS,
   BackupError,
+  KEY_FOLDERS,
   MANIFEST_FORMAT,
   inspectDatabase,
   sha256File,
@@ -31,6 +33,7 @@ export function defaultBackupDir(dataDir: string, now = new Date()): string {
  * An online backup of one instance: the database through SQLite's backup
  * API (a consistent snapshot even while the api writes; never a file copy,
  * which could catch a half-applied WAL), then the users' files as a tar.
+ * The certificates and the ACME account key (tls/, acme/) go in a third tar.
  * The two are taken a moment apart: a file saved in between may be in the
  * tar without the database knowing of a change made at the same moment,
  * which for home folders is harmless.
@@ -69,6 +72,11 @@ export async function createBackup({ dataDir, targetDir }: BackupOptions): Promi
   const archive = path.join(target, BACKUP_USERS);
   if (fs.existsSync(users)) await packFolder(dataDir, 'users', archive);
   else await packNothing(archive);
+  // The certificates' and the ACME account's keys: the folder is the admin's (0700), the files keep their modes.
+  const keys = path.join(target, BACKUP_KEYS);
+  const keyFolders = KEY_FOLDERS.filter((f) => fs.existsSync(path.join(dataDir, f)));
+  if (keyFolders.length > 0) await packFolder(dataDir, keyFolders, keys);
+  else await packNothing(keys);
 
   const manifest: Manifest = {
     format: MANIFEST_FORMAT,
@@ -80,6 +88,7 @@ export async function createBackup({ dataDir, targetDir }: BackupOptions): Promi
     sha256: {
       [BACKUP_DB]: await sha256File(path.join(target, BACKUP_DB)),
       [BACKUP_USERS]: await sha256File(archive),
+      [BACKUP_KEYS]: await sha256File(keys),
     },
   };
   // Written last: a folder with a manifest is a whole backup.

@@ -7,6 +7,10 @@ import Database from 'better-sqlite3';
 
 export const BACKUP_DB = 'pyhost.db';
 export const BACKUP_USERS = 'users.tar.gz';
+/** tls/ (certificates and their keys) and acme/ (the ACME account's key); absent from backups made before them. */
+export const BACKUP_KEYS = 'keys.tar.gz';
+/** The folders of PYHOST_DATA that BACKUP_KEYS holds. */
+export const KEY_FOLDERS = ['tls', 'acme'] as const;
 export const BACKUP_MANIFEST = 'manifest.json';
 export const MANIFEST_FORMAT = 1;
 
@@ -76,7 +80,8 @@ export function readManifest(dir: string): Manifest {
 
 /** Throws unless every file the manifest lists is there with the same checksum. */
 export async function verifyChecksums(dir: string, manifest: Manifest): Promise<void> {
-  for (const name of [BACKUP_DB, BACKUP_USERS]) {
+  const names = manifest.sha256[BACKUP_KEYS] ? [BACKUP_DB, BACKUP_USERS, BACKUP_KEYS] : [BACKUP_DB, BACKUP_USERS];
+  for (const name of names) {
     const expected = manifest.sha256[name];
     const file = path.join(dir, name);
     if (!expected) throw new BackupError(`the manifest in ${dir} has no checksum for ${name}`);

@@ -3,7 +3,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { databaseFile } from '../domain/layout.js';
 import { socketAnswers } from '../lib/unix-socket.js';
-import { BACKUP_DB, BACKUP_USERS, BackupError, inspectDatabase, readManifest, verifyChecksums, type Manifest } from './manifest.js';
+import { BACKUP_DB, BACKUP_KEYS, BACKUP_USERS, BackupError, KEY_FOLDERS, inspectDatabase, readManifest, verifyChecksums, type Manifest } from './manifest.js';
 import { unpack } from './tar.js';
 
 export interface RestoreOptions {
@@ -42,7 +42,8 @@ export async function restoreBackup({ dataDir, apiSocket, sourceDir }: RestoreOp
 
   await fsp.mkdir(dataDir, { recursive: true, mode: 0o700 });
   const dbFile = databaseFile(dataDir);
-  const existing = [dbFile, `${dbFile}-wal`, `${dbFile}-shm`, path.join(dataDir, 'users')].filter((p) => fs.existsSync(p));
+  const existing = [dbFile, `${dbFile}-wal`, `${dbFile}-shm`, path.join(dataDir, 'users'), ...KEY_FOLDERS.map((f) => path.join(dataDir, f))]
+    .filter((p) => fs.existsSync(p));
   let setAside: string | null = null;
   if (existing.length > 0) {
     setAside = path.join(dataDir, `before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`);
@@ -53,6 +54,7 @@ export async function restoreBackup({ dataDir, apiSocket, sourceDir }: RestoreOp
   // The database last, and by rename: a restore cut short leaves no
   // database, never a half-copied one that the api would start on.
   await unpack(path.join(source, BACKUP_USERS), dataDir);
+  if (manifest.sha256[BACKUP_KEYS]) await unpack(path.join(source, BACKUP_KEYS), dataDir);
   const partial = `${dbFile}.restoring`;
   await fsp.copyFile(path.join(source, BACKUP_DB), partial);
   await fsp.chmod(partial, 0o600);

@@ -8,16 +8,16 @@ const run = promisify(execFile);
 // users' files need and a copy does not: numeric owners (every user has their
 // own uid), modes, symlinks inside a home, sparse virtualenv files.
 
-/** Packs `dataDir/<entry>` into a gzipped tar; files changing while it reads (logs) are not an error. */
-export async function packFolder(dataDir: string, entry: string, archive: string): Promise<void> {
+/** Packs `dataDir/<entry>` (or several) into a gzipped tar; files changing while it reads (logs) are not an error. */
+export async function packFolder(dataDir: string, entry: string | readonly string[], archive: string): Promise<void> {
   try {
     await run('tar', ['--create', '--gzip', '--file', archive, '--numeric-owner', '--preserve-permissions', '--sparse',
-      '--warning=no-file-changed', '--warning=no-file-removed', '--warning=no-file-shrank', '--directory', dataDir, entry],
+      '--warning=no-file-changed', '--warning=no-file-removed', '--warning=no-file-shrank', '--directory', dataDir, '--', ...(typeof entry === 'string' ? [entry] : entry)],
     { maxBuffer: 16 * 1024 * 1024 });
   } catch (err) {
     // Exit status 1: "some files differ" (written while read) — expected for an online backup.
     if ((err as { code?: unknown }).code === 1) return;
-    throw new BackupError(`tar could not pack ${entry}: ${describe(err)}`);
+    throw new BackupError(`tar could not pack ${String(entry)}: ${describe(err)}`);
   }
 }
 

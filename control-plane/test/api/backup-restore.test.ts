@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createBackup } from '../../src/backup/backup.js';
+import { createTestCa } from '../helpers/test-certs.js';
 import { BACKUP_USERS, BackupError, readManifest } from '../../src/backup/manifest.js';
 import { restoreBackup } from '../../src/backup/restore.js';
 import { databaseFile, userDirs } from '../../src/domain/layout.js';
@@ -42,6 +43,12 @@ describe('backup and restore', () => {
       expect(res.statusCode).toBe(201);
     }
     await upload(alice, `/home/${alice.username}/mysite/app.py`, 'print("alice")\n');
+    // A certificate and an ACME account key: the keys come back with the restore.
+    const ca = createTestCa();
+    const leaf = ca.leaf(['example.org']);
+    t.app.services.certificates.install('dashboard', ['example.org'], leaf.key, leaf.cert, 'upload');
+    await t.app.services.certificates.files.accountKey(async () => leaf.key);
+    ca.close();
     fs.symlinkSync('mysite/app.py', path.join(userDirs(t.dataDir, alice.username).home, 'link-to-app'));
   });
   afterAll(async () => {
@@ -73,7 +80,7 @@ describe('backup and restore', () => {
     expect(manifest.schema_version).toBeGreaterThan(0);
     expect(manifest.instance_id).toBe(t.app.instanceId);
     expect(readManifest(target)).toEqual(manifest);
-    expect(fs.readdirSync(target).sort()).toEqual(['manifest.json', 'pyhost.db', 'users.tar.gz']);
+    expect(fs.readdirSync(target).sort()).toEqual(['keys.tar.gz', 'manifest.json', 'pyhost.db', 'users.tar.gz']);
   });
 
   it('refuses a folder that is not empty, or one inside the users folder it backs up', async () => {
@@ -106,6 +113,11 @@ describe('backup and restore', () => {
       expect((await app.inject({ url: '/api/auth/setup' })).json()).toEqual({ required: false });
     } finally {
       await app.close();
+    }
+    for (const file of ['tls/certs/dashboard.pem', 'tls/index.json', 'acme/account.pem']) {
+      const [before, after] = [path.join(t.dataDir, file), path.join(fresh, file)].map((f) => fs.statSync(f));
+      expect(fs.readFileSync(path.join(fresh, file), 'utf8'), file).toBe(fs.readFileSync(path.join(t.dataDir, file), 'utf8'));
+      expect([after!.uid, after!.gid, after!.mode], file).toEqual([before!.uid, before!.gid, before!.mode]);
     }
     const home = userDirs(fresh, alice.username).home;
     expect(fs.readlinkSync(path.join(home, 'link-to-app'))).toBe('mysite/app.py');
