@@ -108,9 +108,11 @@ export class CertificateService {
 
   /** Rewrites index.json from the rows that have a certificate. */
   publish(): number {
+    // The first listed wins a name both carry: uploaded certificates come before issued ones.
     const entries: TlsCertificateEntry[] = this.store
       .all()
       .filter((r) => r.not_after !== null)
+      .sort((a, b) => Number(b.source === 'upload') - Number(a.source === 'upload') || a.id.localeCompare(b.id))
       .map((r) => ({ id: r.id, names: namesOf(r), file: certFileEntry(r.id), not_after: r.not_after! }));
     return this.files.writeIndex(entries);
   }
