@@ -11,6 +11,7 @@ import scheduleRoutes from './schedule.js';
 import alwaysOnRoutes from './always-on.js';
 import taskLogRoutes from './task-logs.js';
 import compareRoutes from './compare.js';
+import sslRoutes from './ssl.js';
 
 /**
  * PythonAnywhere's API v0, under /api/v0/user/{username}/. Every route here
@@ -32,6 +33,7 @@ const v0Routes: FastifyPluginAsync = async (app) => {
   await app.register(alwaysOnRoutes);
   await app.register(taskLogRoutes);
   await app.register(compareRoutes);
+  await app.register(sslRoutes);
 };
 
 export default v0Routes;

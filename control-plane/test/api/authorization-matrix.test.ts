@@ -14,6 +14,7 @@ import { CLASSROOM_CASES } from './authorization/classroom-cases.js';
 import { COMPARE_CASES } from './authorization/compare-cases.js';
 import { anyone, v0, WHO, type Case, type Ctx, type Who } from './authorization/matrix-cases.js';
 import { V0_CASES } from './authorization/v0-cases.js';
+import { SSL_CASES } from './authorization/ssl-cases.js';
 import { TASK_CASES } from './authorization/task-cases.js';
 import { WEBSITE_CASES } from './authorization/website-cases.js';
 
@@ -32,6 +33,7 @@ const EXPECTED: Record<string, Case> = {
   ...TASK_CASES,
   ...WEBSITE_CASES,
   ...COMPARE_CASES,
+  ...SSL_CASES,
   // The dashboard (SPA): public, like any web page; the API behind it is what is protected.
   'GET /*': { request: async () => ({ url: '/web/some.app.localhost' }), expect: anyone(200) },
   // Last: it ends the owner's cookie session that the cases above use.

@@ -12,6 +12,8 @@ export interface UploadCerts {
   readonly intermediate: string;
   /** A key and a certificate for `names` signed by the intermediate, valid for `days` from now. */
   leaf(names: readonly string[], days?: number): { key: string; cert: string };
+  /** Like leaf(), valid only in January 2020 (`openssl ca -startdate/-enddate`). */
+  expiredLeaf(names: readonly string[]): { key: string; cert: string };
   /** Another key, matching nothing. */
   readonly otherKey: string;
   close(): void;
@@ -32,6 +34,10 @@ export function createUploadCerts(): UploadCerts {
   openssl(['req', ...EC, '-keyout', 'int.key', '-out', 'int.csr', '-subj', '/CN=Upload Test Intermediate'], dir);
   openssl(['x509', '-req', '-in', 'int.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-set_serial', '2', '-days', '30', '-extfile', 'int.ext', '-out', 'int.pem'], dir);
   openssl(['genpkey', '-algorithm', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-out', 'other.key'], dir);
+  // `openssl ca` (for dates in the past) wants a database, a serial and a policy.
+  fs.writeFileSync(path.join(dir, 'index.txt'), '');
+  fs.writeFileSync(path.join(dir, 'serial'), '5000\n');
+  fs.writeFileSync(path.join(dir, 'ca.cnf'), '[ca]\ndefault_ca=c\n[c]\ndatabase=index.txt\nnew_certs_dir=.\nserial=serial\ndefault_md=sha256\npolicy=p\nunique_subject=no\n[p]\ncommonName=supplied\n');
   let serial = 100;
   return {
     root: read('root.pem'),
@@ -43,6 +49,14 @@ export function createUploadCerts(): UploadCerts {
       openssl(['req', ...EC, '-keyout', `${n}.key`, '-out', `${n}.csr`, '-subj', `/CN=${names[0]}`], dir);
       openssl(['x509', '-req', '-in', `${n}.csr`, '-CA', 'int.pem', '-CAkey', 'int.key', '-set_serial', String(n), '-days', String(days),
         '-extfile', `${n}.ext`, '-out', `${n}.pem`], dir);
+      return { key: read(`${n}.key`), cert: read(`${n}.pem`) };
+    },
+    expiredLeaf(names) {
+      const n = ++serial;
+      fs.writeFileSync(path.join(dir, `${n}.ext`), `subjectAltName=${names.map((name) => `DNS:${name}`).join(',')}\nbasicConstraints=CA:FALSE\n`);
+      openssl(['req', ...EC, '-keyout', `${n}.key`, '-out', `${n}.csr`, '-subj', `/CN=${names[0]}`], dir);
+      openssl(['ca', '-batch', '-config', 'ca.cnf', '-cert', 'int.pem', '-keyfile', 'int.key', '-in', `${n}.csr`, '-out', `${n}.pem`, '-notext',
+        '-startdate', '20200101000000Z', '-enddate', '20200201000000Z', '-extfile', `${n}.ext`], dir);
       return { key: read(`${n}.key`), cert: read(`${n}.pem`) };
     },
     close: () => fs.rmSync(dir, { recursive: true, force: true }),
