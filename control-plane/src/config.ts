@@ -79,7 +79,7 @@ export interface Config {
   readonly dashboardDir: string;
   /** Scheduled and always-on tasks (docs/tasks.md). */
   readonly tasks: TaskSettings;
-  /** Automatic certificates (docs/https.md); null: ACME is off. */
+  /** Automatic certificates (docs/https.md); null: ACME is off (neither PYHOST_ACME_DIRECTORY nor PYHOST_ACME_EMAIL set). */
   readonly acme: AcmeSettings | null;
 }
 
@@ -206,7 +206,9 @@ export function runtimeImageFor(config: Pick<Config, 'runtimeImages'>, version: 
 }
 
 function acmeSettings(env: Env, cwd: string): AcmeSettings | null {
-  const directory = (env.PYHOST_ACME_DIRECTORY ?? '').trim();
+  // On with a directory, or with a contact alone (then Let's Encrypt's).
+  const email = (env.PYHOST_ACME_EMAIL ?? '').trim();
+  const directory = (env.PYHOST_ACME_DIRECTORY ?? '').trim() || (email !== '' ? LETS_ENCRYPT_DIRECTORY : '');
   if (directory === '') return null;
   let url: URL;
   try {
@@ -215,7 +217,6 @@ function acmeSettings(env: Env, cwd: string): AcmeSettings | null {
     throw new ConfigError(`PYHOST_ACME_DIRECTORY must be a URL such as ${LETS_ENCRYPT_DIRECTORY}, got "${directory}"`);
   }
   if (url.protocol !== 'https:') throw new ConfigError(`PYHOST_ACME_DIRECTORY must be an https URL, got "${directory}"`);
-  const email = (env.PYHOST_ACME_EMAIL ?? '').trim();
   if (email !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new ConfigError(`PYHOST_ACME_EMAIL must be an email address, got "${email}"`);
   const bundle = env.PYHOST_ACME_CA_BUNDLE ? path.resolve(cwd, env.PYHOST_ACME_CA_BUNDLE) : null;
   return Object.freeze({ directory, email: email || null, caBundle: bundle });

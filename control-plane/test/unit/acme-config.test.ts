@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, LETS_ENCRYPT_DIRECTORY, loadConfig } from '../../src/config.js';
 
 describe('ACME settings', () => {
-  it('are off unless PYHOST_ACME_DIRECTORY is set', () => {
+  it('are off unless PYHOST_ACME_DIRECTORY or PYHOST_ACME_EMAIL is set; a contact alone means Let\'s Encrypt', () => {
     expect(loadConfig({}).acme).toBeNull();
-    expect(loadConfig({ PYHOST_ACME_EMAIL: 'a@example.org' }).acme).toBeNull();
+    expect(loadConfig({ PYHOST_ACME_DIRECTORY: ' ' }).acme).toBeNull();
+    expect(loadConfig({ PYHOST_ACME_EMAIL: 'a@example.org' }).acme).toEqual({ directory: LETS_ENCRYPT_DIRECTORY, email: 'a@example.org', caBundle: null });
   });
 
   it('take the directory, the contact and the CA bundle (resolved like the other paths)', () => {
