@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { isAddressOrCidr } from './domain/trusted-proxies.js';
 import { LIMIT_RANGES, type Limits } from './domain/limits.js';
@@ -81,6 +82,15 @@ export interface Config {
   readonly tasks: TaskSettings;
   /** Automatic certificates (docs/https.md); null: ACME is off (neither PYHOST_ACME_DIRECTORY nor PYHOST_ACME_EMAIL set). */
   readonly acme: AcmeSettings | null;
+  /** Custom domains' DNS check (docs/https.md). */
+  readonly dns: DnsSettings;
+}
+
+export interface DnsSettings {
+  /** The resolver to ask (PYHOST_DNS_SERVER, `host` or `host:port`); null: the system's. */
+  readonly server: string | null;
+  /** The server's public IPv4 address, for A records (PYHOST_PUBLIC_IP); null: CNAME records only. */
+  readonly publicIp: string | null;
 }
 
 /** Let's Encrypt's production directory: the value of PYHOST_ACME_DIRECTORY for real certificates. */
@@ -222,6 +232,17 @@ function acmeSettings(env: Env, cwd: string): AcmeSettings | null {
   return Object.freeze({ directory, email: email || null, caBundle: bundle });
 }
 
+function dnsSettings(env: Env): DnsSettings {
+  const server = (env.PYHOST_DNS_SERVER ?? '').trim();
+  const m = /^([0-9.]+|\[[0-9a-f:]+\])(?::(\d{1,5}))?$/i.exec(server);
+  if (server !== '' && (!m || !isIP(m[1]!.replace(/^\[|\]$/g, '')) || (m[2] !== undefined && (Number(m[2]) < 1 || Number(m[2]) > 65535)))) {
+    throw new ConfigError(`PYHOST_DNS_SERVER must be an IP address with an optional :port, such as 127.0.0.1:8053, got "${server}"`);
+  }
+  const publicIp = (env.PYHOST_PUBLIC_IP ?? '').trim();
+  if (publicIp !== '' && isIP(publicIp) !== 4) throw new ConfigError(`PYHOST_PUBLIC_IP must be the server's IPv4 address, such as 203.0.113.7, got "${publicIp}"`);
+  return Object.freeze({ server: server || null, publicIp: publicIp || null });
+}
+
 export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   const signup = (env.PYHOST_SIGNUP ?? 'closed') as SignupMode;
   if (!SIGNUP_MODES.includes(signup)) {
@@ -270,5 +291,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
       maxAlwaysOn: integer(env, 'PYHOST_LIMIT_ALWAYS_ON_TASKS', 2, 0, 1000),
     }),
     acme: acmeSettings(env, cwd),
+    dns: dnsSettings(env),
   });
 }
