@@ -7,6 +7,7 @@ import { ingressLinkSocket, routesSnapshotFile } from '../domain/layout.js';
 import { AccessLogs, DEFAULT_ACCESS_LOG, type AccessLogOptions } from './access-log.js';
 import { ApiLinks } from './api-links.js';
 import { BasicAuth } from './basic-auth.js';
+import { OcspStapler } from './ocsp-stapler.js';
 import { RouteLoader } from './route-loader.js';
 import { closeRouterServer, createRouterServer, createTlsRouterServer } from './router.js';
 import type { RouterLog } from './router-log.js';
@@ -64,7 +65,7 @@ export async function startRouter(config: Config, log: RouterLog, options: Start
       if (set.fallback !== null) tlsServer?.setSecureContext({ ...TLS_PROFILE, ...splitPem(set.fallback.pem), ticketKeys });
     });
     const store = certificates;
-    tlsServer = createTlsRouterServer(deps, { contextFor: (name) => store.contextFor(name), ticketKeys });
+    tlsServer = createTlsRouterServer(deps, { contextFor: (name) => store.contextFor(name), ticketKeys, onOcspRequest: new OcspStapler(log).onRequest });
   }
   const listening: (http.Server | https.Server)[] = [];
   try {

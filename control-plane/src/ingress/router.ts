@@ -47,6 +47,8 @@ export interface TlsListener {
   contextFor(servername: string): tls.SecureContext | undefined;
   /** The session ticket keys (48 bytes), the same in every router process so that resumption works across them. */
   readonly ticketKeys: Buffer;
+  /** The server's 'OCSPRequest' listener (ocsp-stapler.ts). */
+  readonly onOcspRequest?: (certificate: Buffer, issuer: Buffer | undefined, done: (err: Error | null, response: Buffer | null) => void) => void;
 }
 
 /** The router's plain HTTP server. */
@@ -62,6 +64,7 @@ export function createTlsRouterServer(deps: RouterDeps, listener: TlsListener): 
     ticketKeys: listener.ticketKeys,
     SNICallback: (servername, done) => done(null, listener.contextFor(servername)),
   });
+  if (listener.onOcspRequest) server.on('OCSPRequest', listener.onOcspRequest);
   return attachRouter(server, deps, 'https');
 }
 

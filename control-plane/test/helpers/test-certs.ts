@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,8 +12,10 @@ export interface TestCa {
   readonly dir: string;
   /** The CA's certificate (PEM): what clients trust. */
   readonly cert: string;
-  /** A key and a certificate for `names` (the first is the subject's CN), signed by this CA. */
-  leaf(names: readonly string[]): { key: string; cert: string };
+  /** A key and a certificate for `names` (the first is the subject's CN), signed by this CA; `ocspUrl`: its OCSP responder. */
+  leaf(names: readonly string[], options?: { ocspUrl?: string }): { key: string; cert: string };
+  /** Starts `openssl ocsp` answering for this CA's leaves ("good") on `port`, resolving once it listens; stop it with kill(). It reads the CA's index once: make the leaves first. */
+  ocspResponder(port: number): Promise<ChildProcess>;
   close(): void;
 }
 
@@ -29,13 +31,30 @@ export function createTestCa(): TestCa {
   return {
     dir,
     cert: fs.readFileSync(path.join(dir, 'ca.pem'), 'utf8'),
-    leaf(names) {
+    leaf(names, options = {}) {
       const n = ++serial;
-      fs.writeFileSync(path.join(dir, `leaf${n}.ext`), `subjectAltName=${names.map((name) => `DNS:${name}`).join(',')}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n`);
+      const aia = options.ocspUrl ? `authorityInfoAccess=OCSP;URI:${options.ocspUrl}\n` : '';
+      fs.writeFileSync(path.join(dir, `leaf${n}.ext`), `subjectAltName=${names.map((name) => `DNS:${name}`).join(',')}\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n${aia}`);
       openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `leaf${n}.key`, '-out', `leaf${n}.csr`, '-subj', `/CN=${names[0]}`], dir);
       openssl(['x509', '-req', '-in', `leaf${n}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', String(1000 + n), '-days', '1',
         '-extfile', `leaf${n}.ext`, '-out', `leaf${n}.pem`], dir);
-      return { key: fs.readFileSync(path.join(dir, `leaf${n}.key`), 'utf8'), cert: fs.readFileSync(path.join(dir, `leaf${n}.pem`), 'utf8') };
+      const cert = fs.readFileSync(path.join(dir, `leaf${n}.pem`), 'utf8');
+      // openssl ocsp's database: status, expiry, revocation, serial (hex), file, subject.
+      const expiry = new Date(Date.now() + 86_400_000).toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z';
+      fs.appendFileSync(path.join(dir, 'index.txt'), `V\t${expiry}\t\t${(1000 + n).toString(16).toUpperCase().padStart(4, '0')}\tunknown\t/CN=${names[0]}\n`);
+      return { key: fs.readFileSync(path.join(dir, `leaf${n}.key`), 'utf8'), cert };
+    },
+    ocspResponder(port) {
+      fs.appendFileSync(path.join(dir, 'index.txt'), '');
+      const child = spawn('openssl', ['ocsp', '-index', 'index.txt', '-port', String(port), '-rsigner', 'ca.pem', '-rkey', 'ca.key', '-CA', 'ca.pem', '-ndays', '1'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+      return new Promise((resolve, reject) => {
+        let said = '';
+        child.stderr!.on('data', (d: Buffer) => {
+          said += d.toString();
+          if (said.includes('waiting for OCSP client connections')) resolve(child);
+        });
+        child.on('exit', (code) => reject(new Error(`openssl ocsp exited (${code}): ${said}`)));
+      });
     },
     close: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
