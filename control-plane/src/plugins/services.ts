@@ -166,7 +166,7 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
     const renewer = config.acme
       ? new Renewer({
         settings: config.acme, dashboardDomain: config.domain, certificates, store: stores.certificates,
-        routes: () => stores.routeRows.snapshot(), log: app.log.child({ component: 'acme' }), clock,
+        routes: () => stores.routeRows.snapshot(), routesVersion: () => stores.routeRows.currentVersion(), log: app.log.child({ component: 'acme' }), clock,
       })
       : null;
     app.addHook('onReady', async () => renewer?.start());

@@ -10,7 +10,7 @@ import { preparePlatformDirs } from '../../src/lib/platform-dirs.js';
 import { renewalTime } from '../../src/domain/renewal-policy.js';
 import { eventually } from '../helpers/eventually.js';
 import { PEBBLE_INSTALLED, startPebble, type Pebble } from '../helpers/pebble.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { asToken, createTestApp, createUser, type TestApp } from '../helpers/test-app.js';
 
 // The app as production builds it with PYHOST_ACME_DIRECTORY set: its own
 // renewer certifies the dashboard at start-up, and the router serves the
@@ -97,5 +97,13 @@ describe.skipIf(!PEBBLE_INSTALLED)('the app with ACME on', () => {
     expect(failures).toEqual([]);
     expect(serials).toContain(before);
     expect(t.app.stores.certificates.byId('dashboard')).toMatchObject({ last_error: null, failures: 0 });
+  });
+
+  it('certifies a web app soon after it is created, without waiting for the minute\'s pass', async () => {
+    const user = await createUser(t.app);
+    const domain = `${user.username}.${DOMAIN}`;
+    const res = await t.app.inject({ method: 'POST', url: `/api/v0/user/${user.username}/webapps/`, headers: asToken(user.token), payload: { domain_name: domain } });
+    expect(res.statusCode, res.body).toBe(201);
+    await eventually(() => expect(t.app.services.certificates.describe(domain)?.not_after).toBeTruthy(), { timeoutMs: 30_000, what: 'the new web app\'s certificate' });
   });
 });

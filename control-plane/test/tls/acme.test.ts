@@ -165,4 +165,21 @@ describe.skipIf(!PEBBLE_INSTALLED)('automatic certificates (ACME HTTP-01 with pe
     expect(pem('dashboard')).not.toBe(before.pem);
     expect(index().version).toBeGreaterThan(before.version);
   });
+
+  it('certifies a new web app, and deletes the certificate of one that is deleted', async () => {
+    const domain = `new.${user.username}.${DOMAIN}`;
+    const created = await t.app.inject({ method: 'POST', url: `/api/v0/user/${user.username}/webapps/`, headers: asToken(user.token), payload: { domain_name: domain } });
+    expect(created.statusCode, created.body).toBe(201);
+    await renewer.runOnce();
+    const issued = certs.ofDomain(domain)!;
+    expect(issued).toMatchObject({ source: 'acme', last_error: null });
+    expect(index().certificates.map((c) => c.id)).toContain(issued.id);
+
+    const deleted = await t.app.inject({ method: 'DELETE', url: `/api/v0/user/${user.username}/webapps/${domain}/`, headers: asToken(user.token) });
+    expect(deleted.statusCode, deleted.body).toBeLessThan(300);
+    await renewer.runOnce();
+    expect(certs.ofDomain(domain)).toBeUndefined();
+    expect(index().certificates.map((c) => c.id)).not.toContain(issued.id);
+    expect(fs.existsSync(path.join(t.dataDir, 'tls', 'certs', `${issued.id}.pem`))).toBe(false);
+  });
 });

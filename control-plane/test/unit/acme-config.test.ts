@@ -19,5 +19,8 @@ describe('ACME settings', () => {
     [{ PYHOST_ACME_DIRECTORY: 'http://ca.example.org/dir' }, /https URL/],
     [{ PYHOST_ACME_DIRECTORY: 'not a url' }, /must be a URL/],
     [{ PYHOST_ACME_DIRECTORY: LETS_ENCRYPT_DIRECTORY, PYHOST_ACME_EMAIL: 'nobody' }, /email address/],
-  ])('refuses %j', (env, message) => expect(() => loadConfig(env)).toThrow(ConfigError) && expect(() => loadConfig(env)).toThrow(message));
+  ])('refuses %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
 });

@@ -21,6 +21,8 @@ import { describeAcmeError } from './acme-errors.js';
 import { namesOf, type CertificateService } from './certificate-service.js';
 
 const DEFAULT_TICK_MS = 60_000;
+/** How often it looks whether the routes changed (a new web app gets its certificate within seconds). */
+const ROUTES_POLL_MS = 2000;
 
 export interface RenewerOptions {
   readonly settings: AcmeSettings;
@@ -30,6 +32,10 @@ export interface RenewerOptions {
   readonly store: CertificatesStore;
   /** The web apps and websites, as the router sees them. */
   readonly routes: () => Pick<RouteSnapshot, 'webapps' | 'websites'>;
+  /** The routes' version: a pass follows each change. */
+  readonly routesVersion?: () => number;
+  /** Further certificates to keep (e.g. verified custom domains); their owners count as existing. */
+  readonly more?: () => readonly WantedCertificate[];
   readonly log: FastifyBaseLogger;
   readonly clock?: () => number;
   /** How often it looks for work (tests: less). */
@@ -52,6 +58,8 @@ export class Renewer {
   private readonly budget: OrderBudget;
   private readonly backoff: BackoffSettings;
   private timer: NodeJS.Timeout | null = null;
+  private watch: NodeJS.Timeout | null = null;
+  private seenVersion = Number.NaN;
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
@@ -69,13 +77,27 @@ export class Renewer {
     this.stopped = false;
     this.timer = setInterval(() => this.kick(), this.o.tickMs ?? DEFAULT_TICK_MS);
     this.timer.unref();
+    if (this.o.routesVersion) {
+      const version = this.o.routesVersion;
+      this.seenVersion = version();
+      this.watch = setInterval(() => {
+        const now = version();
+        if (now !== this.seenVersion) {
+          this.seenVersion = now;
+          this.kick();
+        }
+      }, ROUTES_POLL_MS);
+      this.watch.unref();
+    }
     this.kick();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.watch) clearInterval(this.watch);
     this.timer = null;
+    this.watch = null;
     await this.running;
   }
 
@@ -105,8 +127,9 @@ export class Renewer {
 
   private async pass(): Promise<void> {
     const routes = this.o.routes();
-    const wanted = wantedCertificates(routes, this.o.dashboardDomain);
-    this.dropOrphans(routes);
+    const more = this.o.more?.() ?? [];
+    const wanted = [...wantedCertificates(routes, this.o.dashboardDomain), ...more];
+    this.dropOrphans(routes, more);
     const rows = new Map(this.o.store.all().map((r) => [r.id, r]));
     const uploaded = [...rows.values()].filter((r) => r.source === 'upload').map(state);
     for (const w of wanted) {
@@ -123,10 +146,11 @@ export class Renewer {
   }
 
   /** Issued certificates of web apps and websites that are gone. */
-  private dropOrphans(routes: Pick<RouteSnapshot, 'webapps' | 'websites'>): void {
+  private dropOrphans(routes: Pick<RouteSnapshot, 'webapps' | 'websites'>, more: readonly WantedCertificate[]): void {
     const owners = new Set(['dashboard', ...routes.webapps.map((w) => `webapp:${w.id}`), ...(routes.websites ?? []).map((s) => `website:${s.id}`)]);
+    const kept = new Set(more.map((m) => m.id));
     for (const row of this.o.store.all()) {
-      if (row.source === 'acme' && !owners.has(row.owner)) this.o.certificates.remove(row.id);
+      if (row.source === 'acme' && !owners.has(row.owner) && !kept.has(row.id)) this.o.certificates.remove(row.id);
     }
   }
 
