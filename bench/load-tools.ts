@@ -44,10 +44,18 @@ export interface Run extends WrkResult {
   cpuUs: number;
 }
 
+export interface WrkOptions {
+  /** https:// (wrk sends no session to resume: with `close`, every request is a full handshake). */
+  https?: boolean;
+  /** `Connection: close`: a new connection for every request. */
+  close?: boolean;
+}
+
 /** One wrk run against 127.0.0.1:port with this Host, and the proxy's CPU time per request. */
-export function wrk(port: number, host: string, connections: number, seconds: number, proxyPids: number[], urlPath = '/'): Run {
+export function wrk(port: number, host: string, connections: number, seconds: number, proxyPids: number[], urlPath = '/', options: WrkOptions = {}): Run {
   const before = cpuTicks(proxyPids);
-  const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-H', `Host: ${host}`, `http://127.0.0.1:${port}${urlPath}`], { encoding: 'utf8' });
+  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-H', `Host: ${host}`, ...(options.close ? ['-H', 'Connection: close'] : [])];
+  const out = execFileSync('wrk', [...args, `${options.https ? 'https' : 'http'}://127.0.0.1:${port}${urlPath}`], { encoding: 'utf8' });
   const result = parseWrk(out);
   const ticks = cpuTicks(proxyPids) - before;
   return { ...result, cpuUs: ((ticks / TICKS_PER_SECOND) * 1e6) / (result.rps * seconds) };
@@ -61,11 +69,11 @@ export function medianRun(runs: Run[]): Run {
 }
 
 /** The router (src/ingress-main.ts) as its own process on 127.0.0.1:port, once it answers. */
-export async function startRouter(t: DockerTestApp, port: number, workers: number, profileDir: string | null = null): Promise<ChildProcess> {
+export async function startRouter(t: DockerTestApp, port: number, workers: number, profileDir: string | null = null, env: Record<string, string> = {}): Promise<ChildProcess> {
   const args = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', 'src/ingress-main.ts'];
   const child = spawn(process.execPath, args, {
     cwd: CONTROL_PLANE,
-    env: { ...process.env, PYHOST_DATA: t.dataDir, PYHOST_PORT: String(port), PYHOST_HOST: '127.0.0.1', PYHOST_ROUTER_WORKERS: String(workers), PYHOST_LOG_LEVEL: 'warn' },
+    env: { ...process.env, PYHOST_DATA: t.dataDir, PYHOST_PORT: String(port), PYHOST_HOST: '127.0.0.1', PYHOST_ROUTER_WORKERS: String(workers), PYHOST_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   for (let i = 0; i < 100; i++) {

@@ -18,12 +18,34 @@ export interface NginxServer {
  * `keepalive` (upstreamKeepalive) requests stall in the accept queue until
  * uWSGI's socket-timeout.
  */
-export function nginxConfig(o: { dir: string; port: number; servers: NginxServer[]; upstreamKeepalive?: boolean }): string {
+/** nginx terminating TLS as the router does: the same certificate, protocols, cipher list, curves and session tickets. */
+export interface NginxTls {
+  port: number;
+  /** PEM files of the leaf (with its chain) and of its key. */
+  certFile: string;
+  keyFile: string;
+  ciphers: string;
+  curves: string;
+}
+
+export function nginxConfig(o: { dir: string; port: number; servers: NginxServer[]; upstreamKeepalive?: boolean; tls?: NginxTls }): string {
+  const tls = o.tls
+    ? `
+    listen 127.0.0.1:${o.tls.port} ssl;
+    ssl_certificate ${o.tls.certFile};
+    ssl_certificate_key ${o.tls.keyFile};
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_ciphers ${o.tls.ciphers};
+    ssl_ecdh_curve ${o.tls.curves};
+    ssl_prefer_server_ciphers off;
+    ssl_session_tickets on;
+    ssl_session_timeout 1d;`
+    : '';
   const upstreams = o.servers.map((s, i) => `  upstream app${i} { server unix:${s.socket};${o.upstreamKeepalive ? ' keepalive 32;' : ''} }`).join('\n');
   const servers = o.servers
     .map(
       (s, i) => `  server {
-    listen 127.0.0.1:${o.port};
+    listen 127.0.0.1:${o.port};${tls}
     server_name ${s.host};
     access_log ${s.accessLog} combined buffer=64k flush=1s;
     location / {

@@ -67,18 +67,28 @@ export interface StoredCertificate {
   readonly cert: string;
 }
 
-/** Writes the certificates and then, atomically, an index.json of `version` naming them (the writer's order). */
-export function writeTlsStore(dataDir: string, version: number, certificates: readonly StoredCertificate[]): void {
-  for (const dir of [tlsDir(dataDir), tlsCertsDir(dataDir), tlsChallengesDir(dataDir)]) fs.mkdirSync(dir, { recursive: true, mode: 0o750 });
+/**
+ * Writes the certificates and then, atomically, an index.json of `version`
+ * naming them (the writer's order); with `group`, the folders and files are
+ * root:<group> as the writer leaves them for the router.
+ */
+export function writeTlsStore(dataDir: string, version: number, certificates: readonly StoredCertificate[], group?: number): void {
+  const own = (p: string) => group !== undefined && fs.chownSync(p, 0, group);
+  for (const dir of [tlsDir(dataDir), tlsCertsDir(dataDir), tlsChallengesDir(dataDir)]) {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o750 });
+    own(dir);
+  }
   const entries: TlsCertificateEntry[] = [];
   for (const c of certificates) {
     const file = path.join(tlsCertsDir(dataDir), `${c.id}.pem`);
     fs.writeFileSync(`${file}.tmp`, `${c.key}${c.cert}`, { mode: 0o640 });
+    own(`${file}.tmp`);
     fs.renameSync(`${file}.tmp`, file);
     entries.push({ id: c.id, names: c.names, file: certFileEntry(c.id), not_after: new Date(Date.now() + 86_400_000).toISOString() });
   }
   const index = tlsIndexFile(dataDir);
   fs.writeFileSync(`${index}.tmp`, serializeTlsIndex({ version, certificates: entries }), { mode: 0o640 });
+  own(`${index}.tmp`);
   fs.renameSync(`${index}.tmp`, index);
 }
 
