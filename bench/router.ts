@@ -139,6 +139,12 @@ async function main(): Promise<void> {
       const routerPort = await freePort();
       const routerTlsPort = HTTPS ? await freePort() : null;
       const profileDir = PROFILE ? path.join(work, `profile-${workers}`) : null;
+      if (profileDir) {
+        // The router writes its profile as the ingress uid (it drops root once its ports are bound).
+        fs.chmodSync(work, 0o711);
+        fs.mkdirSync(profileDir, { mode: 0o777 });
+        fs.chmodSync(profileDir, 0o777);
+      }
       const router = await startRouter(t, routerPort, workers, profileDir, routerTlsPort ? { PYHOST_HTTPS_PORT: String(routerTlsPort) } : {});
       try {
         if (routerTlsPort) await untilServes(`https://127.0.0.1:${routerTlsPort}/`);
