@@ -34,12 +34,13 @@ export interface Pebble {
 
 export const PEBBLE_INSTALLED = fs.existsSync('/usr/bin/pebble') && fs.existsSync('/usr/bin/pebble-challtestsrv');
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/** `n` distinct loopback ports free a moment ago (all held open together, so none is handed out twice). */
+async function freePorts(n: number): Promise<number[]> {
+  const servers = Array.from({ length: n }, () => net.createServer());
+  await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))));
+  const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
 }
 
 /** A CA and a certificate for 127.0.0.1 signed by it, with openssl. */
@@ -72,15 +73,26 @@ function stopProcess(child: ChildProcess | null): Promise<void> {
   });
 }
 
-export async function startPebble({ httpPort, validitySeconds }: PebbleOptions): Promise<Pebble> {
+/** Starts pebble; a start that fails (a port taken meanwhile by another process) is tried again on new ports, three times in all. */
+export async function startPebble(options: PebbleOptions): Promise<Pebble> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startPebbleOnce(options);
+    } catch (err) {
+      if (attempt === 3) throw err;
+    }
+  }
+}
+
+async function startPebbleOnce({ httpPort, validitySeconds }: PebbleOptions): Promise<Pebble> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyhost-pebble-'));
   const { caFile, cert, key } = directoryCertificate(dir);
   const ca = fs.readFileSync(caFile, 'utf8');
-  const [dnsPort, dnsManagement, listen, management] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const output: string[] = [];
-  const collect = (child: ChildProcess) => {
+  const [dnsPort, dnsManagement, listen, management] = (await freePorts(4)) as [number, number, number, number];
+  const collect = (child: ChildProcess, output: string[] = []) => {
     child.stdout?.on('data', (c: Buffer) => output.push(c.toString()));
     child.stderr?.on('data', (c: Buffer) => output.push(c.toString()));
+    return output;
   };
 
   const dns = spawn('/usr/bin/pebble-challtestsrv', [
@@ -111,12 +123,14 @@ export async function startPebble({ httpPort, validitySeconds }: PebbleOptions):
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_AUTHZREUSE: '0' },
     });
-    collect(ca_);
-    await eventually(async () => {
-      if (ca_!.exitCode !== null) throw new Error(`pebble exited (${ca_!.exitCode}): ${output.join('').slice(-2000)}`);
+    const output = collect(ca_);
+    const exited = await eventually(async () => {
+      if (ca_!.exitCode !== null) return true; // at once: waiting longer would not help
       const res = await httpsGet(directory, ca);
       if (res.status !== 200) throw new Error(`pebble's directory answered ${res.status}`);
+      return false;
     }, { timeoutMs: 20_000 });
+    if (exited) throw new Error(`pebble exited (${ca_!.exitCode}): ${output.join('').slice(-2000)}`);
   };
   const stopCa = () => stopProcess(ca_);
 
@@ -125,6 +139,7 @@ export async function startPebble({ httpPort, validitySeconds }: PebbleOptions):
   } catch (err) {
     await stopCa();
     await stopProcess(dns);
+    fs.rmSync(dir, { recursive: true, force: true });
     throw err;
   }
   return {

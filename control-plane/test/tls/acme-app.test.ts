@@ -106,4 +106,19 @@ describe.skipIf(!PEBBLE_INSTALLED)('the app with ACME on', () => {
     expect(res.statusCode, res.body).toBe(201);
     await eventually(() => expect(t.app.services.certificates.describe(domain)?.not_after).toBeTruthy(), { timeoutMs: 30_000, what: 'the new web app\'s certificate' });
   });
+
+  it('with the CA down at renewal time: the old certificate is still served and the error is visible', async () => {
+    const before = await get();
+    await pebble.stopCa();
+    try {
+      const r = t.app.stores.certificates.byId('dashboard')!;
+      skewMs = renewalTime(r.not_before!, r.not_after!) - Date.now() + 1000;
+      t.app.services.renewer!.kick();
+      await eventually(() => expect(t.app.services.certificates.describe(DOMAIN)?.last_error).toMatch(/could not reach the certificate authority/), { timeoutMs: 30_000 });
+      expect(t.app.stores.certificates.byId('dashboard')!.failures).toBeGreaterThanOrEqual(1);
+      expect(await get()).toEqual(before);
+    } finally {
+      await pebble.startCa();
+    }
+  });
 });
