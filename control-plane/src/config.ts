@@ -281,6 +281,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
       consoles: integer(env, 'PYHOST_CONSOLES_PER_USER', 5, LIMIT_RANGES.consoles.min, LIMIT_RANGES.consoles.max),
       workers: integer(env, 'PYHOST_LIMIT_WORKERS', 4, LIMIT_RANGES.workers.min, LIMIT_RANGES.workers.max),
       memory_mb: integer(env, 'PYHOST_APP_MEMORY_MB', 512, LIMIT_RANGES.memory_mb.min, LIMIT_RANGES.memory_mb.max),
+      custom_domains: integer(env, 'PYHOST_LIMIT_CUSTOM_DOMAINS', 1, LIMIT_RANGES.custom_domains.min, LIMIT_RANGES.custom_domains.max),
     }),
     dashboardDir: env.PYHOST_DASHBOARD_DIR ? path.resolve(cwd, env.PYHOST_DASHBOARD_DIR) : DEFAULT_DASHBOARD_DIR,
     tasks: Object.freeze({

@@ -14,6 +14,8 @@ export interface Limits {
   readonly workers: number;
   /** Memory of each of the account's containers, in MiB. */
   readonly memory_mb: number;
+  /** Web apps and websites at a domain outside PYHOST_DOMAIN, while the instance allows custom domains. */
+  readonly custom_domains: number;
 }
 
 export type LimitName = keyof Limits;
@@ -29,6 +31,7 @@ export const LIMIT_RANGES: Readonly<Record<LimitName, { readonly min: number; re
   // 16: the gateway's own ceiling (runtime-image/gateway/pyhost_gateway/config.py); more would not start.
   workers: { min: 1, max: 16, noun: 'workers per web app', one: 'worker per web app' },
   memory_mb: { min: 32, max: 1 << 20, noun: 'MiB of memory per container', one: 'MiB of memory per container' },
+  custom_domains: { min: 0, max: 1000, noun: 'custom domains', one: 'custom domain' },
 };
 
 export const LIMIT_NAMES = Object.keys(LIMIT_RANGES) as LimitName[];

@@ -6,6 +6,7 @@ const DESCRIPTIONS: Record<LimitName, string> = {
   consoles: 'consoles the account may have open at once',
   workers: 'server worker processes per web app',
   memory_mb: 'memory of each of the account\'s containers (web apps and consoles), in MiB',
+  custom_domains: 'web apps and websites at a domain of their own (outside the base domain), where the instance allows custom domains',
 };
 
 const limit = (name: LimitName) => Type.Integer({ minimum: LIMIT_RANGES[name].min, maximum: LIMIT_RANGES[name].max, description: DESCRIPTIONS[name] });
@@ -30,6 +31,7 @@ export const Limits = Type.Object({
   consoles: limit('consoles'),
   workers: limit('workers'),
   memory_mb: limit('memory_mb'),
+  custom_domains: limit('custom_domains'),
 });
 
 export const LimitOverrides = Type.Object({
@@ -37,6 +39,7 @@ export const LimitOverrides = Type.Object({
   consoles: Type.Optional(limit('consoles')),
   workers: Type.Optional(limit('workers')),
   memory_mb: Type.Optional(limit('memory_mb')),
+  custom_domains: Type.Optional(limit('custom_domains')),
 }, { description: "the account's own limits; the others are the instance's defaults" });
 
 /** PATCH bodies: the limits to change, each a number or null. Also usable as an invite code's `limits`. */
@@ -45,6 +48,7 @@ export const LimitChanges = Type.Object({
   consoles: change('consoles'),
   workers: change('workers'),
   memory_mb: change('memory_mb'),
+  custom_domains: change('custom_domains'),
 }, { additionalProperties: false });
 
 export const AccountLimits = Type.Object({ limits: Limits, overrides: LimitOverrides });

@@ -10,6 +10,7 @@ export const LimitOverridesSchema = Type.Object(
     consoles: Type.Optional(Type.Integer()),
     workers: Type.Optional(Type.Integer()),
     memory_mb: Type.Optional(Type.Integer()),
+    custom_domains: Type.Optional(Type.Integer()),
   },
   { description: "overrides of the instance's default limits" },
 );
