@@ -32,6 +32,8 @@ import { repairLayout } from '../services/platform/layout-repair.js';
 import { Reconciler } from '../services/platform/reconciler.js';
 import { RestartBackoff } from '../services/platform/restart-backoff.js';
 import { RoutePublisher } from '../services/platform/route-publisher.js';
+import { CustomDomains } from '../services/domains/custom-domains.js';
+import { DnsCheck } from '../services/domains/dns-check.js';
 import { buildTasks, type TaskServices } from '../services/tasks/tasks.js';
 import { CertificateService } from '../services/tls/certificate-service.js';
 import { Renewer } from '../services/tls/renewer.js';
@@ -84,6 +86,8 @@ export interface Services {
   tasks: TaskServices;
   /** Compare servers (docs/compare-servers.md). */
   compare: CompareService;
+  /** Custom domains: allowed by an admin, limited per account, checked in DNS (docs/https.md). */
+  customDomains: CustomDomains;
   /** The TLS certificates the router serves (docs/https.md). */
   certificates: CertificateService;
   /** ACME issuance and renewal; null unless PYHOST_ACME_DIRECTORY is set. */
@@ -113,17 +117,21 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
     const files = new FileService(config);
     const limits = new AccountLimits(stores.meta, stores.users, config);
     const webappLocks = new KeyedLock();
+    const customDomains = new CustomDomains({
+      config, meta: stores.meta, store: stores.customDomains, dns: new DnsCheck(config.dns), limits,
+      domainsOf: (owner) => [...stores.webapps.forUser(owner.id), ...stores.websites.forUser(owner.id)].map((site) => site.domain_name),
+    });
     const health = new WebappHealth(stores.webapps);
     const deployer = new WebappDeployer(config, instanceId, stores.webapps, runtime, health, backoff, limits, log);
     const webappSettings = new WebappSettings(config, limits);
     const webapps = new WebappService({
-      config, store: stores.webapps, users: stores.users, settings: webappSettings, files: new WebappFiles(config, files), deployer, health, locks: webappLocks, limits,
+      config, store: stores.webapps, users: stores.users, settings: webappSettings, files: new WebappFiles(config, files), deployer, health, locks: webappLocks, limits, domains: customDomains,
     });
     const consoleContainers = new ConsoleContainers(config, instanceId, runtime, limits, app.log.child({ component: 'consoles' }));
     const consoles = new ConsoleService(config, stores.consoles, stores.users, runtime, consoleContainers, limits, app.log.child({ component: 'consoles' }));
     const websiteRunner = new WebsiteRunner({ config, instance: instanceId, store: stores.websites, runtime, limits, log });
     const websites = new WebsiteService({
-      config, store: stores.websites, webapps: stores.webapps, users: stores.users, files: new WebappFiles(config, files), runner: websiteRunner, limits,
+      config, store: stores.websites, webapps: stores.webapps, users: stores.users, files: new WebappFiles(config, files), runner: websiteRunner, limits, domains: customDomains,
     });
     const compare = new CompareService({ config, instance: instanceId, store: stores.compareRuns, runtime, limits, log: app.log.child({ component: 'compare' }), startRouter: () => MeasuringRouter.start(config),
     });
@@ -197,6 +205,7 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
       reconciler,
       tasks: tasks.services,
       compare,
+      customDomains,
       certificates,
       renewer,
     });

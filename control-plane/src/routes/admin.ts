@@ -9,11 +9,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(userRoutes);
   await app.register(archiveRoutes);
   const { settings } = app.services;
+  const current = () => ({ signup: settings.signupMode(), custom_domains: settings.customDomains() });
 
   app.get('/api/admin/settings', {
     config: { access: 'admin' },
-    schema: { tags: ['admin'], summary: "The instance's settings: who may sign up", response: responses({ 200: SettingsSchema }) },
-  }, async () => ({ signup: settings.signupMode() }));
+    schema: { tags: ['admin'], summary: "The instance's settings: who may sign up, whether custom domains are allowed", response: responses({ 200: SettingsSchema }) },
+  }, async () => current());
 
   app.patch('/api/admin/settings', {
     config: { access: 'admin' },
@@ -23,7 +24,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       settings.setSignupMode(request.body.signup);
       request.log.info({ admin: request.principal!.username, signup: request.body.signup }, 'sign-up mode changed');
     }
-    return { signup: settings.signupMode() };
+    if (request.body.custom_domains !== undefined) {
+      settings.setCustomDomains(request.body.custom_domains);
+      request.log.info({ admin: request.principal!.username, custom_domains: request.body.custom_domains }, 'custom domains allowed or not');
+    }
+    return current();
   });
 };
 

@@ -2,21 +2,23 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { StatusOk, responses } from '../schemas/common.js';
 import { CreateWebapp, PatchWebapp, UserParams, Webapp, WebappParams } from '../schemas/webapps.js';
+import type { UserRow } from '../store/users-store.js';
 import type { WebappRow } from '../store/webapps-store.js';
 import { ownerOf, webappOf } from './context.js';
+import { customDomainFields } from './custom-domain-view.js';
 import { webappView } from './webapp-view.js';
 
 /** /api/v0/user/{username}/webapps/…, shaped like PythonAnywhere's. */
 const webappRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const webapps = app.services.webapps;
-  const view = (row: WebappRow, username: string) => webappView(app.config, row, username, webapps.status(row));
+  const view = (row: WebappRow, owner: UserRow) => ({ ...webappView(app.config, row, owner.username, webapps.status(row)), ...customDomainFields(app, owner, row.domain_name) });
   const tags = ['webapps'];
 
   app.get('/webapps/', {
     schema: { tags, summary: 'List web apps', params: UserParams, response: responses({ 200: Type.Array(Webapp) }) },
   }, async (request) => {
     const owner = ownerOf(request);
-    return webapps.list(owner).map((row) => view(row, owner.username));
+    return webapps.list(owner).map((row) => view(row, owner));
   });
 
   app.post('/webapps/', {
@@ -29,12 +31,12 @@ const webappRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const owner = ownerOf(request);
-    return reply.status(201).send(view(await webapps.create(owner, request.body), owner.username));
+    return reply.status(201).send(view(await webapps.create(owner, request.body), owner));
   });
 
   app.get('/webapps/:domain_name/', {
     schema: { tags, summary: 'Get a web app', params: WebappParams, response: responses({ 200: Webapp }) },
-  }, async (request) => view(webappOf(request), ownerOf(request).username));
+  }, async (request) => view(webappOf(request), ownerOf(request)));
 
   const patchHandler = {
     schema: { tags, summary: 'Change a web app', params: WebappParams, body: PatchWebapp, response: responses({ 200: Webapp }) },
@@ -42,7 +44,7 @@ const webappRoutes: FastifyPluginAsyncTypebox = async (app) => {
   for (const method of ['patch', 'put'] as const) {
     app[method]('/webapps/:domain_name/', patchHandler, async (request) => {
       const owner = ownerOf(request);
-      return view(await webapps.update(owner, webappOf(request), request.body), owner.username);
+      return view(await webapps.update(owner, webappOf(request), request.body), owner);
     });
   }
 

@@ -4,8 +4,10 @@ import { Type } from 'typebox';
 import { StatusOk, responses } from '../schemas/common.js';
 import { UserParams } from '../schemas/webapps.js';
 import { CreateWebsite, PatchWebsite, Website, WebsiteParams } from '../schemas/websites.js';
+import type { UserRow } from '../store/users-store.js';
 import type { WebsiteRow } from '../store/websites-store.js';
 import { ownerOf } from './context.js';
+import { customDomainFields } from './custom-domain-view.js';
 import { siteLogRoutes } from './logs.js';
 
 declare module 'fastify' {
@@ -43,13 +45,14 @@ const websiteRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (named !== undefined) request.website = websites.get(ownerOf(request), named);
   });
   const siteOf = (request: { website: WebsiteRow | null }) => request.website!;
+  const view = (row: WebsiteRow, owner: UserRow) => ({ ...websiteView(row, owner.username), ...customDomainFields(app, owner, row.domain_name) });
   await app.register(siteLogRoutes, { collection: 'websites', siteOf });
 
   app.get('/websites/', {
     schema: { tags, summary: 'List websites', params: UserParams, response: responses({ 200: Type.Array(Website) }) },
   }, async (request) => {
     const owner = ownerOf(request);
-    return websites.list(owner).map((row) => websiteView(row, owner.username));
+    return websites.list(owner).map((row) => view(row, owner));
   });
 
   app.post('/websites/', {
@@ -59,12 +62,12 @@ const websiteRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { domain_name, enabled, webapp } = request.body;
     const python_version = request.body.python_version ?? webapp.python_version;
     const row = await websites.create(owner, { domain_name, command: webapp.command, python_version, ...(enabled === undefined ? {} : { enabled }) });
-    return reply.status(201).send(websiteView(row, owner.username));
+    return reply.status(201).send(view(row, owner));
   });
 
   app.get('/websites/:domain/', {
     schema: { tags, summary: 'Get a website', params: WebsiteParams, response: responses({ 200: Website }) },
-  }, async (request) => websiteView(siteOf(request), ownerOf(request).username));
+  }, async (request) => view(siteOf(request), ownerOf(request)));
 
   app.patch('/websites/:domain/', {
     schema: { tags, summary: 'Enable or disable a website, or change its command or python_version (a new server beside the old one)', params: WebsiteParams, body: PatchWebsite, response: responses({ 200: Website }) },
@@ -78,7 +81,7 @@ const websiteRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...(command === undefined ? {} : { command }),
       ...(python_version === undefined ? {} : { python_version }),
     });
-    return websiteView(row, owner.username);
+    return view(row, owner);
   });
 
   app.delete('/websites/:domain/', {

@@ -121,6 +121,12 @@ export const RestoredSchema = Type.Intersect([
   Type.Object({ password: Type.Optional(Type.String({ description: 'the generated password, shown once (the archive had none)' })) }),
 ]);
 
-export const SettingsSchema = Type.Object({ signup: Type.Union([Type.Literal('closed'), Type.Literal('invite'), Type.Literal('open')], { description: 'who may make their own account' }) });
+export const SettingsSchema = Type.Object({
+  signup: Type.Union([Type.Literal('closed'), Type.Literal('invite'), Type.Literal('open')], { description: 'who may make their own account' }),
+  custom_domains: Type.Boolean({ description: 'whether users may give a web app or website a domain outside the base domain (each account up to its custom_domains limit)' }),
+});
 
-export const SettingsPatchSchema = Type.Object({ signup: Type.Optional(Type.String({ maxLength: 20, description: SIGNUP_MODES.join(', ') })) }, { additionalProperties: false });
+export const SettingsPatchSchema = Type.Object({
+  signup: Type.Optional(Type.String({ maxLength: 20, description: SIGNUP_MODES.join(', ') })),
+  custom_domains: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false });

@@ -29,3 +29,24 @@ export const Domain = Type.Object({
   /** What serves it: a website (v1) or a web app (v0). */
   kind: Type.Union([Type.Literal('website'), Type.Literal('webapp')]),
 });
+
+export const DnsRecordSchema = Type.Object({
+  type: Type.Union([Type.Literal('CNAME'), Type.Literal('A')]),
+  name: Type.String(),
+  value: Type.String(),
+});
+
+/** Added to a web app's and a website's JSON: its custom domain's DNS (null for a domain under the base domain). */
+export const CustomDomainFields = {
+  dns_status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('ok'), Type.Literal('wrong'), Type.Null()], {
+    description: "a custom domain's DNS: ok (it points here), wrong (it points elsewhere), pending (no record yet); null under the base domain",
+  })),
+  custom_domain: Type.Optional(Type.Union([
+    Type.Object({
+      dns_message: Type.String({ description: 'what a person reads: it points here, or what record to create or change' }),
+      dns_records: Type.Array(DnsRecordSchema, { description: 'the DNS records that make it point here, any one of them' }),
+      dns_checked_at: Type.Union([Type.String(), Type.Null()]),
+    }),
+    Type.Null(),
+  ])),
+};

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { CustomDomainFields } from './ssl.js';
 import { MAX_WORKERS } from '../domain/webapp-rules.js';
 
 const NullableString = Type.Union([Type.String({ maxLength: 4096 }), Type.Null()]);
@@ -60,6 +61,7 @@ export const Webapp = Type.Object({
       'Pyhost\'s own: why the app is `crashed` when its server kept dying and Pyhost stopped restarting it, ' +
       'pointing at the error log. Null in every other state; the next Reload, or a change of settings that starts the app, ends it.',
   }),
+  ...CustomDomainFields,
 });
 
 export const Framework = Type.Union([Type.Literal('manual'), Type.Literal('flask'), Type.Literal('django')]);

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { CustomDomainFields } from './ssl.js';
 
 // The shapes pythonanywhere-core's Website and helper_scripts' `pa website` send and read (docs/websites.md).
 
@@ -37,6 +38,7 @@ export const Website = Type.Object({
   logfiles: Type.Object({ access: Type.String(), error: Type.String(), server: Type.String() }),
   state: Type.Union([Type.Literal('running'), Type.Literal('starting'), Type.Literal('failed'), Type.Literal('crashed'), Type.Literal('disabled')]),
   last_error: Type.Union([Type.String(), Type.Null()]),
+  ...CustomDomainFields,
 });
 
 export type Website = Static<typeof Website>;

@@ -357,4 +357,20 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX certificates_owner ON certificates(owner);
     `,
   },
+  {
+    version: 12,
+    description: "custom_domains: each custom domain's DNS check (a web app's or website's domain_name outside PYHOST_DOMAIN)",
+    sql: `
+      -- One row per custom domain a site of user_id's has claimed; the domain's
+      -- uniqueness is the web apps' and websites' own (migration 8). dns_found:
+      -- what a 'wrong' check found, in words; checked_at: ISO, null before the first.
+      CREATE TABLE custom_domains (
+        domain      TEXT PRIMARY KEY,
+        user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        dns_status  TEXT NOT NULL DEFAULT 'pending' CHECK (dns_status IN ('pending', 'ok', 'wrong')),
+        dns_found   TEXT,
+        checked_at  TEXT
+      );
+    `,
+  },
 ];

@@ -3,6 +3,7 @@ import { AccountList } from './account-list.js';
 import { AlwaysOnStore } from './always-on-store.js';
 import { AuditStore } from './audit-store.js';
 import { CertificatesStore } from './certificates-store.js';
+import { CustomDomainsStore } from './custom-domains-store.js';
 import { CompareRunsStore } from './compare-runs-store.js';
 import { ConsolesStore } from './consoles-store.js';
 import { InviteCodesStore } from './invite-codes-store.js';
@@ -42,6 +43,8 @@ export interface Stores {
   readonly compareRuns: CompareRunsStore;
   /** TLS certificates and their renewal (docs/https.md). */
   readonly certificates: CertificatesStore;
+  /** Custom domains' DNS checks (docs/https.md). */
+  readonly customDomains: CustomDomainsStore;
   /** Runs `work` in one transaction: everything it writes, or nothing. */
   inTransaction<T>(work: () => T): T;
 }
@@ -65,6 +68,7 @@ export function openStores(db: Db): Stores {
     websites: new WebsitesStore(db),
     compareRuns: new CompareRunsStore(db),
     certificates: new CertificatesStore(db),
+    customDomains: new CustomDomainsStore(db),
     inTransaction: <T>(work: () => T): T => db.transaction(work)(),
   });
 }

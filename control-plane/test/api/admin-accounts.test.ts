@@ -206,11 +206,11 @@ describe('admin accounts', () => {
   });
 
   it('sign-up mode: read and changed, refused when unknown', async () => {
-    expect((await inject('GET', '/api/admin/settings')).json()).toEqual({ signup: 'closed' });
-    expect((await inject('PATCH', '/api/admin/settings', { signup: 'invite' })).json()).toEqual({ signup: 'invite' });
+    expect((await inject('GET', '/api/admin/settings')).json()).toEqual({ signup: 'closed', custom_domains: false });
+    expect((await inject('PATCH', '/api/admin/settings', { signup: 'invite' })).json()).toEqual({ signup: 'invite', custom_domains: false });
     const bad = await inject('PATCH', '/api/admin/settings', { signup: 'sometimes' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().field).toBe('signup');
-    expect((await inject('GET', '/api/admin/settings')).json()).toEqual({ signup: 'invite' });
+    expect((await inject('GET', '/api/admin/settings')).json()).toEqual({ signup: 'invite', custom_domains: false });
   });
 });

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asToken, createTestApp, createUser, multipart, type TestApp, type TestUser } from '../helpers/test-app.js';
+import { adminToken, asToken, createTestApp, createUser, multipart, type TestApp, type TestUser } from '../helpers/test-app.js';
 import { userDirs } from '../../src/domain/layout.js';
 import { FLASK_HELLO } from '../../src/domain/wsgi-templates.js';
 
@@ -18,6 +18,8 @@ describe('creating a site (POST webapps/ with a framework)', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
+    // Some cases use a domain of their own (outside the base domain): the admin allows them.
+    await t.app.inject({ method: 'PATCH', url: '/api/admin/settings', headers: asToken(await adminToken(t.app)), payload: { custom_domains: true } });
   });
   afterAll(() => t.close());
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUploadCerts, type UploadCerts } from '../helpers/upload-certs.js';
-import { asToken, createTestApp, createUser, type TestApp, type TestUser } from '../helpers/test-app.js';
+import { adminToken, asToken, createTestApp, createUser, type TestApp, type TestUser } from '../helpers/test-app.js';
 
 /**
  * v1's domains/ as PythonAnywhere's help page and pythonanywhere-core's
@@ -19,6 +19,7 @@ describe('v1 domains/ and domains/{domain}/ssl/', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ PYHOST_ACME_DIRECTORY: 'https://127.0.0.1:9/directory', PYHOST_ACME_EMAIL: 'admin@example.org' });
+    await t.app.inject({ method: 'PATCH', url: '/api/admin/settings', headers: asToken(await adminToken(t.app)), payload: { custom_domains: true } });
     me = await createUser(t.app);
     ca = createUploadCerts();
     site = `asgi.${me.username}.localhost`;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTlsIndex, tlsIndexFile } from '../../src/domain/tls-store.js';
 import { createUploadCerts, type UploadCerts } from '../helpers/upload-certs.js';
-import { asToken, createTestApp, createUser, type TestApp, type TestUser } from '../helpers/test-app.js';
+import { adminToken, asToken, createTestApp, createUser, type TestApp, type TestUser } from '../helpers/test-app.js';
 
 /**
  * The ssl/ endpoints as pythonanywhere-core calls them: Webapp.set_ssl
@@ -22,6 +22,8 @@ describe('HTTPS certificates through the API (ssl/)', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
+    // www.example.org is a custom domain: the admin allows them.
+    await t.app.inject({ method: 'PATCH', url: '/api/admin/settings', headers: asToken(await adminToken(t.app)), payload: { custom_domains: true } });
     me = await createUser(t.app);
     ca = createUploadCerts();
     const created = await call('POST', `/api/v0/user/${me.username}/webapps/`, { domain_name: domain, python_version: 'python311' });

@@ -12,6 +12,8 @@ describe('web apps API (PythonAnywhere-shaped)', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
+    // Some cases use a domain of their own (outside the base domain): the admin allows them.
+    await t.app.inject({ method: 'PATCH', url: '/api/admin/settings', headers: asToken(await adminToken(t.app)), payload: { custom_domains: true } });
     alice = await createUser(t.app);
     bob = await createUser(t.app);
   });

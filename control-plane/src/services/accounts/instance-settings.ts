@@ -3,6 +3,12 @@ import { ValidationError } from '../../domain/errors.js';
 import type { MetaStore } from '../../store/meta-store.js';
 
 const SIGNUP_KEY = 'signup_mode';
+const CUSTOM_DOMAINS_KEY = 'custom_domains';
+
+/** Whether users may give a web app or website a domain outside PYHOST_DOMAIN (off until an admin allows it). */
+export function customDomainsAllowed(meta: Pick<MetaStore, 'get'>): boolean {
+  return meta.get(CUSTOM_DOMAINS_KEY) === 'on';
+}
 
 /**
  * Instance-wide settings an admin changes from the dashboard. Each starts
@@ -26,5 +32,14 @@ export class InstanceSettings {
     }
     this.meta.set(SIGNUP_KEY, mode);
     return mode as SignupMode;
+  }
+
+  customDomains(): boolean {
+    return customDomainsAllowed(this.meta);
+  }
+
+  setCustomDomains(allowed: boolean): boolean {
+    this.meta.set(CUSTOM_DOMAINS_KEY, allowed ? 'on' : 'off');
+    return allowed;
   }
 }

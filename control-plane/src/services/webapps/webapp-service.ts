@@ -7,6 +7,7 @@ import { KeyedLock } from '../../lib/keyed-lock.js';
 import type { WebappCreate, WebappPatch } from '../../schemas/webapps.js';
 import type { UserRow, UsersStore } from '../../store/users-store.js';
 import type { AccountLimits } from '../accounts/account-limits.js';
+import type { CustomDomains } from '../domains/custom-domains.js';
 import type { WebappRow, WebappsStore } from '../../store/webapps-store.js';
 import type { WebappDeployer } from './webapp-deployer.js';
 import type { WebappFiles } from './webapp-files.js';
@@ -26,6 +27,8 @@ export interface WebappServiceDeps {
   readonly locks: KeyedLock;
   /** What each account may have (its `webapps` limit). */
   readonly limits: Pick<AccountLimits, 'of'>;
+  /** Custom domains: allowed, within the account's limit, checked in DNS (docs/https.md). */
+  readonly domains?: Pick<CustomDomains, 'checkClaim' | 'claimed' | 'released'>;
 }
 
 /**
@@ -75,7 +78,10 @@ export class WebappService {
       const limits = this.deps.limits.of(owner);
       const count = this.store.forUser(owner.id).length;
       if (count >= limits.webapps) throw overLimit('webapps', limits, count > 0 ? 'delete one first' : undefined);
-      return this.writeSite(owner, domain, python, input);
+      this.deps.domains?.checkClaim(owner, domain);
+      const site = await this.writeSite(owner, domain, python, input);
+      this.deps.domains?.claimed(owner, domain);
+      return site;
     });
     await this.deps.locks.run(app.id, () => this.deps.deployer.startAndActivate(owner, app));
     return this.store.byId(app.id)!;
@@ -133,6 +139,7 @@ export class WebappService {
     await this.deps.locks.run(app.id, async () => {
       await this.deps.deployer.stopAll(app, { everything: true });
       this.store.remove(app.id);
+      this.deps.domains?.released(app.domain_name);
     });
   }
 

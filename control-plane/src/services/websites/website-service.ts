@@ -8,6 +8,7 @@ import type { UserRow, UsersStore } from '../../store/users-store.js';
 import type { WebappsStore } from '../../store/webapps-store.js';
 import type { WebsiteRow, WebsitesStore } from '../../store/websites-store.js';
 import type { AccountLimits } from '../accounts/account-limits.js';
+import type { CustomDomains } from '../domains/custom-domains.js';
 import type { WebappFiles } from '../webapps/webapp-files.js';
 import type { WebsiteRunner } from './website-runner.js';
 
@@ -38,6 +39,8 @@ export interface WebsiteServiceDeps {
   readonly files: Pick<WebappFiles, 'createLogs'>;
   readonly runner: WebsiteRunner;
   readonly limits: Pick<AccountLimits, 'of'>;
+  /** Custom domains: allowed, within the account's limit, checked in DNS (docs/https.md). */
+  readonly domains?: Pick<CustomDomains, 'checkClaim' | 'claimed' | 'released'>;
 }
 
 function checkCommand(raw: string): string {
@@ -75,9 +78,12 @@ export class WebsiteService {
       const count = store.forUser(owner.id).length + webapps.forUser(owner.id).length;
       if (count >= limits.webapps) throw overLimit('webapps', limits, count > 0 ? 'delete one first' : undefined);
       if (store.byDomain(domain) || webapps.byDomain(domain)) throw new ValidationError(DOMAIN_TAKEN, 'domain_name');
+      this.deps.domains?.checkClaim(owner, domain);
       await this.deps.files.createLogs(owner, domain);
       try {
-        return store.insert(owner.id, domain, command, input.enabled !== false, python);
+        const row = store.insert(owner.id, domain, command, input.enabled !== false, python);
+        this.deps.domains?.claimed(owner, domain);
+        return row;
       } catch (err) {
         if (String((err as { code?: string }).code).startsWith('SQLITE_CONSTRAINT')) throw new ValidationError(DOMAIN_TAKEN, 'domain_name');
         throw err;
@@ -124,6 +130,7 @@ export class WebsiteService {
   async remove(site: WebsiteRow): Promise<void> {
     await this.deps.runner.locks.run(site.id, async () => {
       this.deps.store.delete(site.id);
+      this.deps.domains?.released(site.domain_name);
       await this.deps.runner.stopAll(site.id, { everything: true });
     });
   }

@@ -1,0 +1,103 @@
+import type { Config } from '../../config.js';
+import { describeDns, dnsInstructions, isCustomDomain, type DnsRecord, type DnsStatusName } from '../../domain/custom-domains.js';
+import { ValidationError } from '../../domain/errors.js';
+import { overLimit } from '../../domain/limits.js';
+import type { CustomDomainsStore } from '../../store/custom-domains-store.js';
+import type { MetaStore } from '../../store/meta-store.js';
+import type { UserRow } from '../../store/users-store.js';
+import type { AccountLimits } from '../accounts/account-limits.js';
+import { customDomainsAllowed } from '../accounts/instance-settings.js';
+import type { DnsCheck } from './dns-check.js';
+
+/** What a web app's or website's JSON says of its custom domain. */
+export interface CustomDomainView {
+  readonly dns_status: DnsStatusName;
+  /** The sentence a person reads: it points here, or what to create or change. */
+  readonly dns_message: string;
+  readonly dns_records: readonly DnsRecord[];
+  readonly dns_checked_at: string | null;
+}
+
+export interface CustomDomainsDeps {
+  readonly config: Config;
+  readonly meta: Pick<MetaStore, 'get'>;
+  readonly store: CustomDomainsStore;
+  readonly dns: Pick<DnsCheck, 'check'>;
+  readonly limits: Pick<AccountLimits, 'of'>;
+  /** Every domain the account's web apps and websites have. */
+  readonly domainsOf: (owner: UserRow) => readonly string[];
+}
+
+/** A domain not ok yet is looked up again when shown, at most this often. */
+const RECHECK_MS = 30_000;
+
+/**
+ * Custom domains (docs/https.md): allowed by an admin, counted against the
+ * account's `custom_domains` limit, checked in DNS until they point here.
+ */
+export class CustomDomains {
+  private readonly checking = new Map<string, Promise<void>>();
+
+  constructor(private readonly deps: CustomDomainsDeps) {}
+
+  isCustom(domain: string): boolean {
+    return isCustomDomain(domain, this.deps.config.domain);
+  }
+
+  /** Before a web app or website takes `domain` (normalized, checkDomain's): refuses a custom one the instance or the account does not allow. */
+  checkClaim(owner: UserRow, domain: string): void {
+    if (!this.isCustom(domain)) return;
+    if (!customDomainsAllowed(this.deps.meta)) {
+      throw new ValidationError(
+        `${domain} is outside ${this.deps.config.domain}, and this Pyhost does not allow custom domains; use ${owner.username}.${this.deps.config.domain} or a name ending in .${owner.username}.${this.deps.config.domain}, or ask an administrator to allow custom domains`,
+        'domain_name',
+      );
+    }
+    const limits = this.deps.limits.of(owner);
+    const count = this.deps.domainsOf(owner).filter((d) => this.isCustom(d)).length;
+    if (count >= limits.custom_domains) throw overLimit('custom_domains', limits, count > 0 ? 'delete a site with one first' : undefined);
+  }
+
+  /** A site took `domain`: its DNS check starts (in the background). */
+  claimed(owner: UserRow, domain: string): void {
+    if (!this.isCustom(domain)) return;
+    this.deps.store.claimed(domain, owner.id);
+    void this.check(owner.username, domain);
+  }
+
+  /** The site with `domain` is gone. */
+  released(domain: string): void {
+    this.deps.store.remove(domain);
+  }
+
+  records(username: string, domain: string): DnsRecord[] {
+    return dnsInstructions(domain, username, this.deps.config.domain, this.deps.config.dns.publicIp);
+  }
+
+  /** Looks the domain up now and records what was found. */
+  check(username: string, domain: string): Promise<void> {
+    const running = this.checking.get(domain);
+    if (running) return running;
+    const records = this.records(username, domain);
+    const done = this.deps.dns
+      .check(domain, records)
+      .then((status) => this.deps.store.checked(domain, status))
+      .catch(() => undefined)
+      .finally(() => this.checking.delete(domain));
+    this.checking.set(domain, done);
+    return done;
+  }
+
+  /** What the site's JSON shows; null for a domain under PYHOST_DOMAIN. A domain not ok yet is looked up again (in the background) when its last check is old. */
+  view(owner: Pick<UserRow, 'id' | 'username'>, domain: string, now = Date.now()): CustomDomainView | null {
+    if (!this.isCustom(domain)) return null;
+    const { username } = owner;
+    // A site from before custom domains were checked gets its row now.
+    if (!this.deps.store.byDomain(domain)) this.deps.store.claimed(domain, owner.id);
+    const row = this.deps.store.byDomain(domain);
+    const records = this.records(username, domain);
+    const status = row ? { status: row.dns_status, found: row.dns_found } : { status: 'pending' as const, found: null };
+    if (status.status !== 'ok' && (!row?.checked_at || now - Date.parse(row.checked_at) > RECHECK_MS)) void this.check(username, domain);
+    return { dns_status: status.status, dns_message: describeDns(domain, status, records), dns_records: records, dns_checked_at: row?.checked_at ?? null };
+  }
+}

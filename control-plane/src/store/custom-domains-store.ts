@@ -1,0 +1,37 @@
+import type { DnsStatus, DnsStatusName } from '../domain/custom-domains.js';
+import { nowIso, type Db } from './database.js';
+
+export interface CustomDomainRow {
+  domain: string;
+  user_id: number;
+  dns_status: DnsStatusName;
+  dns_found: string | null;
+  checked_at: string | null;
+}
+
+/** Custom domains' DNS checks (migration 12). */
+export class CustomDomainsStore {
+  constructor(private readonly db: Db) {}
+
+  byDomain(domain: string): CustomDomainRow | undefined {
+    return this.db.prepare('SELECT * FROM custom_domains WHERE domain = ?').get(domain) as CustomDomainRow | undefined;
+  }
+
+  /** A site of `userId`'s took `domain`: its check starts afresh. */
+  claimed(domain: string, userId: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO custom_domains (domain, user_id) VALUES (?, ?)
+         ON CONFLICT(domain) DO UPDATE SET user_id = excluded.user_id, dns_status = 'pending', dns_found = NULL, checked_at = NULL`,
+      )
+      .run(domain, userId);
+  }
+
+  checked(domain: string, status: DnsStatus, at = nowIso()): void {
+    this.db.prepare('UPDATE custom_domains SET dns_status = ?, dns_found = ?, checked_at = ? WHERE domain = ?').run(status.status, status.found, at, domain);
+  }
+
+  remove(domain: string): void {
+    this.db.prepare('DELETE FROM custom_domains WHERE domain = ?').run(domain);
+  }
+}
