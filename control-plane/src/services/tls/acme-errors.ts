@@ -15,5 +15,9 @@ export function describeAcmeError(err: unknown, directory: string): string {
   if (UNTRUSTED.has(code)) {
     return `the certificate authority's HTTPS certificate at ${directory} is not trusted (${code}); for a private CA set PYHOST_ACME_CA_BUNDLE`;
   }
-  return `the certificate authority refused: ${message.slice(0, 500)}`;
+  const said = message.slice(0, 500);
+  if (/acme-challenge/.test(message)) {
+    return `the certificate authority could not fetch the HTTP-01 challenge (${said}); the name's DNS must point at this server and its port 80 be reachable from the internet`;
+  }
+  return `the certificate authority did not issue the certificate: ${said}`;
 }
