@@ -10,7 +10,7 @@ import { namesOf } from './certificate-service.js';
 export interface CertificateInstaller {
   install(id: string, names: readonly string[], keyPem: string, chainPem: string, source: CertificateSource, owner?: string): CertificateRow;
   remove(id: string): void;
-  ofDomain(domain: string): CertificateRow | undefined;
+  all(): CertificateRow[];
 }
 
 /** A web app or a website, as far as its certificate goes. */
@@ -102,8 +102,9 @@ export class SslService {
     this.certificates.remove(autoId(site));
   }
 
+  /** The site's own certificate (another's may cover its name too: a wildcard): the uploaded one, else the automatic one. */
   private rowOf(site: SslSite): CertificateRow | undefined {
-    const row = this.certificates.ofDomain(site.domain_name);
-    return row && (row.owner === ownerOf(site) || row.id === uploadId(site) || row.id === autoId(site)) ? row : undefined;
+    const rows = this.certificates.all();
+    return rows.find((r) => r.id === uploadId(site)) ?? rows.find((r) => r.id === autoId(site));
   }
 }

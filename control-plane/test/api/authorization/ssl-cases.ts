@@ -16,8 +16,12 @@ function certs(): UploadCerts {
   return ca;
 }
 
+// One wildcard certificate serves every web app of the owner's (each <name>.<owner>.localhost): openssl runs once.
+const leaves = new Map<string, { cert: string; key: string }>();
 const upload = (domain: string) => {
-  const leaf = certs().leaf([domain]);
+  const parent = domain.slice(domain.indexOf('.') + 1);
+  if (!leaves.has(parent)) leaves.set(parent, certs().leaf([`*.${parent}`]));
+  const leaf = leaves.get(parent)!;
   return { cert: leaf.cert + certs().intermediate, private_key: leaf.key };
 };
 
