@@ -1,5 +1,6 @@
 import type { DnsStatus, DnsStatusName } from '../domain/custom-domains.js';
 import { nowIso, type Db } from './database.js';
+import { RoutesVersion } from './routes-version.js';
 
 export interface CustomDomainRow {
   domain: string;
@@ -9,9 +10,13 @@ export interface CustomDomainRow {
   checked_at: string | null;
 }
 
-/** Custom domains' DNS checks (migration 12). */
+/** Custom domains' DNS checks (migration 12). A domain is routed once its status is ok (route-rows.ts), so a change of status moves routes_version. */
 export class CustomDomainsStore {
-  constructor(private readonly db: Db) {}
+  private readonly routes: RoutesVersion;
+
+  constructor(private readonly db: Db) {
+    this.routes = new RoutesVersion(db);
+  }
 
   byDomain(domain: string): CustomDomainRow | undefined {
     return this.db.prepare('SELECT * FROM custom_domains WHERE domain = ?').get(domain) as CustomDomainRow | undefined;
@@ -25,13 +30,19 @@ export class CustomDomainsStore {
          ON CONFLICT(domain) DO UPDATE SET user_id = excluded.user_id, dns_status = 'pending', dns_found = NULL, checked_at = NULL`,
       )
       .run(domain, userId);
+    this.routes.bump();
   }
 
   checked(domain: string, status: DnsStatus, at = nowIso()): void {
-    this.db.prepare('UPDATE custom_domains SET dns_status = ?, dns_found = ?, checked_at = ? WHERE domain = ?').run(status.status, status.found, at, domain);
+    this.db.transaction(() => {
+      const before = this.byDomain(domain)?.dns_status;
+      this.db.prepare('UPDATE custom_domains SET dns_status = ?, dns_found = ?, checked_at = ? WHERE domain = ?').run(status.status, status.found, at, domain);
+      if (before !== undefined && (before === 'ok') !== (status.status === 'ok')) this.routes.bump();
+    })();
   }
 
   remove(domain: string): void {
     this.db.prepare('DELETE FROM custom_domains WHERE domain = ?').run(domain);
+    this.routes.bump();
   }
 }
