@@ -137,7 +137,7 @@ describe('authorization matrix', () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, 240_000); // every route, as each kind of caller, one after another
 
   it("answers 404 for a stranger's URL before looking at its query or body (the owner gets the 400)", async () => {
     const domain = await ctx.newWebapp();
