@@ -120,6 +120,8 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
     const customDomains = new CustomDomains({
       config, meta: stores.meta, store: stores.customDomains, dns: new DnsCheck(config.dns), limits,
       domainsOf: (owner) => [...stores.webapps.forUser(owner.id), ...stores.websites.forUser(owner.id)].map((site) => site.domain_name),
+      // Its own writer of the store: index.json's version is read from the file at each write (as for ssl/).
+      certificates: new CertificateService(config.dataDir, config.ingressUid, stores.certificates),
     });
     const health = new WebappHealth(stores.webapps);
     const deployer = new WebappDeployer(config, instanceId, stores.webapps, runtime, health, backoff, limits, log);

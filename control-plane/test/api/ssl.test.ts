@@ -105,6 +105,21 @@ describe('HTTPS certificates through the API (ssl/)', () => {
     expect(r.json().detail).toContain('PYHOST_ACME_DIRECTORY');
   });
 
+  it("deleting the web app deletes its uploaded certificate", async () => {
+    const domain2 = 'shop.example.org';
+    const owner = await createUser(t.app);
+    // The account's one custom domain is its own; another user makes this one.
+    expect((await call('POST', `/api/v0/user/${owner.username}/webapps/`, { domain_name: domain2, python_version: 'python311' }, owner.token)).statusCode).toBe(201);
+    const leaf = ca.leaf([domain2]);
+    const url = `/api/v0/user/${owner.username}/webapps/${domain2}/ssl/`;
+    expect((await call('POST', url, { cert: leaf.cert + ca.intermediate, private_key: leaf.key }, owner.token)).statusCode).toBe(200);
+    const listed = () => parseTlsIndex(fs.readFileSync(tlsIndexFile(t.dataDir), 'utf8')).certificates.some((c) => c.names.includes(domain2));
+    expect(listed()).toBe(true);
+    expect((await call('DELETE', `/api/v0/user/${owner.username}/webapps/${domain2}/`, undefined, owner.token)).statusCode).toBe(204);
+    expect(listed()).toBe(false);
+    expect(t.app.stores.certificates.all().some((r) => r.names.includes(domain2))).toBe(false);
+  });
+
   it("answers 404 for another user's web app, whatever the body", async () => {
     const stranger = await createUser(t.app);
     for (const method of ['GET', 'POST', 'DELETE'] as const) {

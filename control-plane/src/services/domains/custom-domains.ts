@@ -26,6 +26,8 @@ export interface CustomDomainsDeps {
   readonly limits: Pick<AccountLimits, 'of'>;
   /** Every domain the account's web apps and websites have. */
   readonly domainsOf: (owner: UserRow) => readonly string[];
+  /** The certificate store: a deleted site's uploaded certificate goes with it. */
+  readonly certificates?: { remove(id: string): void };
 }
 
 /** A domain not ok yet is looked up again when shown, at most this often. */
@@ -65,9 +67,10 @@ export class CustomDomains {
     void this.check(owner.username, domain);
   }
 
-  /** The site with `domain` is gone. */
-  released(domain: string): void {
-    this.deps.store.remove(domain);
+  /** The site is gone: its domain's check, and the certificate uploaded for it (ssl/). */
+  released(site: { kind: 'webapp' | 'website'; id: number; domain_name: string }): void {
+    this.deps.store.remove(site.domain_name);
+    this.deps.certificates?.remove(`upload-${site.kind}-${site.id}`);
   }
 
   records(username: string, domain: string): DnsRecord[] {

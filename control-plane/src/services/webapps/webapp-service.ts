@@ -139,7 +139,7 @@ export class WebappService {
     await this.deps.locks.run(app.id, async () => {
       await this.deps.deployer.stopAll(app, { everything: true });
       this.store.remove(app.id);
-      this.deps.domains?.released(app.domain_name);
+      this.deps.domains?.released({ kind: 'webapp', id: app.id, domain_name: app.domain_name });
     });
   }
 

@@ -130,7 +130,7 @@ export class WebsiteService {
   async remove(site: WebsiteRow): Promise<void> {
     await this.deps.runner.locks.run(site.id, async () => {
       this.deps.store.delete(site.id);
-      this.deps.domains?.released(site.domain_name);
+      this.deps.domains?.released({ kind: 'website', id: site.id, domain_name: site.domain_name });
       await this.deps.runner.stopAll(site.id, { everything: true });
     });
   }
