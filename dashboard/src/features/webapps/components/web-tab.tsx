@@ -6,6 +6,7 @@ import { useWebapp } from '../api/webapps';
 import { CodeSection } from './code-section';
 import { DeleteWebapp } from './delete-webapp';
 import { EnvVarsForm } from './env-vars-form';
+import { HttpsSection } from './https-section';
 import { LogLinks } from './log-links';
 import { ReloadButton } from './reload-button';
 import { SecuritySection } from './security-section';
@@ -35,6 +36,7 @@ export function WebTab({ username, domain, onDeleted, extra }: { username: strin
         <LogLinks domain={domain} />
         <StaticFilesTable username={username} domain={domain} />
         <SecuritySection username={username} webapp={webapp} />
+        <HttpsSection username={username} webapp={webapp} />
         <EnvVarsForm username={username} webapp={webapp} />
         <DeleteWebapp username={username} domain={domain} onDeleted={onDeleted} />
       </div>
