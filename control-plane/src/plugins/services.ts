@@ -36,6 +36,7 @@ import { CustomDomains } from '../services/domains/custom-domains.js';
 import { DnsCheck } from '../services/domains/dns-check.js';
 import { buildTasks, type TaskServices } from '../services/tasks/tasks.js';
 import { CertificateService } from '../services/tls/certificate-service.js';
+import { SslService } from '../services/tls/ssl-service.js';
 import { Renewer } from '../services/tls/renewer.js';
 import { StaticFileService } from '../services/webapps/static-file-service.js';
 import { WebappDeployer } from '../services/webapps/webapp-deployer.js';
@@ -90,6 +91,8 @@ export interface Services {
   customDomains: CustomDomains;
   /** The TLS certificates the router serves (docs/https.md). */
   certificates: CertificateService;
+  /** The ssl/ endpoints: uploaded certificates, or back to the automatic one. */
+  ssl: SslService;
   /** ACME issuance and renewal; null unless PYHOST_ACME_DIRECTORY is set. */
   renewer: Renewer | null;
 }
@@ -117,11 +120,12 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
     const files = new FileService(config);
     const limits = new AccountLimits(stores.meta, stores.users, config);
     const webappLocks = new KeyedLock();
+    // The one writer of the certificate store (tls/) in this process.
+    const certificates = new CertificateService(config.dataDir, config.ingressUid, stores.certificates);
     const customDomains = new CustomDomains({
       config, meta: stores.meta, store: stores.customDomains, dns: new DnsCheck(config.dns), limits,
       domainsOf: (owner) => [...stores.webapps.forUser(owner.id), ...stores.websites.forUser(owner.id)].map((site) => site.domain_name),
-      // Its own writer of the store: index.json's version is read from the file at each write (as for ssl/).
-      certificates: new CertificateService(config.dataDir, config.ingressUid, stores.certificates),
+      certificates,
     });
     const health = new WebappHealth(stores.webapps);
     const deployer = new WebappDeployer(config, instanceId, stores.webapps, runtime, health, backoff, limits, log);
@@ -172,7 +176,6 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
     app.addHook('onClose', async () => consoles.shutdown());
     app.addHook('onClose', async () => publisher.stop());
 
-    const certificates = new CertificateService(config.dataDir, config.ingressUid, stores.certificates);
     const renewer = config.acme
       ? new Renewer({
         settings: config.acme, dashboardDomain: config.domain, certificates, store: stores.certificates,
@@ -209,6 +212,7 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
       compare,
       customDomains,
       certificates,
+      ssl: new SslService(certificates, config.acme !== null),
       renewer,
     });
   },

@@ -9,7 +9,6 @@ import { UserParams } from '../schemas/webapps.js';
 import type { SslSite } from '../services/tls/ssl-service.js';
 import { ownerOf } from './context.js';
 import { setSsl } from './ssl-handlers.js';
-import { sslServiceOf } from './ssl-service-of.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,7 +26,7 @@ const view = (s: SslSite & { enabled: boolean }): Static<typeof Domain> => ({ do
  */
 const domainRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { websites, webapps } = app.services;
-  const ssl = sslServiceOf(app);
+  const ssl = app.services.ssl;
   const tags = ['domains'];
   const sitesOf = (request: FastifyRequest) => {
     const owner = ownerOf(request);

@@ -6,11 +6,10 @@ import { WebappParams } from '../schemas/webapps.js';
 import type { SslSite } from '../services/tls/ssl-service.js';
 import { webappOf } from './context.js';
 import { setSsl } from './ssl-handlers.js';
-import { sslServiceOf } from './ssl-service-of.js';
 
 /** /api/v0/user/{username}/webapps/{domain_name}/ssl/, as PythonAnywhere's (docs/https.md). */
 const sslRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const ssl = sslServiceOf(app);
+  const ssl = app.services.ssl;
   const tags = ['webapps'];
   const siteOf = (request: Parameters<typeof webappOf>[0]): SslSite => {
     const w = webappOf(request);
