@@ -3,12 +3,12 @@ import type { FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import { Type } from 'typebox';
 import { NotFoundError } from '../domain/errors.js';
-import { StatusOk, responses } from '../schemas/common.js';
-import { Domain, DomainParams, SetSsl, SslInfo } from '../schemas/ssl.js';
-import { UserParams } from '../schemas/webapps.js';
+import { responses } from '../schemas/common.js';
+import { Domain } from '../schemas/ssl.js';
+import { UserParams, WebappParams } from '../schemas/webapps.js';
 import type { SslSite } from '../services/tls/ssl-service.js';
 import { ownerOf } from './context.js';
-import { setSsl } from './ssl-handlers.js';
+import { sslRoutes } from './ssl.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -26,7 +26,6 @@ const view = (s: SslSite & { enabled: boolean }): Static<typeof Domain> => ({ do
  */
 const domainRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { websites, webapps } = app.services;
-  const ssl = app.services.ssl;
   const tags = ['domains'];
   const sitesOf = (request: FastifyRequest) => {
     const owner = ownerOf(request);
@@ -37,7 +36,7 @@ const domainRoutes: FastifyPluginAsyncTypebox = async (app) => {
   };
   app.decorateRequest('domainSite', null);
   app.addHook('onRequest', async (request) => {
-    const { domain } = request.params as { domain?: string };
+    const { domain_name: domain } = request.params as { domain_name?: string };
     if (domain === undefined) return;
     const name = domain.toLowerCase().replace(/\.$/, '');
     const site = sitesOf(request).find((s) => s.domain_name === name);
@@ -50,30 +49,11 @@ const domainRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, summary: "List your domains: each website's and web app's", params: UserParams, response: responses({ 200: Type.Array(Domain) }) },
   }, async (request) => sitesOf(request).map(view));
 
-  app.get('/domains/:domain/', {
-    schema: { tags, summary: 'Get a domain', params: DomainParams, response: responses({ 200: Domain }) },
+  app.get('/domains/:domain_name/', {
+    schema: { tags, summary: 'Get a domain', params: WebappParams, response: responses({ 200: Domain }) },
   }, async (request) => view(siteOf(request)));
 
-  app.get('/domains/:domain/ssl/', {
-    schema: { tags, summary: "The domain's HTTPS certificate: issuer, names, expiry (not_after)", params: DomainParams, response: responses({ 200: SslInfo }) },
-  }, async (request) => ssl.get(siteOf(request)));
-
-  app.post('/domains/:domain/ssl/', {
-    schema: {
-      tags,
-      summary: 'An automatic certificate ({"cert_type": "letsencrypt-auto-renew"}), or your own (cert + private_key, checked first)',
-      params: DomainParams,
-      body: SetSsl,
-      response: responses({ 200: StatusOk }),
-    },
-  }, async (request) => setSsl(ssl, siteOf(request), request.body));
-
-  app.delete('/domains/:domain/ssl/', {
-    schema: { tags, summary: "Delete the domain's certificate", params: DomainParams, response: responses({ 204: Type.Null() }) },
-  }, async (request, reply) => {
-    ssl.remove(siteOf(request));
-    return reply.status(204).send(null);
-  });
+  await app.register(sslRoutes, { collection: 'domains', siteOf });
 };
 
 export default domainRoutes;

@@ -21,8 +21,6 @@ export const SslInfo = Type.Object({
   last_error: Type.Union([Type.String(), Type.Null()], { description: 'why the last automatic order failed, in words' }),
 });
 
-export const DomainParams = Type.Object({ username: Type.String({ maxLength: 64 }), domain: Type.String({ maxLength: 253 }) });
-
 export const Domain = Type.Object({
   domain_name: Type.String(),
   enabled: Type.Boolean(),

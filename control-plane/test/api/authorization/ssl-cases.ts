@@ -55,11 +55,11 @@ export const SSL_CASES: Record<string, Case> = {
   'POST /api/v0/user/:username/webapps/:domain_name/ssl/': webappSsl('POST', 200),
   'DELETE /api/v0/user/:username/webapps/:domain_name/ssl/': webappSsl('DELETE', 204),
   'GET /api/v1/user/:username/domains/': { request: async (ctx) => ({ url: `/api/v1/user/${ctx.owner.username}/domains/` }), expect: owned(200) },
-  'GET /api/v1/user/:username/domains/:domain/': {
+  'GET /api/v1/user/:username/domains/:domain_name/': {
     request: async (ctx) => ({ url: `/api/v1/user/${ctx.owner.username}/domains/${await ctx.newWebapp()}/` }),
     expect: owned(200),
   },
-  'GET /api/v1/user/:username/domains/:domain/ssl/': domainSsl('GET', 200),
-  'POST /api/v1/user/:username/domains/:domain/ssl/': domainSsl('POST', 200),
-  'DELETE /api/v1/user/:username/domains/:domain/ssl/': domainSsl('DELETE', 204),
+  'GET /api/v1/user/:username/domains/:domain_name/ssl/': domainSsl('GET', 200),
+  'POST /api/v1/user/:username/domains/:domain_name/ssl/': domainSsl('POST', 200),
+  'DELETE /api/v1/user/:username/domains/:domain_name/ssl/': domainSsl('DELETE', 204),
 };
