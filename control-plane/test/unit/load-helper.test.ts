@@ -81,8 +81,9 @@ describe('runLoad on a unix socket', () => {
     expect(new Set(server.hosts)).toEqual(new Set(['alice.localhost']));
     expect(result.latenciesMs.p50).toBeLessThanOrEqual(result.latenciesMs.p99);
     expect(result.latenciesMs.p99).toBeLessThanOrEqual(result.latenciesMs.max);
-    expect(result.elapsedMs).toBeGreaterThanOrEqual(300);
-    expect(result.elapsedMs).toBeLessThan(5_000);
+    // Stopped by the count, well before the duration.
+    expect(result.elapsedMs).toBeGreaterThanOrEqual(result.latenciesMs.max);
+    expect(result.elapsedMs).toBeLessThan(10_000);
   });
 
   it('counts 500 answers as failures', async () => {
