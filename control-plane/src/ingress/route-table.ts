@@ -106,8 +106,7 @@ export function buildRouteTable(
       domain,
       username: w.username,
       uid: uidFor(settings.uidBase, w.user_id),
-      enabled: w.enabled === 1 && w.account_disabled === 0,
-      disabledBy: w.account_disabled === 1 ? 'account' : w.enabled === 1 ? null : 'owner',
+      ...availability(w),
       socketPath: w.active_generation > 0 ? path.join(generationRunDir(settings.dataDir, w.id, w.active_generation), 'app.sock') : null,
       forceHttps: w.force_https === 1,
       protected: w.password_protection_enabled === 1,
@@ -130,6 +129,11 @@ export function buildRouteTable(
   return new RouteTable(routes, version);
 }
 
+/** Whether a site's route serves, and if not who turned it off: its account's suspension wins over its owner's switch. */
+function availability(w: Pick<WebappRouteRow, 'enabled' | 'account_disabled'>): Pick<AppRoute, 'enabled' | 'disabledBy'> {
+  return { enabled: w.enabled === 1 && w.account_disabled === 0, disabledBy: w.account_disabled === 1 ? 'account' : w.enabled === 1 ? null : 'owner' };
+}
+
 /** A website is served like a web app without static files or protection: from the socket its command listens on. */
 function websiteRoute(settings: RouteTableSettings, w: WebsiteRouteRow, domain: string): AppRoute {
   const logDir = userDirs(settings.dataDir, w.username).log;
@@ -139,8 +143,7 @@ function websiteRoute(settings: RouteTableSettings, w: WebsiteRouteRow, domain: 
     domain,
     username: w.username,
     uid: uidFor(settings.uidBase, w.user_id),
-    enabled: w.enabled === 1 && w.account_disabled === 0,
-    disabledBy: w.account_disabled === 1 ? 'account' : w.enabled === 1 ? null : 'owner',
+    ...availability(w),
     socketPath: w.active_generation > 0 ? path.join(websiteGenerationRunDir(settings.dataDir, w.id, w.active_generation), 'app.sock') : null,
     forceHttps: false,
     protected: false,
