@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { parseSnapshot } from '../domain/route-snapshot.js';
 import { buildRouteTable, RouteTable, type RouteTableSettings } from './route-table.js';
 import type { RouterLog } from './router-log.js';
+import { Poller } from '../lib/poller.js';
 
 const POLL_MS = 50;
 /** Requests that hit a missing socket ask for a fresh look; this caps how often that reads the file. */
@@ -18,7 +19,7 @@ const MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
  * serving the last table it had.
  */
 export class RouteLoader {
-  private timer: NodeJS.Timeout | null = null;
+  private readonly poller = new Poller();
   private lastCheck = 0;
   private seen = '';
   private lastProblem = '';
@@ -35,14 +36,11 @@ export class RouteLoader {
   }
 
   start(): void {
-    this.check();
-    this.timer = setInterval(() => this.check(), this.pollMs);
-    this.timer.unref();
+    this.poller.start(this.pollMs, () => this.check());
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.poller.stop();
   }
 
   /** An app's socket was missing: its route may have just changed, look now rather than at the next tick. */

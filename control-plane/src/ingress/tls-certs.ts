@@ -4,6 +4,7 @@ import { openOwnedFile } from '../lib/no-follow.js';
 import { certFilePath, MAX_CERT_FILE_BYTES, MAX_INDEX_BYTES, parseTlsIndex, tlsIndexFile } from '../domain/tls-store.js';
 import type { RouterLog } from './router-log.js';
 import { TLS_PROFILE } from './tls-profile.js';
+import { Poller } from '../lib/poller.js';
 
 // The router's certificates: the store the api writes (domain/tls-store.ts)
 // read the way route-loader.ts reads routes.json — a stat every POLL_MS, a
@@ -76,7 +77,7 @@ export function splitPem(pem: string): { key: string; cert: string } {
 }
 
 export class TlsCertificates {
-  private timer: NodeJS.Timeout | null = null;
+  private readonly poller = new Poller();
   private seen = '';
   private lastProblem = '';
   /** Problems with single certificates, reported once each. */
@@ -96,14 +97,11 @@ export class TlsCertificates {
   ) {}
 
   start(): void {
-    this.check();
-    this.timer = setInterval(() => this.check(), this.pollMs);
-    this.timer.unref();
+    this.poller.start(this.pollMs, () => this.check());
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.poller.stop();
   }
 
   /** The context for a handshake's SNI name; undefined: the server's default one. */

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { serializeSnapshot } from '../../domain/route-snapshot.js';
 import { isRoot } from '../../lib/platform-dirs.js';
 import type { RouteRows } from '../../store/route-rows.js';
+import { Poller } from '../../lib/poller.js';
 
 const POLL_MS = 25;
 
@@ -16,7 +17,7 @@ const POLL_MS = 25;
  */
 export class RoutePublisher {
   private published = Number.NaN;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly poller = new Poller();
   private failing = false;
 
   constructor(
@@ -28,14 +29,11 @@ export class RoutePublisher {
   ) {}
 
   start(): void {
-    this.check();
-    this.timer = setInterval(() => this.check(), this.pollMs);
-    this.timer.unref();
+    this.poller.start(this.pollMs, () => this.check());
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.poller.stop();
   }
 
   /** Publishes when the version moved since the last write. Never throws. */
