@@ -39,6 +39,7 @@ describe("a website's page in the Web tab", () => {
     mockApi({
       [`GET ${base}${domain}/`]: { json: site() },
       [`GET ${base}`]: { json: [site()] },
+      [`GET /api/v1/user/alice/domains/${domain}/ssl/`]: { status: 404, json: { error: 'Not Found', detail: 'no certificate' } },
       [`POST ${base}${domain}/reload/`]: { status: 422, json: { error: 'Unprocessable Entity', detail: 'the command exited with code 1 after 0.4 s before listening on $DOMAIN_SOCKET; see the error and server logs. The previous version keeps serving.', log_tail: tail } },
     });
     page();
