@@ -21,7 +21,8 @@ export interface Instance {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port free a moment ago. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
@@ -80,10 +81,14 @@ export function setupTokenOf(instance: Instance): string | null {
   return /one-time setup token: ([^\s]+)/.exec(log)?.[1] ?? null;
 }
 
-/** `env` is added to (or, with '', removed from) what the api and the router are started with. */
+/**
+ * `env` is added to (or, with '', removed from) what the api and the router
+ * are started with; a PYHOST_PORT there is the router's HTTP port (known
+ * beforehand, say, to point a test CA's HTTP-01 validation at it).
+ */
 export async function startInstance(env: Record<string, string> = {}): Promise<Instance> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyhost-e2e-'));
-  const port = await freePort();
+  const port = env.PYHOST_PORT ? Number(env.PYHOST_PORT) : await freePort();
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     PYHOST_DATA: dataDir,
