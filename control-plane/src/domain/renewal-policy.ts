@@ -1,11 +1,11 @@
 import net from 'node:net';
-import type { RouteSnapshot } from './route-snapshot.js';
+import type { RouteSnapshot, WebappRouteRow } from './route-snapshot.js';
 
 // When the ACME renewer orders which certificate: pure functions of the
 // routes, the certificates' rows and the clock (services/tls/renewer.ts
 // carries them out).
 
-/** A certificate the instance should have: the dashboard's, and each enabled web app's and website's. */
+/** A certificate the instance should have: the dashboard's, and each served web app's and website's. */
 export interface WantedCertificate {
   readonly id: string;
   readonly names: readonly string[];
@@ -46,16 +46,25 @@ export function isCertifiableName(name: string): boolean {
   return name !== 'localhost' && !name.endsWith('.localhost');
 }
 
+/**
+ * A site is certified while it is served: not while it is disabled, nor
+ * while its custom domain's DNS does not point here (an order for such a
+ * name could only fail, and spend the CA's rate limit).
+ */
+function served(r: Pick<WebappRouteRow, 'enabled' | 'account_disabled' | 'dns_pending'>): boolean {
+  return r.enabled === 1 && r.account_disabled === 0 && r.dns_pending !== 1;
+}
+
 export function wantedCertificates(snapshot: Pick<RouteSnapshot, 'webapps' | 'websites'>, dashboardDomain: string): WantedCertificate[] {
   const wanted: WantedCertificate[] = [];
   if (isCertifiableName(dashboardDomain)) wanted.push({ id: 'dashboard', names: [dashboardDomain], owner: 'dashboard' });
   for (const w of snapshot.webapps) {
-    if (w.enabled && !w.account_disabled && isCertifiableName(w.domain_name)) {
+    if (served(w) && isCertifiableName(w.domain_name)) {
       wanted.push({ id: `webapp-${w.id}`, names: [w.domain_name], owner: `webapp:${w.id}` });
     }
   }
   for (const s of snapshot.websites ?? []) {
-    if (s.enabled && !s.account_disabled && isCertifiableName(s.domain_name)) {
+    if (served(s) && isCertifiableName(s.domain_name)) {
       wanted.push({ id: `website-${s.id}`, names: [s.domain_name], owner: `website:${s.id}` });
     }
   }

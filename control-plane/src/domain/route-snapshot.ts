@@ -12,6 +12,8 @@ export interface WebappRouteRow {
   enabled: number;
   /** 1 while the owner's account is disabled: the site answers a "disabled" page. */
   account_disabled: number;
+  /** 1 while its custom domain's DNS does not point here yet: the router answers its "waiting for DNS" page. 0 in files written before it existed. */
+  dns_pending: number;
   active_generation: number;
   force_https: number;
   password_protection_enabled: number;
@@ -26,7 +28,7 @@ export interface StaticFileRouteRow {
 }
 
 /** A website's route (docs/websites.md): its domain to its active generation's socket. */
-export type WebsiteRouteRow = Pick<WebappRouteRow, 'id' | 'user_id' | 'username' | 'domain_name' | 'enabled' | 'account_disabled' | 'active_generation'>;
+export type WebsiteRouteRow = Pick<WebappRouteRow, 'id' | 'user_id' | 'username' | 'domain_name' | 'enabled' | 'account_disabled' | 'dns_pending' | 'active_generation'>;
 
 export interface RouteSnapshot {
   /** The store's routes_version these rows are from. */
@@ -48,16 +50,19 @@ export class SnapshotFormatError extends Error {}
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isStrOrNull = (v: unknown): v is string | null => v === null || typeof v === 'string';
+/** Columns added after format 2 was fixed: absent in the files an older api wrote, and then 0. */
+const isIntOrAbsent = (v: unknown): boolean => v === undefined || isInt(v);
+const zeroIfAbsent = (r: Record<string, unknown>, ...columns: string[]) => ({ ...r, ...Object.fromEntries(columns.map((c) => [c, r[c] ?? 0])) });
 
 function webappRow(v: unknown): WebappRouteRow {
   const r = v as Record<string, unknown>;
   const ok =
     typeof r === 'object' && r !== null &&
-    isInt(r.id) && isInt(r.user_id) && isStr(r.username) && isStr(r.domain_name) && isInt(r.enabled) && isInt(r.account_disabled) &&
+    isInt(r.id) && isInt(r.user_id) && isStr(r.username) && isStr(r.domain_name) && isInt(r.enabled) && isInt(r.account_disabled) && isIntOrAbsent(r.dns_pending) &&
     isInt(r.active_generation) && isInt(r.force_https) && isInt(r.password_protection_enabled) &&
     isStrOrNull(r.password_protection_username) && isStrOrNull(r.password_protection_hash);
   if (!ok) throw new SnapshotFormatError('a web app row is malformed');
-  return r as unknown as WebappRouteRow;
+  return zeroIfAbsent(r, 'dns_pending') as unknown as WebappRouteRow;
 }
 
 function staticRow(v: unknown): StaticFileRouteRow {
@@ -71,9 +76,9 @@ function staticRow(v: unknown): StaticFileRouteRow {
 function websiteRow(v: unknown): WebsiteRouteRow {
   const r = v as Record<string, unknown>;
   const ok = typeof r === 'object' && r !== null && isInt(r.id) && isInt(r.user_id) && isStr(r.username) && isStr(r.domain_name) &&
-    isInt(r.enabled) && isInt(r.account_disabled) && isInt(r.active_generation);
+    isInt(r.enabled) && isInt(r.account_disabled) && isIntOrAbsent(r.dns_pending) && isInt(r.active_generation);
   if (!ok) throw new SnapshotFormatError('a website row is malformed');
-  return r as unknown as WebsiteRouteRow;
+  return zeroIfAbsent(r, 'dns_pending') as unknown as WebsiteRouteRow;
 }
 
 /** Parses what serializeSnapshot wrote; throws SnapshotFormatError on anything else. */

@@ -6,7 +6,7 @@ import type { AccessLogs } from './access-log.js';
 import { BasicAuth, type AuthResult } from './basic-auth.js';
 import { cookieMayPass } from './cookie-domains.js';
 import { normalizeHost } from './host.js';
-import { pages, rawResponse, sendPage } from './pages.js';
+import { DNS_RETRY_SECONDS, pages, rawResponse, sendPage } from './pages.js';
 import { connectOwnedSocket, type UnsafePathError } from '../lib/no-follow.js';
 import { proxyRequest } from './proxy.js';
 import type { FailureKind, ProxyContext, ProxyTarget } from './proxy-target.js';
@@ -124,10 +124,29 @@ function accessLogger(deps: AppRequestDeps, req: IncomingMessage, route: AppRout
     });
 }
 
+/**
+ * What a site that is not served answers. A custom domain waiting for its
+ * DNS gets 503 with Retry-After: the site exists and will be served soon
+ * (often within the next check, when the record was just made), which is
+ * what 503 means to browsers, monitors and crawlers alike (a crawler keeps
+ * the site rather than dropping it, as it would for a 404). 421 Misdirected
+ * Request was the other candidate, but it reads as the client's mistake and
+ * an HTTP/2 client retries it on a new connection to this same server.
+ */
+function unavailable(route: AppRoute): { status: number; reason: string; html: string; headers: Record<string, string> } {
+  if (route.disabledBy === 'dns') {
+    return { status: 503, reason: 'Service Unavailable', html: pages.dnsPending(route.domain), headers: { 'Retry-After': String(DNS_RETRY_SECONDS) } };
+  }
+  return { status: 503, reason: 'Service Unavailable', html: pages.disabled(route.disabledBy ?? 'owner'), headers: {} };
+}
+
 export function serveAppRequest(deps: AppRequestDeps, req: IncomingMessage, res: ServerResponse, route: AppRoute, facts: RequestFacts): void {
   const log = accessLogger(deps, req, route, facts);
 
-  if (!route.enabled) return log(503, sendPage(res, 503, pages.disabled(route.disabledBy)));
+  if (!route.enabled) {
+    const page = unavailable(route);
+    return log(page.status, sendPage(res, page.status, page.html, page.headers));
+  }
   if (route.forceHttps && facts.proto !== 'https') {
     // 301 keeps GET a GET; 308 makes a browser repeat a POST with its body.
     const status = req.method === 'GET' || req.method === 'HEAD' ? 301 : 308;
@@ -183,7 +202,10 @@ export function serveAppUpgrade(deps: AppRequestDeps, req: IncomingMessage, sock
     socket.end(rawResponse(status, reason, html, extra));
     log(status, 0);
   };
-  if (!route.enabled) return refuseRaw(503, 'Service Unavailable', pages.disabled(route.disabledBy));
+  if (!route.enabled) {
+    const page = unavailable(route);
+    return refuseRaw(page.status, page.reason, page.html, Object.entries(page.headers).map(([k, v]) => `${k}: ${v}\r\n`).join(''));
+  }
   const go = (user: string | undefined) =>
     tunnel(req, socket, head, facts, new AppTarget(deps, facts.host, route),
       () => socket.end(rawResponse(502, 'Bad Gateway', pages.badGateway(route.domain))),

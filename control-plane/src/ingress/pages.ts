@@ -4,6 +4,12 @@ import { MAX_HEADER_FIELDS, MAX_TARGET_BYTES } from './request-limits.js';
 // The router's own answers. Plain, small, and they never reveal what else
 // this instance serves: an unknown host gets the same page whatever exists.
 
+/**
+ * How soon a visitor may try a domain waiting for DNS again: the api looks
+ * such domains up again this often (services/domains/dns-recheck.ts).
+ */
+export const DNS_RETRY_SECONDS = 30;
+
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -30,8 +36,17 @@ export const pages = {
   dashboardDown: () => page('503 Service Unavailable', '<p>The dashboard is restarting. Try again in a moment; web apps keep running.</p>'),
   timeout: (domain: string) =>
     page('504 Gateway Timeout', `<p>The web app at <b>${escapeHtml(domain)}</b> took too long to answer. Its error log <code>/var/log/${escapeHtml(domain)}.error.log</code> may say why.</p>`),
-  disabled: (by: 'owner' | 'account' | null) =>
+  disabled: (by: 'owner' | 'account') =>
     page('503 Service Unavailable', by === 'account' ? '<p>This site is disabled.</p>' : '<p>This web app is disabled by its owner.</p>'),
+  // Says only what the visitor already knows (the name they asked for) and
+  // what its owner must do; not whose site it is nor where the record should point.
+  dnsPending: (domain: string) =>
+    page(
+      '503 Service Unavailable',
+      `<p><b>${escapeHtml(domain)}</b> is set up on this Pyhost, but is waiting for its DNS record to point here.</p>` +
+        `<p>If it is yours: create the DNS record shown on its page in the dashboard. Pyhost checks it again every ${DNS_RETRY_SECONDS} seconds ` +
+        'and serves the site as soon as it points here (DNS changes can take a while to spread).</p>',
+    ),
   movedToHttps: (location: string) =>
     page('301 Moved Permanently', `<p>This web app is served over HTTPS: <a href="${escapeHtml(location)}">${escapeHtml(location)}</a>.</p>`),
   unauthorized: () => page('401 Unauthorized', '<p>This web app is password protected.</p>'),

@@ -13,6 +13,9 @@ export interface StaticMapping {
   readonly path: string;
 }
 
+/** Who or what keeps a site from being served: an admin (its account), its owner, or its custom domain's DNS. */
+export type DisabledBy = 'account' | 'owner' | 'dns';
+
 export interface AppRoute {
   readonly kind: 'app';
   /** A web app's id; a website's id negated (docs/websites.md), so that the two kinds never share a key. */
@@ -21,10 +24,10 @@ export interface AppRoute {
   readonly username: string;
   /** The user's uid: their access log is theirs. */
   readonly uid: number;
-  /** Served: neither its owner disabled it nor an admin its owner's account. */
+  /** Served: neither its owner disabled it nor an admin its owner's account, and its domain's DNS points here. */
   readonly enabled: boolean;
-  /** Which "disabled" page it answers when not enabled. */
-  readonly disabledBy: 'owner' | 'account' | null;
+  /** Which page it answers when not enabled (availability()). */
+  readonly disabledBy: DisabledBy | null;
   /** The active generation's app.sock; null before any container started. */
   readonly socketPath: string | null;
   readonly forceHttps: boolean;
@@ -129,9 +132,15 @@ export function buildRouteTable(
   return new RouteTable(routes, version);
 }
 
-/** Whether a site's route serves, and if not who turned it off: its account's suspension wins over its owner's switch. */
-function availability(w: Pick<WebappRouteRow, 'enabled' | 'account_disabled'>): Pick<AppRoute, 'enabled' | 'disabledBy'> {
-  return { enabled: w.enabled === 1 && w.account_disabled === 0, disabledBy: w.account_disabled === 1 ? 'account' : w.enabled === 1 ? null : 'owner' };
+/**
+ * Whether a site's route serves, and if not, why: its account's suspension
+ * wins over its owner's switch, and both over its DNS (a site switched off
+ * says so, whatever its DNS; a DNS page would send the owner to fix a
+ * record that is not the reason).
+ */
+export function availability(w: Pick<WebappRouteRow, 'enabled' | 'account_disabled' | 'dns_pending'>): Pick<AppRoute, 'enabled' | 'disabledBy'> {
+  const disabledBy: DisabledBy | null = w.account_disabled === 1 ? 'account' : w.enabled !== 1 ? 'owner' : w.dns_pending === 1 ? 'dns' : null;
+  return { enabled: disabledBy === null, disabledBy };
 }
 
 /** A website is served like a web app without static files or protection: from the socket its command listens on. */

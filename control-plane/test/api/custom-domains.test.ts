@@ -84,13 +84,13 @@ describe.skipIf(!CHALLTESTSRV_INSTALLED)('custom domains', () => {
     expect(got.custom_domain.dns_message).toContain(`shop.bob-nothing.test has no DNS record yet; create CNAME shop.bob-nothing.test → ${bob.username}.pyhost.test`);
   });
 
-  it('are routed (and so certified) only once their DNS is ok', () => {
+  it('are routed (and so certified) only once their DNS is ok: the route rows say that apart from the owner\'s switch', () => {
     const rows = t.app.stores.routeRows.snapshot();
-    const enabled = (domain: string) => [...rows.webapps, ...(rows.websites ?? [])].find((r) => r.domain_name === domain)?.enabled;
-    expect(enabled('www.ann-ok.test')).toBe(1);
-    expect(enabled('www.ann-wrong.test')).toBe(0);
-    expect(enabled('shop.bob-nothing.test')).toBe(0);
-    expect(enabled(`blog.${ann.username}.pyhost.test`)).toBe(1);
+    const route = (domain: string) => [...rows.webapps, ...(rows.websites ?? [])].find((r) => r.domain_name === domain);
+    expect(route('www.ann-ok.test')).toMatchObject({ enabled: 1, dns_pending: 0 });
+    expect(route('www.ann-wrong.test')).toMatchObject({ enabled: 1, dns_pending: 1 });
+    expect(route('shop.bob-nothing.test')).toMatchObject({ enabled: 1, dns_pending: 1 });
+    expect(route(`blog.${ann.username}.pyhost.test`)).toMatchObject({ enabled: 1, dns_pending: 0 });
   });
 
   it('belong to one site on the instance: a second claim is refused, by anyone', async () => {

@@ -11,11 +11,12 @@ import { BasicAuth } from '../../src/ingress/basic-auth.js';
 import { normalizeHost } from '../../src/ingress/host.js';
 import { parseAbsoluteForm, requestFacts, upstreamHead } from '../../src/ingress/request-facts.js';
 import { MAX_HEADER_FIELDS, MAX_TARGET_BYTES } from '../../src/ingress/request-limits.js';
-import { buildRouteTable } from '../../src/ingress/route-table.js';
+import { parseSnapshot, serializeSnapshot } from '../../src/domain/route-snapshot.js';
+import { availability, buildRouteTable } from '../../src/ingress/route-table.js';
 import { silentLog } from '../../src/ingress/router-log.js';
 
 const settings = { dataDir: '/data', domain: 'localhost', apiSocket: '/data/api.sock', uidBase: 10000 };
-const row = { id: 7, user_id: 3, username: 'alice', domain_name: 'alice.localhost', enabled: 1, account_disabled: 0, active_generation: 2, force_https: 0, password_protection_enabled: 0, password_protection_username: null, password_protection_hash: null };
+const row = { id: 7, user_id: 3, username: 'alice', domain_name: 'alice.localhost', enabled: 1, account_disabled: 0, dns_pending: 0, active_generation: 2, force_https: 0, password_protection_enabled: 0, password_protection_username: null, password_protection_hash: null };
 
 describe('host matching', () => {
   it.each([
@@ -50,6 +51,33 @@ describe('host matching', () => {
     expect(lookup({ enabled: 0 })).toMatchObject({ enabled: false, disabledBy: 'owner' });
     expect(lookup({ account_disabled: 1 })).toMatchObject({ enabled: false, disabledBy: 'account' });
     expect(lookup({ enabled: 0, account_disabled: 1 })).toMatchObject({ enabled: false, disabledBy: 'account' });
+  });
+
+  // Account suspension, then the owner's switch, then the DNS: the page names the first reason that holds.
+  it.each([
+    [{ enabled: 1, account_disabled: 0, dns_pending: 0 }, { enabled: true, disabledBy: null }],
+    [{ enabled: 1, account_disabled: 0, dns_pending: 1 }, { enabled: false, disabledBy: 'dns' }],
+    [{ enabled: 0, account_disabled: 0, dns_pending: 1 }, { enabled: false, disabledBy: 'owner' }],
+    [{ enabled: 1, account_disabled: 1, dns_pending: 1 }, { enabled: false, disabledBy: 'account' }],
+    [{ enabled: 0, account_disabled: 1, dns_pending: 1 }, { enabled: false, disabledBy: 'account' }],
+  ])('availability of %j is %j', (state, expected) => expect(availability(state)).toEqual(expected));
+
+  it('keeps a custom domain waiting for DNS in the table, web app or website, with the DNS as the reason', () => {
+    const table = buildRouteTable(settings, 1, [{ ...row, domain_name: 'www.own.test', dns_pending: 1 }], [], [
+      { id: 2, user_id: 3, username: 'alice', domain_name: 'shop.own.test', enabled: 1, account_disabled: 0, dns_pending: 1, active_generation: 1 },
+    ]);
+    expect(table.lookup('www.own.test')).toMatchObject({ kind: 'app', webappId: 7, enabled: false, disabledBy: 'dns' });
+    expect(table.lookup('shop.own.test')).toMatchObject({ kind: 'app', webappId: -2, enabled: false, disabledBy: 'dns' });
+  });
+
+  it('reads route files written before dns_pending existed as not pending', () => {
+    const { dns_pending: _, ...old } = row;
+    const file = JSON.stringify({ format: 2, version: 4, webapps: [old], static_files: [], websites: [{ id: 2, user_id: 3, username: 'alice', domain_name: 'b.localhost', enabled: 1, account_disabled: 0, active_generation: 1 }] });
+    const snapshot = parseSnapshot(file);
+    expect(snapshot.webapps[0]).toMatchObject({ dns_pending: 0 });
+    expect(snapshot.websites?.[0]).toMatchObject({ dns_pending: 0 });
+    expect(parseSnapshot(serializeSnapshot({ ...snapshot, webapps: [{ ...row, dns_pending: 1 }] })).webapps[0]).toMatchObject({ dns_pending: 1 });
+    expect(() => parseSnapshot(JSON.stringify({ format: 2, version: 4, webapps: [{ ...row, dns_pending: 'yes' }], static_files: [] }))).toThrow(/malformed/);
   });
 });
 

@@ -18,14 +18,14 @@ const issued = (over: Partial<CertificateState> = {}): CertificateState => ({
 });
 
 describe('renewal policy', () => {
-  it('wants the dashboard and every enabled web app and website of an enabled account, not names no CA issues', () => {
-    const row = (id: number, domain: string, enabled = 1, disabled = 0) => ({
-      id, user_id: 1, username: 'u', domain_name: domain, enabled, account_disabled: disabled, active_generation: 1, force_https: 0,
+  it('wants the dashboard and every enabled web app and website of an enabled account, not names no CA issues nor domains waiting for DNS', () => {
+    const row = (id: number, domain: string, enabled = 1, disabled = 0, dnsPending = 0) => ({
+      id, user_id: 1, username: 'u', domain_name: domain, enabled, account_disabled: disabled, dns_pending: dnsPending, active_generation: 1, force_https: 0,
       password_protection_enabled: 0, password_protection_username: null, password_protection_hash: null,
     });
     const snapshot = {
-      webapps: [row(1, 'u.example.org'), row(2, 'off.example.org', 0), row(3, 'gone.example.org', 1, 1), row(4, 'x.localhost')],
-      websites: [row(7, 'site.example.org')],
+      webapps: [row(1, 'u.example.org'), row(2, 'off.example.org', 0), row(3, 'gone.example.org', 1, 1), row(4, 'x.localhost'), row(5, 'www.own.test', 1, 0, 1)],
+      websites: [row(7, 'site.example.org'), row(8, 'shop.own.test', 1, 0, 1)],
     };
     expect(wantedCertificates(snapshot, 'example.org')).toEqual([
       { id: 'dashboard', names: ['example.org'], owner: 'dashboard' },
