@@ -9,6 +9,8 @@ export interface Limits {
   consoles: number;
   workers: number;
   memory_mb: number;
+  /** Web apps and websites at a domain outside the base domain, together. */
+  custom_domains: number;
 }
 
 export type LimitName = keyof Limits;
@@ -87,6 +89,8 @@ export interface Archive {
 
 export interface InstanceSettings {
   signup: SignupMode;
+  /** Whether users may give a site a domain of their own, each account up to its custom_domains limit. */
+  custom_domains: boolean;
 }
 
 export type LimitChanges = Partial<Record<LimitName, number | null>>;

@@ -43,7 +43,7 @@ export function LimitFields({ drafts, setDrafts, error, required = false, placeh
           value={drafts[f.name]}
           placeholder={placeholder?.(f.name)}
           onChange={(e) => setDrafts((d) => ({ ...d, [f.name]: e.target.value }))}
-          hint={hint?.(f.name)}
+          hint={[f.what, hint?.(f.name)].filter(Boolean).join('; ') || undefined}
           error={limitFieldError(error, f.name)}
         />
       ))}

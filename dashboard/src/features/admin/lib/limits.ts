@@ -1,11 +1,18 @@
 import type { AdminUser, LimitChanges, LimitName } from '../api/types';
 
 /** Each limit as the forms show it; the ranges are the API's (control-plane domain/limits.ts). */
-export const LIMIT_FIELDS: readonly { name: LimitName; label: string; min: number; max: number }[] = [
+export const LIMIT_FIELDS: readonly { name: LimitName; label: string; min: number; max: number; what?: string }[] = [
   { name: 'webapps', label: 'Web apps', min: 0, max: 1000 },
   { name: 'consoles', label: 'Consoles open at once', min: 0, max: 100 },
   { name: 'workers', label: 'Workers per web app', min: 1, max: 16 },
   { name: 'memory_mb', label: 'Memory per container (MiB)', min: 32, max: 1 << 20 },
+  {
+    name: 'custom_domains',
+    label: 'Custom domains',
+    min: 0,
+    max: 1000,
+    what: 'Web apps and websites (together) at a domain of their own, once custom domains are allowed',
+  },
 ];
 
 /** The text of each limit's input. */
