@@ -35,6 +35,18 @@ test('first run: the login page leads to the setup page, which makes the first a
     await expect(page.getByRole('heading', { name: 'Admin', level: 1 })).toBeVisible();
     await expect(page.getByRole('table', { name: 'Accounts' }).getByRole('row', { name: /firstadmin/ })).toContainText('admin');
 
+    // An instance of its own starts with custom domains off, and nothing after this test needs them undone.
+    await test.step('the first admin allows custom domains in Settings; the switch is still on after a reload', async () => {
+      await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Settings' }).click();
+      const allow = page.getByRole('switch', { name: 'Allow custom domains' });
+      await expect(allow).not.toBeChecked();
+      await allow.click();
+      await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+      await page.reload();
+      await expect(page.getByRole('switch', { name: 'Allow custom domains' })).toBeChecked();
+      expect(await (await page.request.get(`${url}/api/admin/settings`)).json()).toMatchObject({ custom_domains: true });
+    });
+
     // Set up once: the token is spent, and the login page stays the login page.
     const anon = await playwrightRequest.newContext({ baseURL: url });
     expect(await (await anon.get('/api/auth/setup')).json()).toEqual({ required: false });
