@@ -70,3 +70,29 @@ export function describeDns(domain: string, status: DnsStatus, records: readonly
   if (status.status === 'wrong') return `${domain} has ${status.found}; change it to ${want}`;
   return `${domain} has no DNS record yet; create ${want} (changes can take a while to spread)`;
 }
+
+/** How often a custom domain is looked up again in the background (services/domains/dns-recheck.ts). */
+export interface RecheckPolicy {
+  /** A domain not pointing here yet: its owner is likely making the record now. */
+  readonly notOkMs: number;
+  /** A domain that points here: seldom, but a record removed or moved must stop its routing. */
+  readonly okMs: number;
+}
+
+export const DEFAULT_RECHECK: RecheckPolicy = { notOkMs: 30_000, okMs: 10 * 60_000 };
+
+/** What the recheck needs of a custom domain's stored check. */
+export interface StoredCheck {
+  readonly domain: string;
+  readonly dns_status: DnsStatusName;
+  /** ISO; null before its first look. */
+  readonly checked_at: string | null;
+}
+
+/** The domains due for a look at `now`: never looked at first, then the longest ago. */
+export function dueForRecheck<T extends StoredCheck>(rows: readonly T[], now: number, policy: RecheckPolicy = DEFAULT_RECHECK): T[] {
+  const at = (r: T) => (r.checked_at === null ? -Infinity : Date.parse(r.checked_at));
+  return rows
+    .filter((r) => now - at(r) >= (r.dns_status === 'ok' ? policy.okMs : policy.notOkMs))
+    .sort((a, b) => at(a) - at(b));
+}

@@ -34,6 +34,7 @@ import { RestartBackoff } from '../services/platform/restart-backoff.js';
 import { RoutePublisher } from '../services/platform/route-publisher.js';
 import { CustomDomains } from '../services/domains/custom-domains.js';
 import { DnsCheck } from '../services/domains/dns-check.js';
+import { DnsRecheck } from '../services/domains/dns-recheck.js';
 import { buildTasks, type TaskServices } from '../services/tasks/tasks.js';
 import { CertificateService } from '../services/tls/certificate-service.js';
 import { SslService } from '../services/tls/ssl-service.js';
@@ -89,6 +90,8 @@ export interface Services {
   compare: CompareService;
   /** Custom domains: allowed by an admin, limited per account, checked in DNS (docs/https.md). */
   customDomains: CustomDomains;
+  /** Custom domains looked up again in the background, not when their sites are shown. */
+  dnsRecheck: DnsRecheck;
   /** The TLS certificates the router serves (docs/https.md). */
   certificates: CertificateService;
   /** The ssl/ endpoints: uploaded certificates, or back to the automatic one. */
@@ -125,8 +128,9 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
     const customDomains = new CustomDomains({
       config, meta: stores.meta, store: stores.customDomains, dns: new DnsCheck(config.dns), limits,
       domainsOf: (owner) => [...stores.webapps.forUser(owner.id), ...stores.websites.forUser(owner.id)].map((site) => site.domain_name),
-      certificates,
+      certificates, clock,
     });
+    const dnsRecheck = new DnsRecheck(customDomains, { log: app.log.child({ component: 'dns' }) });
     const health = new WebappHealth(stores.webapps);
     const deployer = new WebappDeployer(config, instanceId, stores.webapps, runtime, health, backoff, limits, log);
     const webappSettings = new WebappSettings(config, limits);
@@ -184,6 +188,8 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
       : null;
     app.addHook('onReady', async () => renewer?.start());
     app.addHook('onClose', async () => renewer?.stop());
+    app.addHook('onReady', async () => dnsRecheck.start());
+    app.addHook('onClose', async () => dnsRecheck.stop());
 
     const settings = new InstanceSettings(stores.meta, config);
     const live = new LiveConnections();
@@ -211,6 +217,7 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
       tasks: tasks.services,
       compare,
       customDomains,
+      dnsRecheck,
       certificates,
       ssl: new SslService(certificates, config.acme !== null),
       renewer,

@@ -18,6 +18,24 @@ export class CustomDomainsStore {
     this.routes = new RoutesVersion(db);
   }
 
+  /** Every custom domain's check, with its owner's name (whose `<username>.<domain>` a CNAME must point at). */
+  all(): (CustomDomainRow & { username: string })[] {
+    return this.db
+      .prepare('SELECT cd.*, u.username FROM custom_domains cd JOIN users u ON u.id = cd.user_id ORDER BY cd.domain')
+      .all() as (CustomDomainRow & { username: string })[];
+  }
+
+  /** Web apps' and websites' domains that have no row (sites from before migration 12 among them); which are custom is the caller's to say. */
+  sitesWithoutRow(): { domain_name: string; user_id: number }[] {
+    return this.db
+      .prepare(
+        `SELECT domain_name, user_id FROM webapps WHERE domain_name NOT IN (SELECT domain FROM custom_domains)
+         UNION ALL
+         SELECT domain_name, user_id FROM websites WHERE domain_name NOT IN (SELECT domain FROM custom_domains)`,
+      )
+      .all() as { domain_name: string; user_id: number }[];
+  }
+
   byDomain(domain: string): CustomDomainRow | undefined {
     return this.db.prepare('SELECT * FROM custom_domains WHERE domain = ?').get(domain) as CustomDomainRow | undefined;
   }

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DnsCheck } from '../../src/services/domains/dns-check.js';
 import { CHALLTESTSRV_INSTALLED, startTestDns, type TestDns } from '../helpers/challtestsrv.js';
 import { eventually } from '../helpers/eventually.js';
 import { adminToken, asToken, createTestApp, createUser, type TestApp, type TestUser } from '../helpers/test-app.js';
@@ -15,6 +16,8 @@ describe.skipIf(!CHALLTESTSRV_INSTALLED)('custom domains', () => {
   let admin: string;
   let ann: TestUser;
   let bob: TestUser;
+  /** The api's clock runs this far ahead of the real one: a test moves time on for the recheck's policy. */
+  let ahead = 0;
   const createWebapp = (user: TestUser, domain: string) =>
     t.app.inject({ method: 'POST', url: `/api/v0/user/${user.username}/webapps/`, headers: asToken(user.token), payload: { domain_name: domain, python_version: 'python311' } });
   const getWebapp = (user: TestUser, domain: string) => t.app.inject({ method: 'GET', url: `/api/v0/user/${user.username}/webapps/${domain}/`, headers: asToken(user.token) });
@@ -22,7 +25,10 @@ describe.skipIf(!CHALLTESTSRV_INSTALLED)('custom domains', () => {
 
   beforeAll(async () => {
     dns = await startTestDns();
-    t = await createTestApp({ PYHOST_DOMAIN: 'pyhost.test', PYHOST_DNS_SERVER: dns.server, PYHOST_PUBLIC_IP: '203.0.113.7', PYHOST_LIMIT_CUSTOM_DOMAINS: '2' });
+    t = await createTestApp(
+      { PYHOST_DOMAIN: 'pyhost.test', PYHOST_DNS_SERVER: dns.server, PYHOST_PUBLIC_IP: '203.0.113.7', PYHOST_LIMIT_CUSTOM_DOMAINS: '2' },
+      { clock: () => Date.now() + ahead },
+    );
     admin = await adminToken(t.app);
     ann = await createUser(t.app);
     bob = await createUser(t.app);
@@ -91,6 +97,49 @@ describe.skipIf(!CHALLTESTSRV_INSTALLED)('custom domains', () => {
     expect(route('www.ann-wrong.test')).toMatchObject({ enabled: 1, dns_pending: 1 });
     expect(route('shop.bob-nothing.test')).toMatchObject({ enabled: 1, dns_pending: 1 });
     expect(route(`blog.${ann.username}.pyhost.test`)).toMatchObject({ enabled: 1, dns_pending: 0 });
+  });
+
+  it('are looked up again by the background sweep, never by a GET, which flips the status and the route', async () => {
+    // The sweeps of the app's own timer would race the counts below: this test runs them itself.
+    await t.app.services.dnsRecheck.stop();
+    const domain = 'www.bob-later.test';
+    const route = () => t.app.stores.routeRows.snapshot().webapps.find((r) => r.domain_name === domain);
+    const r = await createWebapp(bob, domain);
+    expect(r.statusCode, r.body).toBe(201);
+    await eventually(() => expect(t.app.stores.customDomains.byDomain(domain)?.checked_at).not.toBeNull());
+    expect(route()).toMatchObject({ enabled: 1, dns_pending: 1 });
+
+    await dns.setCname(domain, `${bob.username}.pyhost.test`);
+    const lookups = vi.spyOn(DnsCheck.prototype, 'lookup');
+    try {
+      // Well past the 30 s after which a GET used to look the domain up again.
+      ahead += 31_000;
+      for (let i = 0; i < 3; i++) expect((await getWebapp(bob, domain)).json()).toMatchObject({ dns_status: 'pending' });
+      expect(lookups).not.toHaveBeenCalled();
+
+      const version = t.app.stores.routeRows.currentVersion();
+      expect(await t.app.services.dnsRecheck.sweep()).toBeGreaterThanOrEqual(1);
+      expect(lookups.mock.calls.map(([d]) => d)).toContain(domain);
+      expect((await getWebapp(bob, domain)).json()).toMatchObject({ dns_status: 'ok', custom_domain: { dns_message: `${domain} points here` } });
+      expect(route()).toMatchObject({ enabled: 1, dns_pending: 0 });
+      expect(t.app.stores.routeRows.currentVersion()).toBeGreaterThan(version);
+
+      // An ok domain is not looked up again for 10 minutes; then a removed record stops its routing.
+      await dns.clear(domain);
+      lookups.mockClear();
+      await t.app.services.dnsRecheck.sweep();
+      expect(lookups.mock.calls.map(([d]) => d)).not.toContain(domain);
+      expect(route()).toMatchObject({ dns_pending: 0 });
+      ahead += 10 * 60_000;
+      await t.app.services.dnsRecheck.sweep();
+      expect(lookups.mock.calls.map(([d]) => d)).toContain(domain);
+      expect((await getWebapp(bob, domain)).json()).toMatchObject({ dns_status: 'pending' });
+      expect(route()).toMatchObject({ dns_pending: 1 });
+      expect((await t.app.inject({ method: 'DELETE', url: `/api/v0/user/${bob.username}/webapps/${domain}/`, headers: asToken(bob.token) })).statusCode).toBe(204);
+    } finally {
+      lookups.mockRestore();
+      t.app.services.dnsRecheck.start();
+    }
   });
 
   it('belong to one site on the instance: a second claim is refused, by anyone', async () => {

@@ -41,5 +41,8 @@ describe.skipIf(!CHALLTESTSRV_INSTALLED)('DnsCheck against a DNS server', () => 
   it('is pending when the resolver does not answer', async () => {
     const dead = new DnsCheck({ server: '127.0.0.1:9', publicIp: null }, 200);
     expect(await dead.check('www.example.org', records('www.example.org'))).toEqual({ status: 'pending', found: null });
+    // …which lookup() tells apart from "no record": a domain that pointed here is not taken off the air for it.
+    expect(await dead.lookup('www.example.org', records('www.example.org'))).toBeNull();
+    expect(await check.lookup('www.none.test', records('www.none.test'))).toEqual({ status: 'pending', found: null });
   });
 });

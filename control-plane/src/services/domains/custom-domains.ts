@@ -1,5 +1,5 @@
 import type { Config } from '../../config.js';
-import { describeDns, dnsInstructions, isCustomDomain, type DnsRecord, type DnsStatusName } from '../../domain/custom-domains.js';
+import { describeDns, dnsInstructions, dueForRecheck, isCustomDomain, type DnsRecord, type DnsStatusName, type RecheckPolicy } from '../../domain/custom-domains.js';
 import { ValidationError } from '../../domain/errors.js';
 import { overLimit } from '../../domain/limits.js';
 import type { CustomDomainsStore } from '../../store/custom-domains-store.js';
@@ -22,16 +22,14 @@ export interface CustomDomainsDeps {
   readonly config: Config;
   readonly meta: Pick<MetaStore, 'get'>;
   readonly store: CustomDomainsStore;
-  readonly dns: Pick<DnsCheck, 'check'>;
+  readonly dns: Pick<DnsCheck, 'lookup'>;
   readonly limits: Pick<AccountLimits, 'of'>;
   /** Every domain the account's web apps and websites have. */
   readonly domainsOf: (owner: UserRow) => readonly string[];
   /** The certificate store: a deleted site's uploaded certificate goes with it. */
   readonly certificates?: { remove(id: string): void };
+  readonly clock?: () => number;
 }
-
-/** A domain not ok yet is looked up again when shown, at most this often. */
-const RECHECK_MS = 30_000;
 
 /**
  * Custom domains (docs/https.md): allowed by an admin, counted against the
@@ -40,7 +38,11 @@ const RECHECK_MS = 30_000;
 export class CustomDomains {
   private readonly checking = new Map<string, Promise<void>>();
 
-  constructor(private readonly deps: CustomDomainsDeps) {}
+  private readonly clock: () => number;
+
+  constructor(private readonly deps: CustomDomainsDeps) {
+    this.clock = deps.clock ?? Date.now;
+  }
 
   isCustom(domain: string): boolean {
     return isCustomDomain(domain, this.deps.config.domain);
@@ -77,30 +79,46 @@ export class CustomDomains {
     return dnsInstructions(domain, username, this.deps.config.domain, this.deps.config.dns.publicIp);
   }
 
-  /** Looks the domain up now and records what was found. */
+  /**
+   * Looks the domain up now and records what was found. A resolver that
+   * does not answer says nothing of the records: a domain that pointed here
+   * stays routed (and is looked at again by the next sweep, its check being
+   * as old as it was); one that did not is recorded as pending.
+   */
   check(username: string, domain: string): Promise<void> {
     const running = this.checking.get(domain);
     if (running) return running;
     const records = this.records(username, domain);
     const done = this.deps.dns
-      .check(domain, records)
-      .then((status) => this.deps.store.checked(domain, status))
+      .lookup(domain, records)
+      .then((status) => {
+        if (status === null && this.deps.store.byDomain(domain)?.dns_status === 'ok') return;
+        this.deps.store.checked(domain, status ?? { status: 'pending', found: null }, new Date(this.clock()).toISOString());
+      })
       .catch(() => undefined)
       .finally(() => this.checking.delete(domain));
     this.checking.set(domain, done);
     return done;
   }
 
-  /** What the site's JSON shows; null for a domain under PYHOST_DOMAIN. A domain not ok yet is looked up again (in the background) when its last check is old. */
-  view(owner: Pick<UserRow, 'id' | 'username'>, domain: string, now = Date.now()): CustomDomainView | null {
+  /**
+   * The custom domains due for a look now (domain/custom-domains.ts's
+   * policy), with their owners. A site's custom domain without a row (made
+   * before domains were checked) gets one here, and so its first look.
+   */
+  dueForRecheck(policy?: RecheckPolicy): { username: string; domain: string }[] {
+    for (const site of this.deps.store.sitesWithoutRow()) {
+      if (this.isCustom(site.domain_name)) this.deps.store.claimed(site.domain_name, site.user_id);
+    }
+    return dueForRecheck(this.deps.store.all(), this.clock(), policy).map((r) => ({ username: r.username, domain: r.domain }));
+  }
+
+  /** What the site's JSON shows; null for a domain under PYHOST_DOMAIN. Only reads: the lookups are the background sweep's (dns-recheck.ts). */
+  view(owner: Pick<UserRow, 'username'>, domain: string): CustomDomainView | null {
     if (!this.isCustom(domain)) return null;
-    const { username } = owner;
-    // A site from before custom domains were checked gets its row now.
-    if (!this.deps.store.byDomain(domain)) this.deps.store.claimed(domain, owner.id);
     const row = this.deps.store.byDomain(domain);
-    const records = this.records(username, domain);
+    const records = this.records(owner.username, domain);
     const status = row ? { status: row.dns_status, found: row.dns_found } : { status: 'pending' as const, found: null };
-    if (status.status !== 'ok' && (!row?.checked_at || now - Date.parse(row.checked_at) > RECHECK_MS)) void this.check(username, domain);
     return { dns_status: status.status, dns_message: describeDns(domain, status, records), dns_records: records, dns_checked_at: row?.checked_at ?? null };
   }
 }

@@ -27,17 +27,24 @@ export class DnsCheck {
     if (settings.server !== null) this.resolver.setServers([settings.server]);
   }
 
-  /** What DNS answers for `domain` now. A resolver that fails (timeout, SERVFAIL) counts as no answer yet. */
-  async answer(domain: string): Promise<DnsAnswer> {
+  /** What DNS answers for `domain` now; null when the resolver failed (timeout, SERVFAIL), which says nothing of the records. */
+  async answer(domain: string): Promise<DnsAnswer | null> {
     try {
       const [cnames, addresses] = await Promise.all([orNone(this.resolver.resolveCname(domain)), orNone(this.resolver.resolve4(domain))]);
       return { cnames, addresses };
     } catch {
-      return { cnames: [], addresses: [] };
+      return null;
     }
   }
 
+  /** The domain's status now; null when the resolver did not answer. */
+  async lookup(domain: string, records: readonly DnsRecord[]): Promise<DnsStatus | null> {
+    const answer = await this.answer(domain);
+    return answer === null ? null : judgeDns(answer, records);
+  }
+
+  /** As lookup(), with a resolver that did not answer counting as no record yet. */
   async check(domain: string, records: readonly DnsRecord[]): Promise<DnsStatus> {
-    return judgeDns(await this.answer(domain), records);
+    return (await this.lookup(domain, records)) ?? { status: 'pending', found: null };
   }
 }
