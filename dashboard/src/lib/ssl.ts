@@ -33,7 +33,19 @@ export const deleteSsl = (url: string) => api<void>(url, { method: 'DELETE' });
 
 const sslKey = (url: string) => ['ssl', url] as const;
 
-export const sslQueryOptions = (url: string) => queryOptions({ queryKey: sslKey(url), queryFn: () => getSsl(url) });
+/** How often a page looks again at something the api finishes in the background: a certificate being ordered, a DNS record being rechecked. */
+export const BACKGROUND_REFETCH_MS = 10_000;
+
+export const sslQueryOptions = (url: string) =>
+  queryOptions({
+    queryKey: sslKey(url),
+    queryFn: () => getSsl(url),
+    // None yet, or an automatic one still being ordered: the renewer may put it in at any moment.
+    refetchInterval: (q) => (q.state.data === null || (q.state.data?.cert_type === 'letsencrypt-auto-renew' && q.state.data.not_after === null) ? BACKGROUND_REFETCH_MS : false),
+  });
+
+/** Whether a site's custom domain waits for its DNS record: the api rechecks it in the background, so its JSON changes by itself. */
+export const waitsForDns = (site: { dns_status?: 'pending' | 'ok' | 'wrong' | null } | undefined) => site?.dns_status === 'pending' || site?.dns_status === 'wrong';
 
 export const useSsl = (url: string) => useQuery(sslQueryOptions(url));
 

@@ -1,5 +1,6 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, userApi } from '@/lib/api-client';
+import { BACKGROUND_REFETCH_MS, waitsForDns } from '@/lib/ssl';
 import type { Webapp, WebappCreate, WebappPatch } from './types';
 
 export const getWebapps = (username: string) => api<Webapp[]>(userApi(username, 'webapps', ''));
@@ -26,8 +27,8 @@ export const webappQueryOptions = (username: string, domain: string) =>
   queryOptions({
     queryKey: webappKey(username, domain),
     queryFn: () => getWebapp(username, domain),
-    // While an app starts, its state changes by itself: look again shortly.
-    refetchInterval: (q) => (q.state.data?.state === 'starting' ? 1500 : false),
+    // While an app starts, or its custom domain waits for DNS, it changes by itself: look again.
+    refetchInterval: (q) => (q.state.data?.state === 'starting' ? 1500 : waitsForDns(q.state.data) ? BACKGROUND_REFETCH_MS : false),
   });
 
 export const useWebapps = (username: string) => useQuery(webappsQueryOptions(username));

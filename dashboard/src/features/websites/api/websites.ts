@@ -1,5 +1,6 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, userApiV1 } from '@/lib/api-client';
+import { BACKGROUND_REFETCH_MS, waitsForDns } from '@/lib/ssl';
 import type { Website, WebsiteCreate, WebsitePatch } from '@pyhost/control-plane/api-types';
 
 export type { Website, WebsiteState } from '@pyhost/control-plane/api-types';
@@ -17,7 +18,13 @@ export const websitesKey = (username: string) => ['websites', username] as const
 export const websiteKey = (username: string, domain: string) => ['websites', username, domain] as const;
 
 export const websitesQueryOptions = (username: string) => queryOptions({ queryKey: websitesKey(username), queryFn: () => getWebsites(username) });
-export const websiteQueryOptions = (username: string, domain: string) => queryOptions({ queryKey: websiteKey(username, domain), queryFn: () => getWebsite(username, domain) });
+export const websiteQueryOptions = (username: string, domain: string) =>
+  queryOptions({
+    queryKey: websiteKey(username, domain),
+    queryFn: () => getWebsite(username, domain),
+    // A custom domain waiting for DNS is rechecked by the api in the background.
+    refetchInterval: (q) => (waitsForDns(q.state.data) ? BACKGROUND_REFETCH_MS : false),
+  });
 
 export const useWebsites = (username: string) => useQuery(websitesQueryOptions(username));
 export const useWebsite = (username: string, domain: string) => useQuery(websiteQueryOptions(username, domain));
