@@ -14,3 +14,4 @@ export type {
 } from './schemas/webapps.js';
 export type { Website, WebsiteCreate, WebsitePatch, WebsiteState } from './schemas/websites.js';
 export type { CompareRun, CompareStart } from './schemas/compare.js';
+export type { CpuUsageReply } from './schemas/cpu.js';

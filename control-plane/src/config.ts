@@ -73,9 +73,15 @@ export interface Config {
   readonly consoleIdleMs: number;
   /**
    * Each account's limits unless an admin changes them (PYHOST_LIMIT_*,
-   * PYHOST_CONSOLES_PER_USER, PYHOST_APP_MEMORY_MB; domain/limits.ts).
+   * PYHOST_CONSOLES_PER_USER, PYHOST_APP_MEMORY_MB, PYHOST_DAILY_CPU_SECONDS; domain/limits.ts).
    */
   readonly limits: Limits;
+  /**
+   * How often the CPU meter reads every running container's CPU time
+   * (PYHOST_CPU_SAMPLE_SECONDS; docs/cpu-seconds.md). A container that ends
+   * between two readings loses at most this much of its usage.
+   */
+  readonly cpuSampleMs: number;
   /** The built dashboard (Vite's output) that the api serves at the dashboard host. */
   readonly dashboardDir: string;
   /** Scheduled and always-on tasks (docs/tasks.md). */
@@ -282,7 +288,9 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
       workers: integer(env, 'PYHOST_LIMIT_WORKERS', 4, LIMIT_RANGES.workers.min, LIMIT_RANGES.workers.max),
       memory_mb: integer(env, 'PYHOST_APP_MEMORY_MB', 512, LIMIT_RANGES.memory_mb.min, LIMIT_RANGES.memory_mb.max),
       custom_domains: integer(env, 'PYHOST_LIMIT_CUSTOM_DOMAINS', 1, LIMIT_RANGES.custom_domains.min, LIMIT_RANGES.custom_domains.max),
+      daily_cpu_seconds: integer(env, 'PYHOST_DAILY_CPU_SECONDS', 0, LIMIT_RANGES.daily_cpu_seconds.min, LIMIT_RANGES.daily_cpu_seconds.max),
     }),
+    cpuSampleMs: integer(env, 'PYHOST_CPU_SAMPLE_SECONDS', 5, 1, 600) * 1000,
     dashboardDir: env.PYHOST_DASHBOARD_DIR ? path.resolve(cwd, env.PYHOST_DASHBOARD_DIR) : DEFAULT_DASHBOARD_DIR,
     tasks: Object.freeze({
       timeLimitMs: integer(env, 'PYHOST_TASK_TIME_LIMIT_MINUTES', 120, 1, 7 * 24 * 60) * 60_000,

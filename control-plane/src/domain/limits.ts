@@ -16,6 +16,8 @@ export interface Limits {
   readonly memory_mb: number;
   /** Web apps and websites at a domain outside PYHOST_DOMAIN, while the instance allows custom domains. */
   readonly custom_domains: number;
+  /** CPU seconds a day for consoles and tasks before they are slowed down (docs/cpu-seconds.md); 0: no limit. */
+  readonly daily_cpu_seconds: number;
 }
 
 export type LimitName = keyof Limits;
@@ -32,6 +34,8 @@ export const LIMIT_RANGES: Readonly<Record<LimitName, { readonly min: number; re
   workers: { min: 1, max: 16, noun: 'workers per web app', one: 'worker per web app' },
   memory_mb: { min: 32, max: 1 << 20, noun: 'MiB of memory per container', one: 'MiB of memory per container' },
   custom_domains: { min: 0, max: 1000, noun: 'custom domains', one: 'custom domain' },
+  // 0 is no limit rather than none: nothing is ever refused for it, only slowed down.
+  daily_cpu_seconds: { min: 0, max: 64 * 86_400, noun: 'CPU seconds a day', one: 'CPU second a day' },
 };
 
 export const LIMIT_NAMES = Object.keys(LIMIT_RANGES) as LimitName[];

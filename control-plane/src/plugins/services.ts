@@ -13,12 +13,14 @@ import { AdminView } from '../services/accounts/admin-view.js';
 import { ArchiveRestore } from '../services/accounts/archive-restore.js';
 import { AuditLog } from '../services/accounts/audit-log.js';
 import { AuthService } from '../services/accounts/auth-service.js';
+import { CpuMeter } from '../services/accounts/cpu-meter.js';
 import { BulkAccounts } from '../services/accounts/bulk-accounts.js';
 import { DiskUsage } from '../services/accounts/disk-usage.js';
 import { InstanceSettings } from '../services/accounts/instance-settings.js';
 import { InviteCodes } from '../services/accounts/invite-codes.js';
 import { LiveConnections } from '../services/accounts/live-connections.js';
 import { OwnerAccess } from '../services/accounts/owner-access.js';
+import { TarpitRuntime } from '../services/accounts/tarpit-runtime.js';
 import { Teaching } from '../services/accounts/teaching.js';
 import { CompareKeeper } from '../services/compare/compare-keeper.js';
 import { CompareService } from '../services/compare/compare-service.js';
@@ -68,6 +70,8 @@ export interface Services {
   accountAdmin: AccountAdmin;
   /** Many accounts from a pasted list, all or none. */
   bulkAccounts: BulkAccounts;
+  /** Each account's CPU time per day, and the tarpit past its allowance (docs/cpu-seconds.md). */
+  cpu: CpuMeter;
   /** Disabling and enabling accounts; the expiry sweep. */
   accountState: AccountState;
   accountDeletion: AccountDeletion;
@@ -115,13 +119,18 @@ declare module 'fastify' {
  * the reconciler, the consoles' idle sweep.
  */
 export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
-  async (app, { runtime, clock }) => {
+  async (app, { runtime: engine, clock }) => {
     const { config, stores, instanceId } = app;
     const log = app.log.child({ component: 'runtime' });
     const backoff = new RestartBackoff(clock);
 
     const files = new FileService(config);
     const limits = new AccountLimits(stores.meta, stores.users, config);
+    const cpu = new CpuMeter({
+      config, instance: instanceId, runtime: engine, usage: stores.cpuUsage, users: stores.users, limits, clock, log: app.log.child({ component: 'cpu' }),
+    });
+    // Everything starts its containers through this: a console or task of an account over its CPU allowance starts slowed down.
+    const runtime = new TarpitRuntime(engine, cpu);
     const webappLocks = new KeyedLock();
     // The one writer of the certificate store (tls/) in this process.
     const certificates = new CertificateService(config.dataDir, config.ingressUid, stores.certificates);
@@ -170,12 +179,14 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
     app.addHook('onReady', async () => compare.recoverInterrupted());
     app.addHook('onReady', async () => reconciler.start());
     app.addHook('onReady', async () => tasks.services.scheduler.start());
+    app.addHook('onReady', async () => cpu.start());
     app.addHook('onListen', async () => links.start());
     app.addHook('preClose', async () => links.stop());
     // Containers keep running when the api stops: apps never depend on it.
     app.addHook('onClose', async () => compare.idle());
     app.addHook('onClose', async () => reconciler.stop());
     app.addHook('onClose', async () => tasks.services.scheduler.stop());
+    app.addHook('onClose', async () => cpu.stop());
     app.addHook('onClose', async () => health.stop());
     app.addHook('onClose', async () => consoles.shutdown());
     app.addHook('onClose', async () => publisher.stop());
@@ -207,6 +218,7 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
       settings,
       live,
       limits,
+      cpu,
       webapps,
       websites,
       staticFiles: new StaticFileService(stores.webapps, webappSettings),

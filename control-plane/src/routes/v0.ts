@@ -12,6 +12,7 @@ import alwaysOnRoutes from './always-on.js';
 import taskLogRoutes from './task-logs.js';
 import compareRoutes from './compare.js';
 import sslRoutes from './ssl.js';
+import cpuRoutes from './cpu.js';
 
 /**
  * PythonAnywhere's API v0, under /api/v0/user/{username}/. Every route here
@@ -34,6 +35,7 @@ const v0Routes: FastifyPluginAsync = async (app) => {
   await app.register(taskLogRoutes);
   await app.register(compareRoutes);
   await app.register(sslRoutes);
+  await app.register(cpuRoutes);
 };
 
 export default v0Routes;

@@ -96,6 +96,16 @@ export interface ExecResult {
   output: string;
 }
 
+/** One running container's cumulative CPU time, for the daily CPU allowance. */
+export interface CpuSample {
+  id: string;
+  labels: PyhostLabels;
+  /** CPU time used since the container started, in microseconds. */
+  usageUsec: number;
+  /** When the container was created (unix ms). */
+  createdMs: number;
+}
+
 export interface ContainerRuntime {
   /** Resolves when the engine answers; throws RuntimeError('unavailable') otherwise. */
   ping(): Promise<void>;
@@ -122,6 +132,10 @@ export interface ContainerRuntime {
    * Returns the unsubscribe function.
    */
   watch(instance: string, onEvent: (e: RuntimeEvent) => void, options?: WatchOptions): () => void;
+  /** This instance's running containers, each with the CPU time it has used so far (one cheap reading each). */
+  cpuSamples(instance: string): Promise<CpuSample[]>;
+  /** Changes a running container's CPU limit in place (the tarpit and back); gone is success. */
+  setNanoCpus(id: string, nanoCpus: number): Promise<void>;
 }
 
 export function isContainerState(s: string): s is ContainerState {

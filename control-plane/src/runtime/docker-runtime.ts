@@ -11,6 +11,7 @@ import {
   RuntimeError,
   isContainerState,
   type ContainerRuntime,
+  type CpuSample,
   type ExecResult,
   type ManagedContainer,
   type RuntimeEvent,
@@ -208,6 +209,44 @@ export class DockerRuntime implements ContainerRuntime {
 
   watch(instance: string, onEvent: (e: RuntimeEvent) => void, options?: WatchOptions): () => void {
     return watchDockerEvents(this.docker, instance, onEvent, options);
+  }
+
+  async cpuSamples(instance: string): Promise<CpuSample[]> {
+    let summaries: Docker.ContainerInfo[];
+    try {
+      summaries = await this.docker.listContainers({ filters: { label: instanceLabelFilter(instance), status: ['running'] } });
+    } catch (err) {
+      throw toRuntimeError(`list running containers of ${instance}`, err);
+    }
+    const samples = await mapLimit(summaries, INSPECT_CONCURRENCY, async (s): Promise<CpuSample | null> => {
+      const labels = parseLabels(s.Labels, instance);
+      if (!labels) return null;
+      try {
+        // one-shot: the engine's current counters, without waiting a second
+        // for a second reading (which only the CPU percentage needs).
+        const stats = await this.docker.getContainer(s.Id).stats({ stream: false, 'one-shot': true });
+        // Nanoseconds, under cgroup v1 and v2 alike (the engine converts v2's usage_usec).
+        const usageNs = stats.cpu_stats?.cpu_usage?.total_usage;
+        if (typeof usageNs !== 'number' || usageNs <= 0) return null;
+        return { id: s.Id, labels, usageUsec: Math.floor(usageNs / 1000), createdMs: s.Created * 1000 };
+      } catch (err) {
+        // Gone between the list and the reading: its last interval is lost.
+        if (statusCodeOf(err) === 404) return null;
+        throw toRuntimeError(`read CPU usage of container ${s.Id}`, err);
+      }
+    });
+    return samples.filter((s): s is CpuSample => s !== null);
+  }
+
+  async setNanoCpus(id: string, nanoCpus: number): Promise<void> {
+    if (!(await this.ensureManaged(id, 'update'))) return;
+    try {
+      await this.docker.getContainer(id).update({ NanoCpus: nanoCpus });
+    } catch (err) {
+      const status = statusCodeOf(err);
+      if (status === 404) return;
+      throw toRuntimeError(`update CPU limit of container ${id}`, err);
+    }
   }
 
   private async inspectRaw(id: string): Promise<ContainerInspectInfo | null> {

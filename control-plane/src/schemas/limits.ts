@@ -7,6 +7,7 @@ const DESCRIPTIONS: Record<LimitName, string> = {
   workers: 'server worker processes per web app',
   memory_mb: 'memory of each of the account\'s containers (web apps and consoles), in MiB',
   custom_domains: 'web apps and websites at a domain of their own (outside the base domain), where the instance allows custom domains',
+  daily_cpu_seconds: 'CPU seconds a day (UTC) for consoles and tasks; past them they run slowed down until 00:00 UTC; 0: no limit',
 };
 
 const limit = (name: LimitName) => Type.Integer({ minimum: LIMIT_RANGES[name].min, maximum: LIMIT_RANGES[name].max, description: DESCRIPTIONS[name] });
@@ -32,6 +33,7 @@ export const Limits = Type.Object({
   workers: limit('workers'),
   memory_mb: limit('memory_mb'),
   custom_domains: limit('custom_domains'),
+  daily_cpu_seconds: limit('daily_cpu_seconds'),
 });
 
 export const LimitOverrides = Type.Object({
@@ -40,6 +42,7 @@ export const LimitOverrides = Type.Object({
   workers: Type.Optional(limit('workers')),
   memory_mb: Type.Optional(limit('memory_mb')),
   custom_domains: Type.Optional(limit('custom_domains')),
+  daily_cpu_seconds: Type.Optional(limit('daily_cpu_seconds')),
 }, { description: "the account's own limits; the others are the instance's defaults" });
 
 /** PATCH bodies: the limits to change, each a number or null. Also usable as an invite code's `limits`. */
@@ -49,6 +52,7 @@ export const LimitChanges = Type.Object({
   workers: change('workers'),
   memory_mb: change('memory_mb'),
   custom_domains: change('custom_domains'),
+  daily_cpu_seconds: change('daily_cpu_seconds'),
 }, { additionalProperties: false });
 
 export const AccountLimits = Type.Object({ limits: Limits, overrides: LimitOverrides });

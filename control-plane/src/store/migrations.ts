@@ -373,4 +373,19 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 13,
+    description: "cpu_usage: each account's CPU time per UTC day, charged (consoles, tasks) and its web apps' apart",
+    sql: `
+      -- day: 'YYYY-MM-DD' (UTC). Microseconds, summed from the containers'
+      -- cgroup counters by the CPU meter (services/accounts/cpu-meter.ts).
+      CREATE TABLE cpu_usage (
+        user_id       INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        day           TEXT NOT NULL,
+        charged_usec  INTEGER NOT NULL DEFAULT 0,
+        webapp_usec   INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (user_id, day)
+      );
+    `,
+  },
 ];

@@ -6,6 +6,7 @@ import { CertificatesStore } from './certificates-store.js';
 import { CustomDomainsStore } from './custom-domains-store.js';
 import { CompareRunsStore } from './compare-runs-store.js';
 import { ConsolesStore } from './consoles-store.js';
+import { CpuUsageStore } from './cpu-usage-store.js';
 import { InviteCodesStore } from './invite-codes-store.js';
 import { MetaStore } from './meta-store.js';
 import { RouteRows } from './route-rows.js';
@@ -45,6 +46,8 @@ export interface Stores {
   readonly certificates: CertificatesStore;
   /** Custom domains' DNS checks (docs/https.md). */
   readonly customDomains: CustomDomainsStore;
+  /** CPU time per account per UTC day (docs/cpu-seconds.md). */
+  readonly cpuUsage: CpuUsageStore;
   /** Runs `work` in one transaction: everything it writes, or nothing. */
   inTransaction<T>(work: () => T): T;
 }
@@ -69,6 +72,7 @@ export function openStores(db: Db): Stores {
     compareRuns: new CompareRunsStore(db),
     certificates: new CertificatesStore(db),
     customDomains: new CustomDomainsStore(db),
+    cpuUsage: new CpuUsageStore(db),
     inTransaction: <T>(work: () => T): T => db.transaction(work)(),
   });
 }

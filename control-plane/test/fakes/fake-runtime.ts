@@ -11,6 +11,7 @@ import { buildCreateOptions, type WorkloadSpec } from '../../src/runtime/workloa
 import {
   RuntimeError,
   type ContainerRuntime,
+  type CpuSample,
   type ExecResult,
   type ManagedContainer,
   type RuntimeEvent,
@@ -43,6 +44,10 @@ export class FakeRuntime implements ContainerRuntime {
   private readonly execs = new Map<string, Set<Duplex>>();
   /** The launcher's pid file argument of each fake TTY exec (see domain/console-rules.ts launchArgv). */
   private readonly pidFiles = new WeakMap<Duplex, string | undefined>();
+  /** Each container's CPU time so far, in microseconds, as a test sets it (setCpuUsage). */
+  private readonly cpuUsec = new Map<string, number>();
+  /** Each container's CPU limit: its spec's, then as setNanoCpus changed it. */
+  readonly nanoCpus = new Map<string, number>();
   private nextId = 1;
   private failNextStartWith: string | null = null;
 
@@ -90,6 +95,7 @@ export class FakeRuntime implements ContainerRuntime {
     const options = buildCreateOptions(spec); // same validation as Docker
     const labels: PyhostLabels = { instance: spec.instance, user: spec.username, kind: spec.kind, workload: spec.workloadId, generation: spec.generation };
     const started = this.createAndStart(options.name ?? '', spec.image, labels, spec.limits.memoryBytes);
+    this.nanoCpus.set(started.id, spec.limits.nanoCpus);
     const run = spec.mounts.find((m) => m.target === '/run/pyhost');
     // A gateway where the run folder exists (unit tests of the runtime itself give made-up paths).
     if ((spec.kind === 'webapp' || spec.kind === 'website' || spec.kind === 'compare') && run && fs.existsSync(run.source)) this.gateways.set(started.id, await FakeGateway.start(run.source, spec.uid, this.gatewayBehaviour(spec), `hello from ${spec.domain ?? ''} g${spec.generation}`));
@@ -202,6 +208,25 @@ export class FakeRuntime implements ContainerRuntime {
     return () => {
       this.watchers.delete(watcher);
     };
+  }
+
+  /** A container has used this much CPU time since it started (what cpuSamples reports). */
+  setCpuUsage(id: string, usageUsec: number): void {
+    this.mustGet(id);
+    this.cpuUsec.set(id, usageUsec);
+  }
+
+  async cpuSamples(instance: string): Promise<CpuSample[]> {
+    this.assertAvailable();
+    return this.all()
+      .filter((c) => c.labels.instance === instance && c.state === 'running')
+      .map((c) => ({ id: c.id, labels: c.labels, usageUsec: this.cpuUsec.get(c.id) ?? 0, createdMs: Date.parse(c.startedAt ?? '') || this.clock() }));
+  }
+
+  async setNanoCpus(id: string, nanoCpus: number): Promise<void> {
+    this.calls.push(`cpus ${id} ${nanoCpus}`);
+    this.assertAvailable();
+    if (this.containers.get(id)?.state === 'running') this.nanoCpus.set(id, nanoCpus);
   }
 
   /** Stops every stand-in gateway (their sockets are servers in this process). */

@@ -12,6 +12,7 @@ const UPGRADE_REQUIRED = 426;
 /** PythonAnywhere's API v0: web apps, static files, files, logs, consoles. */
 export const V0_CASES: Record<string, Case> = {
   'GET /api/v0/user/:username/webapps/': { request: async (ctx) => ({ url: v0(ctx, '/webapps/') }), expect: owned(200) },
+  'GET /api/v0/user/:username/cpu/': { request: async (ctx) => ({ url: v0(ctx, '/cpu/') }), expect: owned(200) },
   'POST /api/v0/user/:username/webapps/': {
     request: async (ctx) => ({ url: v0(ctx, '/webapps/'), payload: { domain_name: `${uniqueName('d')}.${ctx.owner.username}.localhost` } }),
     expect: owned(201),
