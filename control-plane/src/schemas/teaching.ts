@@ -11,6 +11,7 @@ export const LimitOverridesSchema = Type.Object(
     workers: Type.Optional(Type.Integer()),
     memory_mb: Type.Optional(Type.Integer()),
     custom_domains: Type.Optional(Type.Integer()),
+    daily_cpu_seconds: Type.Optional(Type.Integer()),
   },
   { description: "overrides of the instance's default limits" },
 );

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asToken, createTestApp, createUser, type TestApp, type TestUser } from '../helpers/test-app.js';
+import { adminToken, asToken, createTestApp, createUser, type TestApp, type TestUser } from '../helpers/test-app.js';
 
 /**
  * GET /api/v0/user/{username}/cpu/ as PythonAnywhere's clients call it and
@@ -61,6 +61,21 @@ describe("PythonAnywhere's cpu/ endpoint against Pyhost", () => {
     expect(body.webapp_cpu_seconds).toBe(7);
     // What a monitoring script computes from it.
     expect((body.daily_cpu_total_usage_seconds / body.daily_cpu_limit_seconds) * 100).toBeGreaterThan(100);
+  });
+
+  it("takes the account's own allowance as an admin sets it (daily_cpu_seconds), 0 for none", async () => {
+    const admin = await adminToken(t.app);
+    const set = (value: number | null) =>
+      t.app.inject({ method: 'PATCH', url: `/api/admin/users/${me.username}/limits`, headers: asToken(admin), payload: { daily_cpu_seconds: value } });
+    const res = await set(500);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().overrides).toEqual({ daily_cpu_seconds: 500 });
+    expect((await getCpu()).json()).toMatchObject({ daily_cpu_limit_seconds: 500, in_tarpit: false });
+    await set(0);
+    expect((await getCpu()).json()).toMatchObject({ daily_cpu_limit_seconds: 0, in_tarpit: false });
+    expect((await set(-1)).statusCode).toBe(400);
+    await set(null);
+    expect((await getCpu()).json()).toMatchObject({ daily_cpu_limit_seconds: 100, in_tarpit: true });
   });
 
   it('answers 404 for an account that is not the caller\'s, as every v0 route', async () => {
