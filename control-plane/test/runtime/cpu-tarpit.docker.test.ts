@@ -34,7 +34,10 @@ interface Point { t: number; n: number }
  * CPU for an account with a 4-second allowance crosses it within seconds;
  * from then on it runs (still alive) at the tarpit's share, measurably
  * slower than before and than the same task of an account without a limit
- * running at the same time. Sampled every second (PYHOST_CPU_SAMPLE_SECONDS).
+ * running at the same time. Under the allowance again (the reset's rule;
+ * the reset itself, on a moved clock, is test/unit/cpu-meter.test.ts's) its
+ * containers get their normal limit back in place. Sampled every second
+ * (PYHOST_CPU_SAMPLE_SECONDS).
  */
 describe('the CPU tarpit on the real Docker Engine', () => {
   let t: DockerTestApp;
@@ -75,7 +78,7 @@ describe('the CPU tarpit on the real Docker Engine', () => {
   }, 120_000);
   afterAll(async () => t?.close(), 120_000);
 
-  it('slows a task past the allowance down to the tarpit without stopping it, and a new console starts there', async () => {
+  it('slows a task past the allowance down to the tarpit without stopping it, starts a new console there, and gives both their CPU back under the allowance', async () => {
     for (const { user } of [slow, free]) {
       const res = await call(user, 'POST', '/always_on/', { command: 'python3 burn.py' });
       expect(res.statusCode, res.body).toBe(201);
@@ -129,5 +132,14 @@ describe('the CPU tarpit on the real Docker Engine', () => {
     expect(consoles).toHaveLength(1);
     const created = await t.inspected.get(consoles[0]!.Id);
     expect(created?.HostConfig.NanoCpus).toBe(TARPIT_NANO_CPUS);
+
+    // Out again in place, as at 00:00 UTC, once the account is under its allowance (here: a raised one).
+    t.app.services.limits.setFor(slow.user.username, { daily_cpu_seconds: 100_000 });
+    await eventually(async () => {
+      const now = await taskContainer(slow.user);
+      expect([now.Id, now.HostConfig.NanoCpus]).toEqual([tarpitted.id, t.config.appLimits.nanoCpus]);
+      expect((await docker.getContainer(consoles[0]!.Id).inspect()).HostConfig.NanoCpus).toBe(t.config.appLimits.nanoCpus);
+    }, { timeoutMs: 30_000, intervalMs: 200, what: 'the normal CPU limit back' });
+    expect((await call(slow.user, 'GET', '/cpu/')).json()).toMatchObject({ daily_cpu_limit_seconds: 100_000, in_tarpit: false });
   }, 300_000);
 });
