@@ -56,6 +56,7 @@ export const sampleWebapp = (over: Record<string, unknown> = {}) => ({
   virtualenv_path: null,
   expiry: null,
   force_https: false,
+  hsts_enabled: false,
   password_protection_enabled: false,
   password_protection_username: null,
   password_protection_password: null,

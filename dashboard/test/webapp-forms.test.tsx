@@ -98,10 +98,23 @@ describe('settings sections', () => {
     expect(await screen.findByText('✓ Saved')).toBeInTheDocument();
     expect(api.calls.filter((c) => c.method === 'PATCH').at(-1)?.body).toEqual({
       force_https: false,
+      hsts_enabled: false,
       password_protection_enabled: true,
       password_protection_username: 'guest',
       password_protection_password: 'let-me-in',
     });
+  });
+
+  it('switches HSTS on beside Force HTTPS, saying what it binds browsers to', async () => {
+    const api = mockApi({ [`PATCH ${base}`]: ({ body }) => ({ json: webapp(body as Record<string, unknown>) }), 'GET /api/v0/user/alice/webapps/': { json: [] } });
+    renderPage(<SecuritySection username="alice" webapp={webapp({ force_https: true })} />);
+    const hsts = screen.getByRole('checkbox', { name: 'HSTS (Strict-Transport-Security)' });
+    expect(hsts).not.toBeChecked();
+    expect(hsts).toHaveAccessibleDescription(/only HTTPS for this domain for a year/);
+    await userEvent.click(hsts);
+    await userEvent.click(screen.getByRole('button', { name: 'Save security settings' }));
+    expect(await screen.findByText('✓ Saved')).toBeInTheDocument();
+    expect(api.calls.filter((c) => c.method === 'PATCH').at(-1)?.body).toMatchObject({ force_https: true, hsts_enabled: true });
   });
 
   it('sends workers as a number and shows the API’s reason beside the input', async () => {

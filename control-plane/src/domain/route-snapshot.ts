@@ -16,6 +16,8 @@ export interface WebappRouteRow {
   dns_pending: number;
   active_generation: number;
   force_https: number;
+  /** 1: the router adds Strict-Transport-Security to answers over HTTPS. 0 in files written before it existed. */
+  hsts_enabled: number;
   password_protection_enabled: number;
   password_protection_username: string | null;
   password_protection_hash: string | null;
@@ -59,10 +61,10 @@ function webappRow(v: unknown): WebappRouteRow {
   const ok =
     typeof r === 'object' && r !== null &&
     isInt(r.id) && isInt(r.user_id) && isStr(r.username) && isStr(r.domain_name) && isInt(r.enabled) && isInt(r.account_disabled) && isIntOrAbsent(r.dns_pending) &&
-    isInt(r.active_generation) && isInt(r.force_https) && isInt(r.password_protection_enabled) &&
+    isInt(r.active_generation) && isInt(r.force_https) && isIntOrAbsent(r.hsts_enabled) && isInt(r.password_protection_enabled) &&
     isStrOrNull(r.password_protection_username) && isStrOrNull(r.password_protection_hash);
   if (!ok) throw new SnapshotFormatError('a web app row is malformed');
-  return zeroIfAbsent(r, 'dns_pending') as unknown as WebappRouteRow;
+  return zeroIfAbsent(r, 'dns_pending', 'hsts_enabled') as unknown as WebappRouteRow;
 }
 
 function staticRow(v: unknown): StaticFileRouteRow {

@@ -140,6 +140,9 @@ function unavailable(route: AppRoute): { status: number; reason: string; html: s
   return { status: 503, reason: 'Service Unavailable', html: pages.disabled(route.disabledBy ?? 'owner'), headers: {} };
 }
 
+/** A year, as the dashboard's own (app.ts); no includeSubDomains: the owner's other names are not this app's to bind. */
+const HSTS = 'max-age=31536000';
+
 export function serveAppRequest(deps: AppRequestDeps, req: IncomingMessage, res: ServerResponse, route: AppRoute, facts: RequestFacts): void {
   const log = accessLogger(deps, req, route, facts);
 
@@ -154,6 +157,9 @@ export function serveAppRequest(deps: AppRequestDeps, req: IncomingMessage, res:
     const location = `https://${normalizeHost(facts.host)}${port === null || port === 443 ? '' : `:${port}`}${facts.target}`;
     return log(status, sendPage(res, status, pages.movedToHttps(location), { Location: location }));
   }
+  // Set before any answer (the app's, a static file, a password prompt), and
+  // only over HTTPS, as RFC 6797 requires; an app's own header wins over it.
+  if (route.hsts && facts.proto === 'https') res.setHeader('Strict-Transport-Security', HSTS);
   if (!route.protected) return afterAuth(deps, req, res, route, facts, log, undefined);
   void deps.auth.check(route.auth, facts.authorization).then(
     (result) => {

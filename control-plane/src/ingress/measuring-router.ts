@@ -55,6 +55,7 @@ export class MeasuringRouter implements RouteSource {
       disabledBy: null,
       socketPath: t.socketPath,
       forceHttps: false,
+      hsts: false,
       auth: null,
       protected: false,
       staticFiles: [],

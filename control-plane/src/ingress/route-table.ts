@@ -31,6 +31,8 @@ export interface AppRoute {
   /** The active generation's app.sock; null before any container started. */
   readonly socketPath: string | null;
   readonly forceHttps: boolean;
+  /** Strict-Transport-Security on its answers over HTTPS (the owner's opt-in: it binds browsers for a year). */
+  readonly hsts: boolean;
   /** Basic auth credentials; a protected app without both refuses everyone. */
   readonly auth: { readonly username: string; readonly hash: string } | null;
   readonly protected: boolean;
@@ -112,6 +114,7 @@ export function buildRouteTable(
       ...availability(w),
       socketPath: w.active_generation > 0 ? path.join(generationRunDir(settings.dataDir, w.id, w.active_generation), 'app.sock') : null,
       forceHttps: w.force_https === 1,
+      hsts: w.hsts_enabled === 1,
       protected: w.password_protection_enabled === 1,
       auth: w.password_protection_enabled === 1 && hasCredentials
         ? { username: w.password_protection_username!, hash: w.password_protection_hash! }
@@ -155,6 +158,7 @@ function websiteRoute(settings: RouteTableSettings, w: WebsiteRouteRow, domain: 
     ...availability(w),
     socketPath: w.active_generation > 0 ? path.join(websiteGenerationRunDir(settings.dataDir, w.id, w.active_generation), 'app.sock') : null,
     forceHttps: false,
+    hsts: false,
     protected: false,
     auth: null,
     staticFiles: [],

@@ -20,6 +20,7 @@ export function webappView(config: Config, row: WebappRow, username: string, sta
     virtualenv_path: row.virtualenv_path,
     expiry: null,
     force_https: row.force_https === 1,
+    hsts_enabled: row.hsts_enabled === 1,
     password_protection_enabled: row.password_protection_enabled === 1,
     password_protection_username: row.password_protection_username,
     password_protection_password: null,

@@ -34,6 +34,11 @@ export const Webapp = Type.Object({
   virtualenv_path: NullableString,
   expiry: Type.Null({ description: 'apps on Pyhost do not expire' }),
   force_https: Type.Boolean(),
+  hsts_enabled: Type.Boolean({
+    description:
+      "Pyhost's own (clients of PythonAnywhere's API ignore it): the router adds `Strict-Transport-Security: max-age=31536000` " +
+      'to the app\'s answers over HTTPS, so that browsers use HTTPS for this domain for a year. Off by default.',
+  }),
   password_protection_enabled: Type.Boolean(),
   password_protection_username: NullableString,
   password_protection_password: Type.Null({ description: 'stored hashed, so never shown' }),
@@ -86,6 +91,7 @@ export const PatchWebapp = Type.Object(
     working_directory: Type.Optional(NullableString),
     virtualenv_path: Type.Optional(NullableString),
     force_https: Type.Optional(Type.Boolean()),
+    hsts_enabled: Type.Optional(Type.Boolean()),
     password_protection_enabled: Type.Optional(Type.Boolean()),
     password_protection_username: Type.Optional(NullableString),
     password_protection_password: Type.Optional(NullableString),

@@ -388,4 +388,19 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 14,
+    description: 'webapps.hsts_enabled: the router adds Strict-Transport-Security to the app\'s answers over HTTPS',
+    sql: `
+      ALTER TABLE webapps ADD COLUMN hsts_enabled INTEGER NOT NULL DEFAULT 0;
+      -- The router must see it as it sees force_https: it is one more column of the route rows.
+      DROP TRIGGER routes_webapp_changed;
+      CREATE TRIGGER routes_webapp_changed
+        AFTER UPDATE OF user_id, domain_name, enabled, active_generation, force_https, hsts_enabled,
+                        password_protection_enabled, password_protection_username, password_protection_hash ON webapps
+        BEGIN
+          UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'routes_version';
+        END;
+    `,
+  },
 ];

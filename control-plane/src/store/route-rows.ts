@@ -28,7 +28,7 @@ export class RouteRows {
       webapps: this.db
         .prepare(
           `SELECT w.id, w.user_id, u.username, w.domain_name, w.enabled, ${DNS_PENDING},
-                  CASE WHEN u.disabled_at IS NULL THEN 0 ELSE 1 END AS account_disabled, w.active_generation, w.force_https,
+                  CASE WHEN u.disabled_at IS NULL THEN 0 ELSE 1 END AS account_disabled, w.active_generation, w.force_https, w.hsts_enabled,
                   w.password_protection_enabled, w.password_protection_username, w.password_protection_hash
              FROM webapps w JOIN users u ON u.id = w.user_id LEFT JOIN custom_domains cd ON cd.domain = w.domain_name ORDER BY w.id`,
         )

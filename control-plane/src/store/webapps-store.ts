@@ -11,6 +11,8 @@ export interface WebappRow {
   working_directory: string | null;
   virtualenv_path: string | null;
   force_https: 0 | 1;
+  /** The router adds Strict-Transport-Security to the app's answers over HTTPS (migration 14). */
+  hsts_enabled: 0 | 1;
   password_protection_enabled: 0 | 1;
   password_protection_username: string | null;
   password_protection_hash: string | null;
@@ -46,6 +48,7 @@ export type WebappChanges = Partial<
     | 'working_directory'
     | 'virtualenv_path'
     | 'force_https'
+    | 'hsts_enabled'
     | 'password_protection_enabled'
     | 'password_protection_username'
     | 'password_protection_hash'

@@ -116,6 +116,24 @@ describe('web apps API (PythonAnywhere-shaped)', () => {
     }
   });
 
+  it('hsts_enabled (Pyhost\'s own field): off by default, switched by PATCH, published to the router', async () => {
+    const url = `${base(alice)}${alice.username}.localhost/`;
+    const route = () => t.app.stores.routeRows.snapshot().webapps.find((r) => r.domain_name === `${alice.username}.localhost`);
+    expect((await t.app.inject({ url, headers: asToken(alice.token) })).json()).toMatchObject({ hsts_enabled: false });
+    expect(route()).toMatchObject({ hsts_enabled: 0 });
+    const version = t.app.stores.routeRows.currentVersion();
+    const on = await t.app.inject({ method: 'PATCH', url, headers: asToken(alice.token), payload: { hsts_enabled: true } });
+    expect(on.statusCode, on.body).toBe(200);
+    expect(on.json()).toMatchObject({ hsts_enabled: true });
+    expect(route()).toMatchObject({ hsts_enabled: 1 });
+    expect(t.app.stores.routeRows.currentVersion()).toBeGreaterThan(version);
+    // As pa and pythonanywhere-core send their fields: a form, booleans spelt in Python.
+    const off = await t.app.inject({ method: 'PATCH', url, headers: { ...asToken(alice.token), 'content-type': 'application/x-www-form-urlencoded' }, payload: 'hsts_enabled=False' });
+    expect(off.json()).toMatchObject({ hsts_enabled: false });
+    const bad = await t.app.inject({ method: 'PATCH', url, headers: asToken(alice.token), payload: { hsts_enabled: 'sometimes' } });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('patches every documented field and validates each', async () => {
     const url = `${base(alice)}${alice.username}.localhost/`;
     const ok = await t.app.inject({

@@ -16,7 +16,7 @@ import { availability, buildRouteTable } from '../../src/ingress/route-table.js'
 import { silentLog } from '../../src/ingress/router-log.js';
 
 const settings = { dataDir: '/data', domain: 'localhost', apiSocket: '/data/api.sock', uidBase: 10000 };
-const row = { id: 7, user_id: 3, username: 'alice', domain_name: 'alice.localhost', enabled: 1, account_disabled: 0, dns_pending: 0, active_generation: 2, force_https: 0, password_protection_enabled: 0, password_protection_username: null, password_protection_hash: null };
+const row = { id: 7, user_id: 3, username: 'alice', domain_name: 'alice.localhost', enabled: 1, account_disabled: 0, dns_pending: 0, active_generation: 2, force_https: 0, hsts_enabled: 0, password_protection_enabled: 0, password_protection_username: null, password_protection_hash: null };
 
 describe('host matching', () => {
   it.each([
@@ -70,11 +70,20 @@ describe('host matching', () => {
     expect(table.lookup('shop.own.test')).toMatchObject({ kind: 'app', webappId: -2, enabled: false, disabledBy: 'dns' });
   });
 
-  it('reads route files written before dns_pending existed as not pending', () => {
-    const { dns_pending: _, ...old } = row;
+  it('publishes hsts_enabled as the route\'s hsts, for web apps only', () => {
+    const table = buildRouteTable(settings, 1, [{ ...row, hsts_enabled: 1 }], [], [
+      { id: 2, user_id: 3, username: 'alice', domain_name: 'site.alice.localhost', enabled: 1, account_disabled: 0, dns_pending: 0, active_generation: 1 },
+    ]);
+    expect(table.lookup('alice.localhost')).toMatchObject({ hsts: true, forceHttps: false });
+    expect(table.lookup('site.alice.localhost')).toMatchObject({ hsts: false });
+    expect(buildRouteTable(settings, 1, [row], []).lookup('alice.localhost')).toMatchObject({ hsts: false });
+  });
+
+  it('reads route files written before dns_pending and hsts_enabled existed as 0', () => {
+    const { dns_pending: _, hsts_enabled: __, ...old } = row;
     const file = JSON.stringify({ format: 2, version: 4, webapps: [old], static_files: [], websites: [{ id: 2, user_id: 3, username: 'alice', domain_name: 'b.localhost', enabled: 1, account_disabled: 0, active_generation: 1 }] });
     const snapshot = parseSnapshot(file);
-    expect(snapshot.webapps[0]).toMatchObject({ dns_pending: 0 });
+    expect(snapshot.webapps[0]).toMatchObject({ dns_pending: 0, hsts_enabled: 0 });
     expect(snapshot.websites?.[0]).toMatchObject({ dns_pending: 0 });
     expect(parseSnapshot(serializeSnapshot({ ...snapshot, webapps: [{ ...row, dns_pending: 1 }] })).webapps[0]).toMatchObject({ dns_pending: 1 });
     expect(() => parseSnapshot(JSON.stringify({ format: 2, version: 4, webapps: [{ ...row, dns_pending: 'yes' }], static_files: [] }))).toThrow(/malformed/);

@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/eventually.js';
@@ -22,11 +23,11 @@ describe('web apps over HTTPS', () => {
   const apps: Record<'uwsgi' | 'gunicorn', string> = { uwsgi: '', gunicorn: '' };
 
   const get = (host: string, path = '/') =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
+    new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
       https.get({ host: '127.0.0.1', port: f.router.httpsPort!, servername: host, path, headers: { host }, ca: ca.cert, agent: false }, (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
       }).on('error', reject);
     });
 
@@ -55,5 +56,19 @@ describe('web apps over HTTPS', () => {
     expect(JSON.parse(res.body)).toMatchObject({ scheme: 'https', proto: 'https' });
     const plain = await f.request(apps[server]);
     expect(JSON.parse(plain.body)).toMatchObject({ scheme: 'http', proto: 'http' });
+  });
+
+  it('adds Strict-Transport-Security to a real app\'s answers over HTTPS once hsts_enabled is on, and never over plain HTTP', async () => {
+    const domain = apps.uwsgi;
+    expect((await get(domain)).headers['strict-transport-security']).toBeUndefined();
+    const patched = await f.api('PATCH', `${domain}/`, { hsts_enabled: true });
+    expect(patched.statusCode, patched.body).toBe(200);
+    const res = await eventually(async () => {
+      const r = await get(domain);
+      expect(r.headers['strict-transport-security']).toBe('max-age=31536000');
+      return r;
+    }, { intervalMs: 50 });
+    expect(JSON.parse(res.body)).toMatchObject({ scheme: 'https' });
+    expect((await f.request(domain)).headers['strict-transport-security']).toBeUndefined();
   });
 });

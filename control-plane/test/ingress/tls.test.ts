@@ -183,4 +183,34 @@ describe('HTTPS in the router', () => {
     }, { intervalMs: 50 });
     expect(res.headers.location).toBe(`https://${domain}:${router.httpsPort}/page?x=1`);
   });
+
+  it('adds Strict-Transport-Security to the answers of a web app with hsts_enabled, over HTTPS only', async () => {
+    const user = await createUser(t.app);
+    const base = `/api/v0/user/${user.username}/webapps/`;
+    const [strict, lax] = [`${user.username}.localhost`, `lax.${user.username}.localhost`];
+    const apps: StoredCertificate = { id: 'apps', names: [strict, lax], ...ca.leaf([strict, lax]) };
+    writeTlsStore(t.dataDir, 4, [dash, other, wild, apps]);
+    for (const domain of [strict, lax]) {
+      const created = await t.app.inject({ method: 'POST', url: base, headers: asToken(user.token), payload: { domain_name: domain } });
+      expect(created.statusCode, created.body).toBe(201);
+    }
+    const patched = await t.app.inject({ method: 'PATCH', url: `${base}${strict}/`, headers: asToken(user.token), payload: { hsts_enabled: true } });
+    expect(patched.statusCode, patched.body).toBe(200);
+
+    const secure = await eventually(async () => {
+      const r = await get(strict, '/');
+      expect(r.status, r.body).toBe(200);
+      expect(r.serial).toBe(serialOf(apps));
+      expect(r.headers['strict-transport-security']).toBe('max-age=31536000');
+      return r;
+    }, { intervalMs: 50 });
+    expect(secure.body).toBe(`hello from ${strict} g1`);
+    const off = await get(lax, '/');
+    expect(off.status, off.body).toBe(200);
+    expect(off.headers['strict-transport-security']).toBeUndefined();
+    // RFC 6797: a host must not send it over plain HTTP.
+    const plain = await routerRequest(router.port, strict, '/');
+    expect(plain.status, plain.body).toBe(200);
+    expect(plain.headers['strict-transport-security']).toBeUndefined();
+  });
 });

@@ -33,6 +33,7 @@ export class WebappSettings {
     }
     if (patch.virtualenv_path !== undefined) changes.virtualenv_path = this.userDirectory(owner, patch.virtualenv_path, 'virtualenv_path');
     if (patch.force_https !== undefined) changes.force_https = patch.force_https ? 1 : 0;
+    if (patch.hsts_enabled !== undefined) changes.hsts_enabled = patch.hsts_enabled ? 1 : 0;
     if (patch.server !== undefined) changes.server = patch.server;
     if (patch.workers !== undefined) changes.workers = this.workers(owner, patch.workers);
     if (patch.env !== undefined) changes.env_json = JSON.stringify(checkEnv(patch.env));

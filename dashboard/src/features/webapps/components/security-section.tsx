@@ -3,19 +3,21 @@ import type { Webapp } from '../api/types';
 import { SaveRow } from './save-row';
 import { useSectionForm } from './use-section-form';
 
-/** Force HTTPS and password protection (HTTP basic auth applied by the router). */
+/** Force HTTPS, HSTS and password protection (HTTP basic auth applied by the router). */
 export function SecuritySection({ username, webapp }: { username: string; webapp: Webapp }) {
   const form = useSectionForm(
     username,
     webapp,
     (w) => ({
       force_https: w.force_https,
+      hsts_enabled: w.hsts_enabled,
       password_protection_enabled: w.password_protection_enabled,
       password_protection_username: w.password_protection_username ?? '',
       password_protection_password: '',
     }),
     (d) => ({
       force_https: d.force_https,
+      hsts_enabled: d.hsts_enabled,
       password_protection_enabled: d.password_protection_enabled,
       password_protection_username: d.password_protection_username.trim() || null,
       // The password is stored hashed and never shown: send one only when typed.
@@ -32,6 +34,18 @@ export function SecuritySection({ username, webapp }: { username: string; webapp
           <input type="checkbox" checked={form.draft.force_https} onChange={(e) => form.set('force_https', e.target.checked)} />
           Force HTTPS (visitors on http:// are redirected)
         </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={form.draft.hsts_enabled}
+            onChange={(e) => form.set('hsts_enabled', e.target.checked)}
+            aria-describedby="hsts-hint"
+          />
+          HSTS (Strict-Transport-Security)
+        </label>
+        <p id="hsts-hint" className="muted">
+          Browsers that visit over HTTPS then use only HTTPS for this domain for a year: turn it on once HTTPS works, as it cannot be taken back from them sooner.
+        </p>
         <label className="check">
           <input type="checkbox" checked={on} onChange={(e) => form.set('password_protection_enabled', e.target.checked)} />
           Password protection
