@@ -182,8 +182,10 @@ test('add a custom domain in the dashboard, see the DNS instructions, the certif
     // Chromium has no way to be given pebble's root here; Node checked the chain above.
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
     try {
-      const site = await context.newPage();
+      // The Web tab gives the site's address as https:// once its certificate is in.
       const url = `https://${domain}:${acme.httpsPort}/`;
+      await expect(page.getByRole('link', { name: url })).toHaveAttribute('href', url);
+      const site = await context.newPage();
       const res = await site.goto(url);
       expect(res?.status()).toBe(200);
       expect(site.url()).toBe(url);

@@ -3,13 +3,14 @@ import type { Webapp } from '../schemas/webapps.js';
 import type { WebappRow } from '../store/webapps-store.js';
 import type { WebappStatus } from '../domain/webapp-status.js';
 
-/** The public URL of a web app on this instance. */
-export function webappUrl(config: Config, domain: string): string {
+/** The public URL of a web app on this instance: https:// once the router has a certificate for it. */
+export function webappUrl(config: Pick<Config, 'port' | 'httpsPort'>, domain: string, hasCertificate: boolean): string {
+  if (hasCertificate && config.httpsPort !== null) return `https://${domain}${config.httpsPort === 443 ? '' : `:${config.httpsPort}`}/`;
   return `http://${domain}${config.port === 80 ? '' : `:${config.port}`}/`;
 }
 
 /** A web app as the API shows it: PythonAnywhere's fields first, then Pyhost's own. */
-export function webappView(config: Config, row: WebappRow, username: string, status: WebappStatus): Webapp {
+export function webappView(config: Config, row: WebappRow, username: string, status: WebappStatus, hasCertificate: boolean): Webapp {
   return {
     id: row.id,
     user: username,
@@ -30,7 +31,7 @@ export function webappView(config: Config, row: WebappRow, username: string, sta
     auto_reload: row.auto_reload === 1,
     enabled: row.enabled === 1,
     state: status.state,
-    url: webappUrl(config, row.domain_name),
+    url: webappUrl(config, row.domain_name, hasCertificate),
     last_reload: status.last_reload,
     // A disabled app serves nothing, and enabling starts it with the saved settings.
     settings_warning: row.enabled === 1 ? row.settings_warning : null,

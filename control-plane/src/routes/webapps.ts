@@ -11,7 +11,7 @@ import { webappView } from './webapp-view.js';
 /** /api/v0/user/{username}/webapps/…, shaped like PythonAnywhere's. */
 const webappRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const webapps = app.services.webapps;
-  const view = (row: WebappRow, owner: UserRow) => ({ ...webappView(app.config, row, owner.username, webapps.status(row)), ...customDomainFields(app, owner, row.domain_name) });
+  const view = (row: WebappRow, owner: UserRow) => ({ ...webappView(app.config, row, owner.username, webapps.status(row), app.services.certificates.servesHttps(row.domain_name)), ...customDomainFields(app, owner, row.domain_name) });
   const tags = ['webapps'];
 
   app.get('/webapps/', {

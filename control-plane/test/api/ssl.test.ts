@@ -21,7 +21,7 @@ describe('HTTPS certificates through the API (ssl/)', () => {
     t.app.inject({ method, url, headers: asToken(token), ...(payload ? { payload } : {}) });
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ PYHOST_HTTPS_PORT: '8443' });
     // www.example.org is a custom domain: the admin allows them.
     await t.app.inject({ method: 'PATCH', url: '/api/admin/settings', headers: asToken(await adminToken(t.app)), payload: { custom_domains: true } });
     me = await createUser(t.app);
@@ -35,6 +35,8 @@ describe('HTTPS certificates through the API (ssl/)', () => {
   });
 
   it('uploads a certificate, shows it as get_ssl_info reads it, and deletes it', async () => {
+    const siteUrl = async () => (await call('GET', `/api/v0/user/${me.username}/webapps/${domain}/`)).json().url;
+    expect(await siteUrl()).toBe(`http://${domain}:8080/`);
     const leaf = ca.leaf([domain, 'example.org']);
     const set = await call('POST', sslUrl(), { cert: leaf.cert + ca.intermediate, private_key: leaf.key });
     expect(set.statusCode, set.body).toBe(200);
@@ -45,6 +47,8 @@ describe('HTTPS certificates through the API (ssl/)', () => {
     const info = got.json();
     expect(info).toMatchObject({ cert_type: 'manual', issuer_name: 'Upload Test Intermediate', domains: [domain, 'example.org'], subject_alternate_names: [domain, 'example.org'], last_error: null });
     expect(Date.parse(info.not_after)).toBeGreaterThan(Date.now());
+    // With a certificate in, the web app's address is its HTTPS one.
+    expect(await siteUrl()).toBe(`https://${domain}:8443/`);
 
     // The router's side: the certificate is in the index, its file holds the key and then the chain.
     const index = parseTlsIndex(fs.readFileSync(tlsIndexFile(t.dataDir), 'utf8'));
@@ -57,6 +61,7 @@ describe('HTTPS certificates through the API (ssl/)', () => {
     const deleted = await call('DELETE', sslUrl());
     expect(deleted.statusCode).toBe(204);
     expect((await call('GET', sslUrl())).statusCode).toBe(404);
+    expect(await siteUrl()).toBe(`http://${domain}:8080/`);
     expect(parseTlsIndex(fs.readFileSync(tlsIndexFile(t.dataDir), 'utf8')).certificates.some((c) => c.names.includes(domain))).toBe(false);
     expect(fs.existsSync(path.join(t.dataDir, 'tls', entry.file))).toBe(false);
     expect((await call('DELETE', sslUrl())).statusCode).toBe(404);

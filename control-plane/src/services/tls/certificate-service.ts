@@ -100,6 +100,12 @@ export class CertificateService {
       .sort((a, b) => rank(b) - rank(a) || (b.not_after ?? '').localeCompare(a.not_after ?? ''))[0];
   }
 
+  /** Whether the router has an unexpired certificate for `domain` (its own or a covering wildcard). */
+  servesHttps(domain: string, now = Date.now()): boolean {
+    const notAfter = this.ofDomain(domain)?.not_after;
+    return notAfter != null && Date.parse(notAfter) > now;
+  }
+
   describe(domain: string): CertificateDescription | null {
     const row = this.ofDomain(domain);
     if (!row) return null;
