@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebsitePage } from '@/features/websites/components/website-page';
 import { BACKGROUND_REFETCH_MS } from '@/lib/ssl';
 import { mockApi, renderPage } from './helpers';
+import { websiteJson } from './website-fixtures';
 
 // The api finishes some HTTPS work in the background (a custom domain's DNS
 // recheck, an automatic certificate's order): an open page shows the result
@@ -12,19 +13,11 @@ const domain = 'www.example.org';
 const siteUrl = `/api/v1/user/alice/websites/${domain}/`;
 const sslUrl = `/api/v1/user/alice/domains/${domain}/ssl/`;
 const records = [{ type: 'CNAME', name: domain, value: 'alice.pyhost.school' }];
-const site = (dns_status: 'pending' | 'ok') => ({
-  id: 3,
-  user: 'alice',
-  domain_name: domain,
-  enabled: true,
-  python_version: '3.11',
-  webapp: { id: 3, command: 'python3 serve.py', domains: [{ domain_name: domain, enabled: true }] },
-  logfiles: { access: `/var/log/${domain}.access.log`, error: `/var/log/${domain}.error.log`, server: `/var/log/${domain}.server.log` },
-  state: 'running',
-  last_error: null,
-  dns_status,
-  custom_domain: { dns_message: dns_status === 'ok' ? `${domain} points here` : `${domain} has no DNS record yet`, dns_records: records, dns_checked_at: null },
-});
+const site = (dns_status: 'pending' | 'ok') =>
+  websiteJson(domain, {
+    dns_status,
+    custom_domain: { dns_message: dns_status === 'ok' ? `${domain} points here` : `${domain} has no DNS record yet`, dns_records: records, dns_checked_at: null },
+  });
 const cert = { cert_type: 'letsencrypt-auto-renew', not_after: '2027-03-01T12:00:00.000Z', not_before: '2026-12-01T12:00:00.000Z', issuer_name: 'Pebble Intermediate CA', subject_alternate_names: [domain], domains: [domain], last_error: null };
 
 afterEach(() => {

@@ -3,25 +3,13 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { WebsitePage } from '@/features/websites/components/website-page';
 import { mockApi, renderPage } from './helpers';
+import { websiteJson } from './website-fixtures';
 
 const domain = 'www.example.org';
 const siteUrl = `/api/v1/user/alice/websites/${domain}/`;
 // v1's certificate endpoint is the domain's, not the website's.
 const sslUrl = `/api/v1/user/alice/domains/${domain}/ssl/`;
-const site = (over: Record<string, unknown> = {}) => ({
-  id: 3,
-  user: 'alice',
-  domain_name: domain,
-  enabled: true,
-  python_version: '3.11',
-  webapp: { id: 3, command: 'python3 serve.py', domains: [{ domain_name: domain, enabled: true }] },
-  logfiles: { access: `/var/log/${domain}.access.log`, error: `/var/log/${domain}.error.log`, server: `/var/log/${domain}.server.log` },
-  state: 'running',
-  last_error: null,
-  dns_status: null,
-  custom_domain: null,
-  ...over,
-});
+const site = (over: Record<string, unknown> = {}) => websiteJson(domain, over);
 const cert = { cert_type: 'manual', not_after: '2027-03-01T12:00:00.000Z', not_before: '2026-12-01T12:00:00.000Z', issuer_name: 'R11', subject_alternate_names: [domain], domains: [domain], last_error: null };
 const noCert = { status: 404, json: { error: 'Not Found', detail: 'no certificate' } };
 const page = () => renderPage(<WebsitePage username="alice" domain={domain} onDeleted={() => undefined} />);

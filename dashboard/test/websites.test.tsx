@@ -5,21 +5,11 @@ import { NewWebsiteForm } from '@/features/websites/components/new-website-form'
 import { WebsitePage } from '@/features/websites/components/website-page';
 import { renderApp, sampleMe } from './app-helpers';
 import { mockApi, renderPage } from './helpers';
+import { websiteJson } from './website-fixtures';
 
 const domain = 'api.alice.localhost';
 const base = '/api/v1/user/alice/websites/';
-const site = (over: Record<string, unknown> = {}) => ({
-  id: 3,
-  user: 'alice',
-  domain_name: domain,
-  enabled: true,
-  python_version: '3.11',
-  webapp: { id: 3, command: 'cd ~/api && uvicorn --uds $DOMAIN_SOCKET main:app', domains: [{ domain_name: domain, enabled: true }] },
-  logfiles: { access: `/var/log/${domain}.access.log`, error: `/var/log/${domain}.error.log`, server: `/var/log/${domain}.server.log` },
-  state: 'running',
-  last_error: null,
-  ...over,
-});
+const site = (over: Record<string, unknown> = {}) => websiteJson(domain, { webapp: { id: 3, command: 'cd ~/api && uvicorn --uds $DOMAIN_SOCKET main:app', domains: [{ domain_name: domain, enabled: true }] }, ...over });
 
 describe("a website's page in the Web tab", () => {
   const page = () => renderPage(<WebsitePage username="alice" domain={domain} onDeleted={() => undefined} />);
