@@ -11,6 +11,8 @@ export interface Limits {
   memory_mb: number;
   /** Web apps and websites at a domain outside the base domain, together. */
   custom_domains: number;
+  /** CPU seconds a day (UTC) for consoles and tasks before they are slowed down; 0: no limit. */
+  daily_cpu_seconds: number;
 }
 
 export type LimitName = keyof Limits;

@@ -13,6 +13,13 @@ export const LIMIT_FIELDS: readonly { name: LimitName; label: string; min: numbe
     max: 1000,
     what: 'Web apps and websites (together) at a domain of their own, once custom domains are allowed',
   },
+  {
+    name: 'daily_cpu_seconds',
+    label: 'CPU seconds a day',
+    min: 0,
+    max: 64 * 86_400,
+    what: 'For consoles and tasks (web apps do not count); past them they go on slowed down until 00:00 UTC; 0: no limit',
+  },
 ];
 
 /** The text of each limit's input. */
