@@ -29,6 +29,8 @@ import { ConsoleKeeper } from '../services/consoles/console-keeper.js';
 import { ConsoleService } from '../services/consoles/console-service.js';
 import { FileService } from '../services/files/file-service.js';
 import { LogService } from '../services/logs/log-service.js';
+import { WebappUsageRing } from '../services/webapps/usage-ring.js';
+import { WebappUsage } from '../services/webapps/webapp-usage.js';
 import { IngressLinks } from '../services/platform/ingress-links.js';
 import { repairLayout } from '../services/platform/layout-repair.js';
 import { Reconciler } from '../services/platform/reconciler.js';
@@ -87,6 +89,8 @@ export interface Services {
   files: FileService;
   consoles: ConsoleService;
   logs: LogService;
+  /** A web app's recent requests, CPU and memory for its Usage charts (docs/usage-charts.md). */
+  webappUsage: WebappUsage;
   reconciler: Reconciler;
   /** Scheduled and always-on tasks. */
   tasks: TaskServices;
@@ -126,8 +130,9 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
 
     const files = new FileService(config);
     const limits = new AccountLimits(stores.meta, stores.users, config);
+    const usageRing = new WebappUsageRing(clock());
     const cpu = new CpuMeter({
-      config, instance: instanceId, runtime: engine, usage: stores.cpuUsage, users: stores.users, limits, clock, log: app.log.child({ component: 'cpu' }),
+      config, instance: instanceId, runtime: engine, usage: stores.cpuUsage, users: stores.users, limits, clock, log: app.log.child({ component: 'cpu' }), webappUsage: usageRing,
     });
     // Everything starts its containers through this: a console or task of an account over its CPU allowance starts slowed down.
     const runtime = new TarpitRuntime(engine, cpu);
@@ -225,6 +230,7 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
       files,
       consoles,
       logs: new LogService(config),
+      webappUsage: new WebappUsage({ config, ring: usageRing, clock }),
       reconciler,
       tasks: tasks.services,
       compare,

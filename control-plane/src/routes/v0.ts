@@ -13,6 +13,7 @@ import taskLogRoutes from './task-logs.js';
 import compareRoutes from './compare.js';
 import sslRoutes from './ssl.js';
 import cpuRoutes from './cpu.js';
+import webappUsageRoutes from './webapp-usage.js';
 
 /**
  * PythonAnywhere's API v0, under /api/v0/user/{username}/. Every route here
@@ -36,6 +37,7 @@ const v0Routes: FastifyPluginAsync = async (app) => {
   await app.register(compareRoutes);
   await app.register(sslRoutes);
   await app.register(cpuRoutes);
+  await app.register(webappUsageRoutes);
 };
 
 export default v0Routes;

@@ -104,6 +104,8 @@ export interface CpuSample {
   usageUsec: number;
   /** When the container was created (unix ms). */
   createdMs: number;
+  /** Memory in use, less the page cache the kernel can drop (as `docker stats` shows it); null when the engine does not say. */
+  memoryBytes: number | null;
 }
 
 export interface ContainerRuntime {

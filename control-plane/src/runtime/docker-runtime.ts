@@ -228,7 +228,7 @@ export class DockerRuntime implements ContainerRuntime {
         // Nanoseconds, under cgroup v1 and v2 alike (the engine converts v2's usage_usec).
         const usageNs = stats.cpu_stats?.cpu_usage?.total_usage;
         if (typeof usageNs !== 'number' || usageNs <= 0) return null;
-        return { id: s.Id, labels, usageUsec: Math.floor(usageNs / 1000), createdMs: s.Created * 1000 };
+        return { id: s.Id, labels, usageUsec: Math.floor(usageNs / 1000), createdMs: s.Created * 1000, memoryBytes: memoryInUse(stats.memory_stats) };
       } catch (err) {
         // Gone between the list and the reading: its last interval is lost.
         if (statusCodeOf(err) === 404) return null;
@@ -273,4 +273,16 @@ export class DockerRuntime implements ContainerRuntime {
     }
     return true;
   }
+}
+
+/**
+ * What `docker stats` calls a container's memory: its cgroup's usage less
+ * the inactive page cache (cgroup v2's inactive_file, v1's
+ * total_inactive_file), which the kernel drops before it would kill.
+ */
+export function memoryInUse(m: Docker.ContainerStats['memory_stats'] | undefined): number | null {
+  if (typeof m?.usage !== 'number') return null;
+  const stats = (m.stats ?? {}) as Partial<Record<string, number>>;
+  const cache = stats.inactive_file ?? stats.total_inactive_file ?? 0;
+  return Math.max(0, m.usage - (cache < m.usage ? cache : 0));
 }

@@ -46,6 +46,7 @@ export class FakeRuntime implements ContainerRuntime {
   private readonly pidFiles = new WeakMap<Duplex, string | undefined>();
   /** Each container's CPU time so far, in microseconds, as a test sets it (setCpuUsage). */
   private readonly cpuUsec = new Map<string, number>();
+  private readonly memoryBytes = new Map<string, number>();
   /** Each container's CPU limit: its spec's, then as setNanoCpus changed it. */
   readonly nanoCpus = new Map<string, number>();
   private nextId = 1;
@@ -216,11 +217,17 @@ export class FakeRuntime implements ContainerRuntime {
     this.cpuUsec.set(id, usageUsec);
   }
 
+  /** A container's memory in use now (what cpuSamples reports). */
+  setMemoryUsage(id: string, bytes: number): void {
+    this.mustGet(id);
+    this.memoryBytes.set(id, bytes);
+  }
+
   async cpuSamples(instance: string): Promise<CpuSample[]> {
     this.assertAvailable();
     return this.all()
       .filter((c) => c.labels.instance === instance && c.state === 'running')
-      .map((c) => ({ id: c.id, labels: c.labels, usageUsec: this.cpuUsec.get(c.id) ?? 0, createdMs: Date.parse(c.startedAt ?? '') || this.clock() }));
+      .map((c) => ({ id: c.id, labels: c.labels, usageUsec: this.cpuUsec.get(c.id) ?? 0, createdMs: Date.parse(c.startedAt ?? '') || this.clock(), memoryBytes: this.memoryBytes.get(c.id) ?? null }));
   }
 
   async setNanoCpus(id: string, nanoCpus: number): Promise<void> {

@@ -1,4 +1,4 @@
-import fsp from 'node:fs/promises';
+import fsp, { type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { Config } from '../../config.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
@@ -44,6 +44,11 @@ export class LogFiles {
   private locate(owner: UserRow, name: string): Promise<string> {
     const mapped = mapVisiblePath(owner.username, userDirs(this.config.dataDir, owner.username), `/var/log/${name}`);
     return confine(mapped, { followLast: false });
+  }
+
+  /** Opens /var/log/<name> for reading as tail() does (confined, never through a link); null when there is no plain file. */
+  async open(owner: UserRow, name: string): Promise<FileHandle | null> {
+    return openLogFile(await this.locate(owner, name));
   }
 
   /** The plain files of /var/log that `parse` recognises (links are skipped), in the folder's order. */

@@ -94,6 +94,10 @@ export const V0_CASES: Record<string, Case> = {
     },
     expect: owned(200),
   },
+  'GET /api/v0/user/:username/webapps/:domain_name/usage/': {
+    request: async (ctx) => ({ url: v0(ctx, `/webapps/${await ctx.newWebapp()}/usage/?period=day`) }),
+    expect: owned(200),
+  },
   'GET /api/v0/user/:username/webapps/:domain_name/logs/': { request: async (ctx) => ({ url: v0(ctx, `/webapps/${await ctx.newWebapp()}/logs/`) }), expect: owned(200) },
   'GET /api/v0/user/:username/webapps/:domain_name/logs/:kind/': {
     request: async (ctx) => ({ url: v0(ctx, `/webapps/${await ctx.newWebapp()}/logs/error/?lines=5`) }),
