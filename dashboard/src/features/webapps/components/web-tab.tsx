@@ -14,6 +14,7 @@ import { ServerSection } from './server-section';
 import { SettingsWarning } from './settings-warning';
 import { StateSection } from './state-section';
 import { StaticFilesTable } from './static-files-table';
+import { UsageSection } from './usage-section';
 
 /** One web app's configuration, laid out like PythonAnywhere's Web tab; `extra`: sections of other features (Compare servers), after the server's. */
 export function WebTab({ username, domain, onDeleted, extra }: { username: string; domain: string; onDeleted(): void; extra?: ReactNode }) {
@@ -34,6 +35,7 @@ export function WebTab({ username, domain, onDeleted, extra }: { username: strin
         <ServerSection username={username} webapp={webapp} />
         {extra}
         <LogLinks domain={domain} />
+        <UsageSection username={username} domain={domain} />
         <StaticFilesTable username={username} domain={domain} />
         <SecuritySection username={username} webapp={webapp} />
         <HttpsSection username={username} webapp={webapp} />
