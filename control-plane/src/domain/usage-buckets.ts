@@ -51,6 +51,33 @@ export function parseAccessLine(line: string): AccessFacts | null {
   return { timeMs, status: Number(m[10]), durationMs: Number(m[11]) * 1000 };
 }
 
+export type ServerEventKind = 'reload' | 'restart';
+
+// The gateway's lines in the server log when a server starts serving
+// (docs/runtime-contract.md, runtime-image/gateway/pyhost_gateway/supervisor.py):
+// `2026-11-25 08:40:00,123: [pyhost] reload: uwsgi (pid 12) serves app.sock after 104 ms`,
+// the reason being start (a new container), reload, auto-reload (…) or restart (the server died).
+const SERVER_EVENT = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d),(\d{3}): \[pyhost\] (start|reload|auto-reload \(.*\)|restart): \S+ \(pid \d+\) serves app\.sock after \d+ ms$/;
+/** Any line the gateway (or the app's output) wrote, for its time alone. */
+const SERVER_LINE_TIME = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d),(\d{3}): /;
+
+function gatewayTime(m: RegExpExecArray): number {
+  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), Number(m[7]));
+}
+
+/**
+ * A server log line: its time (null when it has none: a continued line) and,
+ * when it says a server began serving, whether after a reload or a
+ * (re)start. The app's own output shares the log, so an app can draw
+ * markers on its own charts; nobody else's.
+ */
+export function parseServerLine(line: string): { timeMs: number | null; event: ServerEventKind | null } {
+  const event = SERVER_EVENT.exec(line);
+  if (event) return { timeMs: gatewayTime(event), event: event[8] === 'start' || event[8] === 'restart' ? 'restart' : 'reload' };
+  const time = SERVER_LINE_TIME.exec(line);
+  return { timeMs: time ? gatewayTime(time) : null, event: null };
+}
+
 export const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const;
 export type StatusClass = (typeof STATUS_CLASSES)[number];
 export type StatusCounts = Record<StatusClass, number>;

@@ -130,7 +130,7 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
 
     const files = new FileService(config);
     const limits = new AccountLimits(stores.meta, stores.users, config);
-    const usageRing = new WebappUsageRing(clock());
+    const usageRing = new WebappUsageRing();
     const cpu = new CpuMeter({
       config, instance: instanceId, runtime: engine, usage: stores.cpuUsage, users: stores.users, limits, clock, log: app.log.child({ component: 'cpu' }), webappUsage: usageRing,
     });

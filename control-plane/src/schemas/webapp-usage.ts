@@ -29,7 +29,7 @@ export const WebappUsageSchema = Type.Object({
   }),
   markers: Type.Array(Type.Object({
     at: Type.String({ description: 'ISO 8601 UTC' }),
-    kind: Type.Union([Type.Literal('reload'), Type.Literal('restart')], { description: "reload: the app's last reload; restart: a new container started (after a crash, or for new settings)" }),
+    kind: Type.Union([Type.Literal('reload'), Type.Literal('restart')], { description: "from the gateway's lines in the server log: reload (a reload or auto-reload); restart (a server started: a new container, or the gateway after the server died)" }),
   })),
   access_log_complete: Type.Boolean({ description: 'false when the access log was read only in part (a busy day beyond the byte bound): the oldest buckets show fewer requests than there were' }),
 });

@@ -74,7 +74,7 @@ describe('web app usage API (Pyhost’s own)', () => {
     expect(Date.parse(body.end) - Date.parse(body.start)).toBe(24 * 60 * MINUTE);
   });
 
-  it('shows the app container’s CPU and memory per minute from the CPU sweep, and a restart when a new container starts', async () => {
+  it('shows the app container’s CPU and memory per minute from the CPU sweep, a new container’s from its start', async () => {
     const containerOf = async () => (await t.runtime.list(t.app.instanceId)).find((c) => c.state === 'running' && c.labels.kind === 'webapp' && c.labels.user === alice.username)!;
     const first = await containerOf();
     t.runtime.setCpuUsage(first.id, 1_000_000);
@@ -92,7 +92,6 @@ describe('web app usage API (Pyhost’s own)', () => {
     expect(second.id).not.toBe(first.id);
     t.runtime.setCpuUsage(second.id, 250_000);
     await t.app.services.cpu.sweep();
-    expect((await t.app.inject({ method: 'POST', url: `/api/v0/user/${alice.username}/webapps/${domain}/reload/`, headers: asToken(alice.token) })).statusCode).toBe(200);
 
     const body = (await usage()).json();
     const [before, last] = [body.buckets[58], body.buckets[59]];
@@ -101,10 +100,28 @@ describe('web app usage API (Pyhost’s own)', () => {
     expect(last.cpu_seconds).toBeCloseTo(2.75, 3);
     expect(last.memory_bytes).toBe(50 * 1024 * 1024);
     expect(body.buckets[10]).toMatchObject({ cpu_seconds: null, memory_bytes: null });
-    const kinds = body.markers.map((m: { kind: string }) => m.kind);
-    expect(kinds.filter((k: string) => k === 'restart').length).toBeGreaterThanOrEqual(1);
-    expect(kinds).toContain('reload');
-    for (const m of body.markers) expect(Date.parse(m.at)).toBeGreaterThanOrEqual(Date.parse(body.start));
+  });
+
+  it('marks the reloads and (re)starts the gateway logged in the period, from the live and the rotated server log', async () => {
+    const stamp = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('.', ',').slice(0, 23);
+    const serves = (ms: number, reason: string) => `${stamp(ms)}: [pyhost] ${reason}: uwsgi (pid 12) serves app.sock after 104 ms\n`;
+    const serverLog = (suffix = '') => path.join(logDir, `${domain}.server.log${suffix}`);
+    fs.writeFileSync(serverLog('.1'), serves(now - 3 * 60 * MINUTE, 'reload') + serves(now - 40 * MINUTE, 'start'));
+    fs.writeFileSync(serverLog(), [
+      serves(now - 30 * MINUTE, 'restart'),
+      `${stamp(now - 20 * MINUTE)}: [pyhost] reload: starting uwsgi\n`,
+      serves(now - 20 * MINUTE, 'reload'),
+      `${stamp(now - 10 * MINUTE)}: hello from the app's print()\n`,
+      serves(now - 5 * MINUTE, 'auto-reload (/home/x/app.py)'),
+    ].join(''));
+    const body = (await usage()).json();
+    expect(body.markers).toEqual([
+      { at: new Date(now - 40 * MINUTE).toISOString(), kind: 'restart' },
+      { at: new Date(now - 30 * MINUTE).toISOString(), kind: 'restart' },
+      { at: new Date(now - 20 * MINUTE).toISOString(), kind: 'reload' },
+      { at: new Date(now - 5 * MINUTE).toISOString(), kind: 'reload' },
+    ]);
+    expect((await usage('?period=day')).json().markers).toHaveLength(5);
   });
 
   it('never reads through a link planted in place of the access log: no requests, never the target’s', async () => {
@@ -114,9 +131,16 @@ describe('web app usage API (Pyhost’s own)', () => {
     fs.rmSync(accessLog('.1'));
     fs.symlinkSync(target, accessLog());
     fs.symlinkSync(target, accessLog('.1'));
+    const serverLog = path.join(logDir, `${domain}.server.log`);
+    const bobsServerLog = path.join(userDirs(t.dataDir, bob.username).home, 'bob.server.log');
+    fs.writeFileSync(bobsServerLog, `${new Date(now).toISOString().replace('T', ' ').replace('.', ',').slice(0, 23)}: [pyhost] reload: uwsgi (pid 1) serves app.sock after 1 ms\n`);
+    fs.rmSync(serverLog);
+    fs.rmSync(`${serverLog}.1`);
+    fs.symlinkSync(bobsServerLog, serverLog);
     const res = await usage();
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().totals.requests).toBe(0);
+    expect(res.json().markers).toEqual([]);
     fs.rmSync(accessLog());
     fs.rmSync(accessLog('.1'));
     // No log at all (a new app): no requests either.

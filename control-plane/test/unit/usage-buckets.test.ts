@@ -3,7 +3,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RequestBuckets, parseAccessLine, percentile, resourceBuckets, statusClass, usageWindow } from '../../src/domain/usage-buckets.js';
+import { RequestBuckets, parseAccessLine, parseServerLine, percentile, resourceBuckets, statusClass, usageWindow } from '../../src/domain/usage-buckets.js';
 import { formatAccessLine } from '../../src/ingress/access-log.js';
 import { linesBackwards } from '../../src/services/logs/lines-backwards.js';
 import { MAX_POINTS, WebappUsageRing } from '../../src/services/webapps/usage-ring.js';
@@ -62,19 +62,32 @@ describe('usage buckets', () => {
 
 describe('WebappUsageRing', () => {
   it('keeps a point a minute, per app, at most a day of them', () => {
-    const ring = new WebappUsageRing(at);
-    const reading = { webappId: 1, containerId: 'c1', createdMs: at - 1000, cpuUsec: 1000, memoryBytes: 5 };
+    const ring = new WebappUsageRing();
+    const reading = { webappId: 1, cpuUsec: 1000, memoryBytes: 5 };
     ring.recordSweep(at, [reading]);
     ring.recordSweep(at + 5000, [{ ...reading, memoryBytes: 7 }]);
     expect(ring.pointsOf(1, 0)).toEqual([{ minuteMs: Math.floor(at / MINUTE) * MINUTE, cpuUsec: 2000, memoryBytes: 7 }]);
-    for (let i = 1; i <= MAX_POINTS + 10; i++) ring.recordSweep(at + i * MINUTE, [reading]);
+    // Two containers side by side (a redeploy): their CPU and memory add up.
+    ring.recordSweep(at + MINUTE, [reading, { ...reading, memoryBytes: 3 }]);
+    expect(ring.pointsOf(1, at)).toEqual([{ minuteMs: Math.floor(at / MINUTE) * MINUTE + MINUTE, cpuUsec: 2000, memoryBytes: 8 }]);
+    for (let i = 2; i <= MAX_POINTS + 10; i++) ring.recordSweep(at + i * MINUTE, [reading]);
     expect(ring.pointsOf(1, 0).length).toBeLessThanOrEqual(MAX_POINTS);
-    expect(ring.startsOf(1, 0)).toEqual([]); // running before the ring began
-    ring.recordSweep(at + (MAX_POINTS + 11) * MINUTE, [{ ...reading, containerId: 'c2', createdMs: at + (MAX_POINTS + 11) * MINUTE - 500 }]);
-    expect(ring.startsOf(1, 0)).toEqual([at + (MAX_POINTS + 11) * MINUTE - 500]);
     // An app that stopped running has its old points pruned after a day.
     ring.recordSweep(at + (2 * MAX_POINTS + 20) * MINUTE, []);
     expect(ring.pointsOf(1, 0)).toEqual([]);
+  });
+});
+
+describe('server log markers', () => {
+  it('reads the gateway’s serving lines as reloads and restarts, and any line’s time', () => {
+    const t = Date.parse('2026-11-25T08:40:00.123Z');
+    expect(parseServerLine('2026-11-25 08:40:00,123: [pyhost] reload: uwsgi (pid 12) serves app.sock after 104 ms')).toEqual({ timeMs: t, event: 'reload' });
+    expect(parseServerLine('2026-11-25 08:40:00,123: [pyhost] auto-reload (/home/a/app.py): gunicorn (pid 9) serves app.sock after 80 ms')).toEqual({ timeMs: t, event: 'reload' });
+    expect(parseServerLine('2026-11-25 08:40:00,123: [pyhost] start: uwsgi (pid 7) serves app.sock after 300 ms')).toEqual({ timeMs: t, event: 'restart' });
+    expect(parseServerLine('2026-11-25 08:40:00,123: [pyhost] restart: uwsgi (pid 8) serves app.sock after 300 ms')).toEqual({ timeMs: t, event: 'restart' });
+    expect(parseServerLine('2026-11-25 08:40:00,123: [pyhost] reload: starting uwsgi')).toEqual({ timeMs: t, event: null });
+    expect(parseServerLine('2026-11-25 08:40:00,123: hello from print()')).toEqual({ timeMs: t, event: null });
+    expect(parseServerLine('  a continued line')).toEqual({ timeMs: null, event: null });
   });
 });
 

@@ -147,7 +147,7 @@ export class CpuMeter {
       this.last.set(s.id, s.usageUsec);
       const delta = usageDelta(previous, s.usageUsec);
       if (s.labels.kind === 'webapp' && s.labels.workload !== null) {
-        webapps.push({ webappId: s.labels.workload, containerId: s.id, createdMs: s.createdMs, cpuUsec: delta, memoryBytes: s.memoryBytes });
+        webapps.push({ webappId: s.labels.workload, cpuUsec: delta, memoryBytes: s.memoryBytes });
       }
       if (delta === 0) continue;
       const sum = byUser.get(s.labels.user) ?? { chargedUsec: 0, webappUsec: 0 };

@@ -22,9 +22,6 @@ export interface UsagePoint {
 /** One container of a web app in one sweep. */
 export interface WebappReading {
   readonly webappId: number;
-  readonly containerId: string;
-  /** When the container was created (unix ms). */
-  readonly createdMs: number;
   /** CPU time since the previous sweep, in microseconds. */
   readonly cpuUsec: number;
   readonly memoryBytes: number | null;
@@ -32,12 +29,6 @@ export interface WebappReading {
 
 export class WebappUsageRing {
   private readonly points = new Map<number, UsagePoint[]>();
-  /** Containers started while this process watched, per app (unix ms): the charts' restart markers. */
-  private readonly starts = new Map<number, number[]>();
-  private readonly seen = new Map<number, Set<string>>();
-
-  /** `sinceMs`: containers created before this were already running when the api started; they are no restart. */
-  constructor(private readonly sinceMs: number) {}
 
   /** One sweep's readings of every running web-app container. */
   recordSweep(nowMs: number, readings: readonly WebappReading[]): void {
@@ -48,23 +39,17 @@ export class WebappUsageRing {
       point.cpuUsec += r.cpuUsec;
       if (r.memoryBytes !== null) memory.set(r.webappId, (memory.get(r.webappId) ?? 0) + r.memoryBytes);
       else if (!memory.has(r.webappId)) memory.set(r.webappId, null);
-      this.noteContainer(r);
     }
     for (const [id, bytes] of memory) {
       const point = this.pointAt(id, minuteMs);
       if (bytes !== null && (point.memoryBytes === null || bytes > point.memoryBytes)) point.memoryBytes = bytes;
     }
-    this.prune(nowMs, new Set(readings.map((r) => r.webappId)));
+    this.prune(nowMs);
   }
 
   /** The app's points from `fromMs` on, oldest first. */
   pointsOf(webappId: number, fromMs: number): readonly UsagePoint[] {
     return (this.points.get(webappId) ?? []).filter((p) => p.minuteMs >= fromMs);
-  }
-
-  /** When the app's containers started, from `fromMs` on (a restart after a crash, a redeploy of new settings). */
-  startsOf(webappId: number, fromMs: number): readonly number[] {
-    return (this.starts.get(webappId) ?? []).filter((t) => t >= fromMs);
   }
 
   private pointAt(webappId: number, minuteMs: number): UsagePoint {
@@ -81,32 +66,12 @@ export class WebappUsageRing {
     return point;
   }
 
-  private noteContainer(r: WebappReading): void {
-    let seen = this.seen.get(r.webappId);
-    if (!seen) {
-      seen = new Set();
-      this.seen.set(r.webappId, seen);
-    }
-    if (seen.has(r.containerId)) return;
-    seen.add(r.containerId);
-    if (r.createdMs < this.sinceMs) return;
-    const starts = this.starts.get(r.webappId) ?? [];
-    starts.push(r.createdMs);
-    this.starts.set(r.webappId, starts);
-  }
-
-  /** Drops what is older than a day, and the containers of apps that no longer run. */
-  private prune(nowMs: number, running: ReadonlySet<number>): void {
+  /** Drops what is older than a day. */
+  private prune(nowMs: number): void {
     const oldest = nowMs - DAY_MS;
     for (const [id, list] of this.points) {
       while (list.length > 0 && list[0]!.minuteMs < oldest) list.shift();
       if (list.length === 0) this.points.delete(id);
     }
-    for (const [id, starts] of this.starts) {
-      const kept = starts.filter((t) => t >= oldest);
-      if (kept.length === 0) this.starts.delete(id);
-      else this.starts.set(id, kept);
-    }
-    for (const id of this.seen.keys()) if (!running.has(id)) this.seen.delete(id);
   }
 }

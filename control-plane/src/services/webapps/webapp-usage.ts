@@ -1,7 +1,8 @@
 import type { Config } from '../../config.js';
 import { logFileName } from '../../domain/log-files.js';
 import {
-  RequestBuckets, parseAccessLine, resourceBuckets, usageWindow, type RequestBucket, type ResourceBucket, type UsagePeriod, type UsageWindow,
+  RequestBuckets, parseAccessLine, parseServerLine, resourceBuckets, usageWindow,
+  type RequestBucket, type ResourceBucket, type ServerEventKind, type UsagePeriod, type UsageWindow,
 } from '../../domain/usage-buckets.js';
 import type { UserRow } from '../../store/users-store.js';
 import type { WebappRow } from '../../store/webapps-store.js';
@@ -15,6 +16,8 @@ import type { WebappUsageRing } from './usage-ring.js';
  * then say less than happened (`access_log_complete: false`).
  */
 export const MAX_ACCESS_LOG_BYTES = 16 * 1024 * 1024;
+/** The server log holds the app's own output too: its markers are looked for in at most this much of it. */
+export const MAX_SERVER_LOG_BYTES = 4 * 1024 * 1024;
 /**
  * Lines are written when their answer ends but carry the time the request
  * came in, so a slow request's line follows newer ones: reading goes on
@@ -22,11 +25,9 @@ export const MAX_ACCESS_LOG_BYTES = 16 * 1024 * 1024;
  */
 const LATE_LINE_MS = 5 * 60_000;
 
-export type UsageMarkerKind = 'reload' | 'restart';
-
 export interface UsageMarker {
   readonly atMs: number;
-  readonly kind: UsageMarkerKind;
+  readonly kind: ServerEventKind;
 }
 
 export interface WebappUsageReport {
@@ -40,7 +41,7 @@ export interface WebappUsageReport {
 
 export interface WebappUsageDeps {
   readonly config: Config;
-  readonly ring: Pick<WebappUsageRing, 'pointsOf' | 'startsOf'>;
+  readonly ring: Pick<WebappUsageRing, 'pointsOf'>;
   readonly clock: () => number;
 }
 
@@ -65,7 +66,7 @@ export class WebappUsage {
       window,
       requests: requests.buckets(),
       resources: resourceBuckets(window, this.d.ring.pointsOf(app.id, window.startMs)),
-      markers: this.markers(app, window),
+      markers: await this.markers(owner, app, window),
       accessLogComplete,
     };
   }
@@ -102,14 +103,38 @@ export class WebappUsage {
   }
 
   /**
-   * Restarts: the containers the CPU sweep saw start (a crash, a redeploy
-   * of new settings), while this api process ran. Reloads: the store's last
-   * reload, which is the only one it keeps.
+   * Reloads and (re)starts as the gateway logs them in the server log when
+   * a server begins to serve: every one in the period, whoever asked for it
+   * (the Reload button, the API, auto-reload, the reconciler, the gateway
+   * after a crash), and still there after an api restart. Read backwards
+   * like the access log; the log's lines are in time order.
    */
-  private markers(app: WebappRow, window: UsageWindow): UsageMarker[] {
-    const markers: UsageMarker[] = this.d.ring.startsOf(app.id, window.startMs).map((atMs) => ({ atMs, kind: 'restart' as const }));
-    const reloaded = app.last_reload_at === null ? NaN : Date.parse(app.last_reload_at);
-    if (reloaded >= window.startMs && reloaded < window.endMs) markers.push({ atMs: reloaded, kind: 'reload' });
-    return markers.sort((a, b) => a.atMs - b.atMs);
+  private async markers(owner: UserRow, app: WebappRow, window: UsageWindow): Promise<UsageMarker[]> {
+    const markers: UsageMarker[] = [];
+    let budget = MAX_SERVER_LOG_BYTES;
+    for (const rotation of [0, 1]) {
+      const handle = await this.logs.open(owner, logFileName(app.domain_name, 'server', rotation));
+      if (!handle) continue;
+      let older = false;
+      try {
+        const { size } = await handle.stat();
+        const read = await linesBackwards(handle, size, budget, (line) => {
+          const { timeMs, event } = parseServerLine(line);
+          if (timeMs === null) return true;
+          if (timeMs < window.startMs) {
+            older = true;
+            return false;
+          }
+          if (event !== null && timeMs < window.endMs) markers.push({ atMs: timeMs, kind: event });
+          return true;
+        });
+        budget -= read.bytesRead;
+        if (read.cutShort) break;
+      } finally {
+        await handle.close();
+      }
+      if (older) break;
+    }
+    return markers.reverse();
   }
 }

@@ -58,7 +58,7 @@ export function UsageCharts({ usage }: { usage: WebappUsageReply }) {
         <UsageChart title="Memory (MiB)" data={charts.memory} series={MEMORY_SERIES} markers={charts.markers} unit="" />
       </div>
       <p className="usage-markers-key">
-        Dashed lines: <span className="usage-key-reload">reload</span>, <span className="usage-key-restart">restart</span> (a new container).
+        Dashed lines: <span className="usage-key-reload">reload</span>, <span className="usage-key-restart">restart</span> (the app's server started: a new container, or after a crash).
         CPU and memory are read every few seconds while the app runs; they start again from nothing when Pyhost itself restarts.
       </p>
     </>
