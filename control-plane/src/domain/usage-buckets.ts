@@ -55,9 +55,9 @@ export type ServerEventKind = 'reload' | 'restart';
 
 // The gateway's lines in the server log when a server starts serving
 // (docs/runtime-contract.md, runtime-image/gateway/pyhost_gateway/supervisor.py):
-// `2026-11-25 08:40:00,123: [pyhost] reload: uwsgi (pid 12) serves app.sock after 104 ms`,
+// `2026-11-25 08:40:00,123: [pyhost] reload: uwsgi #2 (pid 12) serves app.sock after 104 ms`,
 // the reason being start (a new container), reload, auto-reload (…) or restart (the server died).
-const SERVER_EVENT = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d),(\d{3}): \[pyhost\] (start|reload|auto-reload \(.*\)|restart): \S+ \(pid \d+\) serves app\.sock after \d+ ms$/;
+const SERVER_EVENT = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d),(\d{3}): \[pyhost\] (start|reload|auto-reload \(.*\)|restart): .+? \(pid \d+\) serves app\.sock after \d+ ms$/;
 /** Any line the gateway (or the app's output) wrote, for its time alone. */
 const SERVER_LINE_TIME = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d),(\d{3}): /;
 

@@ -104,7 +104,7 @@ describe('web app usage API (Pyhost’s own)', () => {
 
   it('marks the reloads and (re)starts the gateway logged in the period, from the live and the rotated server log', async () => {
     const stamp = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('.', ',').slice(0, 23);
-    const serves = (ms: number, reason: string) => `${stamp(ms)}: [pyhost] ${reason}: uwsgi (pid 12) serves app.sock after 104 ms\n`;
+    const serves = (ms: number, reason: string) => `${stamp(ms)}: [pyhost] ${reason}: uwsgi #2 (pid 12) serves app.sock after 104 ms\n`;
     const serverLog = (suffix = '') => path.join(logDir, `${domain}.server.log${suffix}`);
     fs.writeFileSync(serverLog('.1'), serves(now - 3 * 60 * MINUTE, 'reload') + serves(now - 40 * MINUTE, 'start'));
     fs.writeFileSync(serverLog(), [
@@ -133,7 +133,7 @@ describe('web app usage API (Pyhost’s own)', () => {
     fs.symlinkSync(target, accessLog('.1'));
     const serverLog = path.join(logDir, `${domain}.server.log`);
     const bobsServerLog = path.join(userDirs(t.dataDir, bob.username).home, 'bob.server.log');
-    fs.writeFileSync(bobsServerLog, `${new Date(now).toISOString().replace('T', ' ').replace('.', ',').slice(0, 23)}: [pyhost] reload: uwsgi (pid 1) serves app.sock after 1 ms\n`);
+    fs.writeFileSync(bobsServerLog, `${new Date(now).toISOString().replace('T', ' ').replace('.', ',').slice(0, 23)}: [pyhost] reload: uwsgi #2 (pid 1) serves app.sock after 1 ms\n`);
     fs.rmSync(serverLog);
     fs.rmSync(`${serverLog}.1`);
     fs.symlinkSync(bobsServerLog, serverLog);

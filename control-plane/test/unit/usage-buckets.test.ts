@@ -81,10 +81,10 @@ describe('WebappUsageRing', () => {
 describe('server log markers', () => {
   it('reads the gateway’s serving lines as reloads and restarts, and any line’s time', () => {
     const t = Date.parse('2026-11-25T08:40:00.123Z');
-    expect(parseServerLine('2026-11-25 08:40:00,123: [pyhost] reload: uwsgi (pid 12) serves app.sock after 104 ms')).toEqual({ timeMs: t, event: 'reload' });
-    expect(parseServerLine('2026-11-25 08:40:00,123: [pyhost] auto-reload (/home/a/app.py): gunicorn (pid 9) serves app.sock after 80 ms')).toEqual({ timeMs: t, event: 'reload' });
-    expect(parseServerLine('2026-11-25 08:40:00,123: [pyhost] start: uwsgi (pid 7) serves app.sock after 300 ms')).toEqual({ timeMs: t, event: 'restart' });
-    expect(parseServerLine('2026-11-25 08:40:00,123: [pyhost] restart: uwsgi (pid 8) serves app.sock after 300 ms')).toEqual({ timeMs: t, event: 'restart' });
+    expect(parseServerLine('2026-11-25 08:40:00,123: [pyhost] reload: uwsgi #2 (pid 12) serves app.sock after 104 ms')).toEqual({ timeMs: t, event: 'reload' });
+    expect(parseServerLine('2026-11-25 08:40:00,123: [pyhost] auto-reload (/home/a/app.py): gunicorn #3 (pid 9) serves app.sock after 80 ms')).toEqual({ timeMs: t, event: 'reload' });
+    expect(parseServerLine('2026-11-25 08:40:00,123: [pyhost] start: uwsgi #2 (pid 7) serves app.sock after 300 ms')).toEqual({ timeMs: t, event: 'restart' });
+    expect(parseServerLine('2026-11-25 08:40:00,123: [pyhost] restart: uwsgi #2 (pid 8) serves app.sock after 300 ms')).toEqual({ timeMs: t, event: 'restart' });
     expect(parseServerLine('2026-11-25 08:40:00,123: [pyhost] reload: starting uwsgi')).toEqual({ timeMs: t, event: null });
     expect(parseServerLine('2026-11-25 08:40:00,123: hello from print()')).toEqual({ timeMs: t, event: null });
     expect(parseServerLine('  a continued line')).toEqual({ timeMs: null, event: null });
