@@ -71,70 +71,63 @@ export class WebappUsage {
     };
   }
 
-  /** The live log, then the newest rotated one while the window goes back further; false when the byte bound cut it short. */
-  private async readAccessLog(owner: UserRow, app: WebappRow, window: UsageWindow, requests: RequestBuckets): Promise<boolean> {
+  /** Its access log's lines in the window; false when the byte bound cut the reading short. */
+  private readAccessLog(owner: UserRow, app: WebappRow, window: UsageWindow, requests: RequestBuckets): Promise<boolean> {
     const stopBefore = window.startMs - LATE_LINE_MS;
-    let budget = MAX_ACCESS_LOG_BYTES;
-    for (const rotation of [0, 1]) {
-      // A link or anything but a plain file in place of the log: read as no log at all.
-      const handle = await this.logs.open(owner, logFileName(app.domain_name, 'access', rotation));
-      if (!handle) continue;
-      let older = false;
-      try {
-        const { size } = await handle.stat();
-        const read = await linesBackwards(handle, size, budget, (line) => {
-          const facts = parseAccessLine(line);
-          if (!facts) return true;
-          if (facts.timeMs < stopBefore) {
-            older = true;
-            return false;
-          }
-          requests.add(facts);
-          return true;
-        });
-        budget -= read.bytesRead;
-        if (read.cutShort) return false;
-      } finally {
-        await handle.close();
-      }
-      if (older) return true;
-    }
-    return true;
+    return this.linesBackwards(owner, app, 'access', MAX_ACCESS_LOG_BYTES, (line) => {
+      const facts = parseAccessLine(line);
+      if (!facts) return true;
+      if (facts.timeMs < stopBefore) return false;
+      requests.add(facts);
+      return true;
+    });
   }
 
   /**
    * Reloads and (re)starts as the gateway logs them in the server log when
    * a server begins to serve: every one in the period, whoever asked for it
    * (the Reload button, the API, auto-reload, the reconciler, the gateway
-   * after a crash), and still there after an api restart. Read backwards
-   * like the access log; the log's lines are in time order.
+   * after a crash), and still there after an api restart. The log's lines
+   * are in time order.
    */
   private async markers(owner: UserRow, app: WebappRow, window: UsageWindow): Promise<UsageMarker[]> {
     const markers: UsageMarker[] = [];
-    let budget = MAX_SERVER_LOG_BYTES;
+    await this.linesBackwards(owner, app, 'server', MAX_SERVER_LOG_BYTES, (line) => {
+      const { timeMs, event } = parseServerLine(line);
+      if (timeMs === null) return true;
+      if (timeMs < window.startMs) return false;
+      if (event !== null && timeMs < window.endMs) markers.push({ atMs: timeMs, kind: event });
+      return true;
+    });
+    return markers.reverse();
+  }
+
+  /**
+   * One of the app's logs, newest line first: the live file, then the newest
+   * rotated one while `onLine` wants older lines (it answers false at the
+   * first line before the window), within `maxBytes` for both. A link or
+   * anything but a plain file in place of a log reads as no log at all.
+   * Resolves false when the byte bound cut the reading short.
+   */
+  private async linesBackwards(owner: UserRow, app: WebappRow, kind: 'access' | 'server', maxBytes: number, onLine: (line: string) => boolean): Promise<boolean> {
+    let budget = maxBytes;
     for (const rotation of [0, 1]) {
-      const handle = await this.logs.open(owner, logFileName(app.domain_name, 'server', rotation));
+      const handle = await this.logs.open(owner, logFileName(app.domain_name, kind, rotation));
       if (!handle) continue;
-      let older = false;
       try {
-        const { size } = await handle.stat();
-        const read = await linesBackwards(handle, size, budget, (line) => {
-          const { timeMs, event } = parseServerLine(line);
-          if (timeMs === null) return true;
-          if (timeMs < window.startMs) {
-            older = true;
-            return false;
-          }
-          if (event !== null && timeMs < window.endMs) markers.push({ atMs: timeMs, kind: event });
-          return true;
+        let older = false;
+        const read = await linesBackwards(handle, (await handle.stat()).size, budget, (line) => {
+          if (onLine(line)) return true;
+          older = true;
+          return false;
         });
         budget -= read.bytesRead;
-        if (read.cutShort) break;
+        if (read.cutShort) return false;
+        if (older) return true;
       } finally {
         await handle.close();
       }
-      if (older) break;
     }
-    return markers.reverse();
+    return true;
   }
 }
