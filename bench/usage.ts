@@ -29,7 +29,7 @@ const app = { id: 1, domain_name: 'bench.localhost', last_reload_at: null } as W
 const logDir = userDirs(dataDir, owner.username).log;
 for (const dir of Object.values(userDirs(dataDir, owner.username))) fs.mkdirSync(dir, { recursive: true });
 const now = Date.now();
-const usage = new WebappUsage({ config: loadConfig({ PYHOST_DATA: dataDir }), ring: new WebappUsageRing(now), clock: () => now });
+const usage = new WebappUsage({ config: loadConfig({ PYHOST_DATA: dataDir }), ring: new WebappUsageRing(), clock: () => now });
 
 function writeLog(spanMs: number): number {
   const sample = formatAccessLine({ ip: '10.0.0.1', user: undefined, time: now, method: 'GET', url: '/some/page?id=12345', httpVersion: '1.1', status: 200, bytes: 5120, referer: 'https://example.org/', userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120', durationMs: 12, requestId: 'AbCdEf-123' });

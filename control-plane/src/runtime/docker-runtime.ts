@@ -22,6 +22,7 @@ import {
 import { runExecOnce, startTtyExec } from './docker-exec.js';
 import { engineMessage, statusCodeOf, toRuntimeError } from './docker-errors.js';
 import { watchDockerEvents } from './docker-events.js';
+import { readCgroupCounters, type CgroupCounters } from './cgroup-counters.js';
 import { instanceLabelFilter, parseLabels } from './labels.js';
 
 export interface DockerClientOptions {
@@ -67,6 +68,7 @@ export function toManagedContainer(info: ContainerInspectInfo): ManagedContainer
 
 // Inspecting hundreds of containers at once would hammer dockerd for no gain.
 const INSPECT_CONCURRENCY = 8;
+const STATS_CONCURRENCY = 32;
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array<R>(items.length);
@@ -82,7 +84,11 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 }
 
 export class DockerRuntime implements ContainerRuntime {
-  constructor(private readonly docker: Docker) {}
+  constructor(
+    private readonly docker: Docker,
+    /** The host's cgroup tree, read for CPU and memory before the engine is asked (cgroup-counters.ts); null: always ask the engine. */
+    private readonly cgroupRoot: string | null = '/sys/fs/cgroup',
+  ) {}
 
   async ping(): Promise<void> {
     try {
@@ -218,24 +224,33 @@ export class DockerRuntime implements ContainerRuntime {
     } catch (err) {
       throw toRuntimeError(`list running containers of ${instance}`, err);
     }
-    const samples = await mapLimit(summaries, INSPECT_CONCURRENCY, async (s): Promise<CpuSample | null> => {
+    // The cgroup's files where the api sees them; else the engine's stats,
+    // whose calls wait for its collector (a tick a second), not on the CPU: many may wait at once.
+    const samples = await mapLimit(summaries, STATS_CONCURRENCY, async (s): Promise<CpuSample | null> => {
       const labels = parseLabels(s.Labels, instance);
       if (!labels) return null;
-      try {
-        // one-shot: the engine's current counters, without waiting a second
-        // for a second reading (which only the CPU percentage needs).
-        const stats = await this.docker.getContainer(s.Id).stats({ stream: false, 'one-shot': true });
-        // Nanoseconds, under cgroup v1 and v2 alike (the engine converts v2's usage_usec).
-        const usageNs = stats.cpu_stats?.cpu_usage?.total_usage;
-        if (typeof usageNs !== 'number' || usageNs <= 0) return null;
-        return { id: s.Id, labels, usageUsec: Math.floor(usageNs / 1000), createdMs: s.Created * 1000, memoryBytes: memoryInUse(stats.memory_stats) };
-      } catch (err) {
-        // Gone between the list and the reading: its last interval is lost.
-        if (statusCodeOf(err) === 404) return null;
-        throw toRuntimeError(`read CPU usage of container ${s.Id}`, err);
-      }
+      const counters = (this.cgroupRoot !== null ? await readCgroupCounters(this.cgroupRoot, s.Id) : null) ?? (await this.engineCounters(s.Id));
+      if (counters === null || counters.usageUsec <= 0) return null;
+      return { id: s.Id, labels, usageUsec: counters.usageUsec, createdMs: s.Created * 1000, memoryBytes: counters.memoryBytes };
     });
     return samples.filter((s): s is CpuSample => s !== null);
+  }
+
+  /** A container's counters as the engine's stats report them; null when it is gone. */
+  private async engineCounters(id: string): Promise<CgroupCounters | null> {
+    try {
+      // one-shot: the engine's current counters, without waiting a second
+      // for a second reading (which only the CPU percentage needs).
+      const stats = await this.docker.getContainer(id).stats({ stream: false, 'one-shot': true });
+      // Nanoseconds, under cgroup v1 and v2 alike (the engine converts v2's usage_usec).
+      const usageNs = stats.cpu_stats?.cpu_usage?.total_usage;
+      if (typeof usageNs !== 'number') return null;
+      return { usageUsec: Math.floor(usageNs / 1000), memoryBytes: memoryInUse(stats.memory_stats) };
+    } catch (err) {
+      // Gone between the list and the reading: its last interval is lost.
+      if (statusCodeOf(err) === 404) return null;
+      throw toRuntimeError(`read CPU usage of container ${id}`, err);
+    }
   }
 
   async setNanoCpus(id: string, nanoCpus: number): Promise<void> {
