@@ -39,10 +39,15 @@ export function parseFlatKeyed(text: string): Map<string, number> {
   return out;
 }
 
-function memoryInUse(usage: number | null, stat: Map<string, number> | null): number | null {
+/** Memory in use as `docker stats` counts it: the usage less the inactive page cache (which the kernel frees first). */
+export function usageLessCache(usage: number | null, inactiveFile: number | undefined): number | null {
   if (usage === null) return null;
-  const cache = stat?.get('inactive_file') ?? stat?.get('total_inactive_file') ?? 0;
+  const cache = inactiveFile ?? 0;
   return Math.max(0, usage - (cache < usage ? cache : 0));
+}
+
+function memoryInUse(usage: number | null, stat: Map<string, number> | null): number | null {
+  return usageLessCache(usage, stat?.get('inactive_file') ?? stat?.get('total_inactive_file'));
 }
 
 /**

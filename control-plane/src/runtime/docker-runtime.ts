@@ -22,7 +22,7 @@ import {
 import { runExecOnce, startTtyExec } from './docker-exec.js';
 import { engineMessage, statusCodeOf, toRuntimeError } from './docker-errors.js';
 import { watchDockerEvents } from './docker-events.js';
-import { readCgroupCounters, type CgroupCounters } from './cgroup-counters.js';
+import { readCgroupCounters, usageLessCache, type CgroupCounters } from './cgroup-counters.js';
 import { instanceLabelFilter, parseLabels } from './labels.js';
 
 export interface DockerClientOptions {
@@ -296,8 +296,6 @@ export class DockerRuntime implements ContainerRuntime {
  * total_inactive_file), which the kernel drops before it would kill.
  */
 export function memoryInUse(m: Docker.ContainerStats['memory_stats'] | undefined): number | null {
-  if (typeof m?.usage !== 'number') return null;
-  const stats = (m.stats ?? {}) as Partial<Record<string, number>>;
-  const cache = stats.inactive_file ?? stats.total_inactive_file ?? 0;
-  return Math.max(0, m.usage - (cache < m.usage ? cache : 0));
+  const stats = (m?.stats ?? {}) as Partial<Record<string, number>>;
+  return usageLessCache(typeof m?.usage === 'number' ? m.usage : null, stats.inactive_file ?? stats.total_inactive_file);
 }
