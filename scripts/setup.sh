@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings a machine to the point where Pyhost can run and be tested: Node
-# packages, a running Docker Engine, a Compose, the runtime image, and
-# Debian's Chromium for the browser tests, and pebble for the ACME tests.
+# packages, a running Docker Engine, a Compose, the runtime images, the
+# egress proxy's image, Debian's Chromium for the browser tests, and pebble
+# for the ACME tests.
 # Idempotent: each step checks first and skips what is already there.
 # Called by `npm start` and `npm test`; safe to run by hand.
 set -euo pipefail
@@ -28,5 +29,6 @@ fi
 bash scripts/ensure-docker.sh
 bash scripts/ensure-compose.sh
 bash scripts/build-runtime-image.sh
+bash scripts/build-egress-image.sh
 bash scripts/ensure-chromium.sh
 bash scripts/ensure-pebble.sh

@@ -4,6 +4,7 @@ import { isAddressOrCidr } from './domain/trusted-proxies.js';
 import { LIMIT_RANGES, type Limits } from './domain/limits.js';
 import { DEFAULT_PYTHON_VERSION, isPythonVersion, type PythonVersion } from './domain/python-versions.js';
 import { fileURLToPath } from 'node:url';
+import { allowEntryProblem, DEFAULT_EGRESS_ALLOW, EGRESS_MODES, normalizeAllowlist, type EgressMode } from './domain/egress.js';
 
 // Every setting Pyhost reads from the environment, parsed once at start-up.
 // Nothing else in the control plane reads process.env.
@@ -90,6 +91,17 @@ export interface Config {
   readonly acme: AcmeSettings | null;
   /** Custom domains' DNS check (docs/https.md). */
   readonly dns: DnsSettings;
+  /** What users' code may reach on the internet (docs/egress.md). */
+  readonly egress: EgressSettings;
+}
+
+export interface EgressSettings {
+  /** PYHOST_EGRESS: none (the default), allowlist or open. */
+  readonly mode: EgressMode;
+  /** The sites allowlist mode lets through (PYHOST_EGRESS_ALLOW replaces the default list); in open mode these are let through even at local addresses. */
+  readonly allow: readonly string[];
+  /** The egress proxy's image (PYHOST_EGRESS_IMAGE; scripts/build-egress-image.sh builds it). */
+  readonly image: string;
 }
 
 export interface DnsSettings {
@@ -249,6 +261,20 @@ function dnsSettings(env: Env): DnsSettings {
   return Object.freeze({ server: server || null, publicIp: publicIp || null });
 }
 
+function egressSettings(env: Env): EgressSettings {
+  const mode = (env.PYHOST_EGRESS || 'none').trim().toLowerCase() as EgressMode;
+  if (!EGRESS_MODES.includes(mode)) {
+    throw new ConfigError(`PYHOST_EGRESS must be "none" (no internet), "allowlist" (only PYHOST_EGRESS_ALLOW's sites) or "open", got "${env.PYHOST_EGRESS}"`);
+  }
+  const raw = env.PYHOST_EGRESS_ALLOW;
+  const entries = raw === undefined || raw.trim() === '' ? DEFAULT_EGRESS_ALLOW : raw.split(',').map((e) => e.trim().toLowerCase().replace(/\.$/, '')).filter(Boolean);
+  for (const entry of entries) {
+    const problem = allowEntryProblem(entry);
+    if (problem) throw new ConfigError(`PYHOST_EGRESS_ALLOW: "${entry}" ${problem}`);
+  }
+  return Object.freeze({ mode, allow: Object.freeze(normalizeAllowlist(entries)), image: env.PYHOST_EGRESS_IMAGE || 'pyhost-egress:latest' });
+}
+
 export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
   const signup = (env.PYHOST_SIGNUP ?? 'closed') as SignupMode;
   if (!SIGNUP_MODES.includes(signup)) {
@@ -301,5 +327,6 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     }),
     acme: acmeSettings(env, cwd),
     dns: dnsSettings(env),
+    egress: egressSettings(env),
   });
 }

@@ -51,6 +51,16 @@ export function websiteGenerationRunDir(dataDir: string, websiteId: number, gene
   return path.join(websiteRunDir(dataDir, websiteId), `g${generation}`);
 }
 
+/** wheelhouse/: wheels the admin put there for pip; every user's container sees it read-only at /wheelhouse (docs/egress.md). */
+export function wheelhouseDir(dataDir: string): string {
+  return path.join(dataDir, 'wheelhouse');
+}
+
+/** egress/: the egress proxy's squid.conf, allowlist and unix socket (docs/egress.md); root's, read-only for containers. */
+export function egressDir(dataDir: string): string {
+  return path.join(dataDir, 'egress');
+}
+
 export function uidFor(uidBase: number, userId: number): number {
   return uidBase + userId;
 }

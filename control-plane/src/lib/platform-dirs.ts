@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ingressDir, ingressLinksDir } from '../domain/layout.js';
+import { egressDir, ingressDir, ingressLinksDir, wheelhouseDir } from '../domain/layout.js';
 import { DIR_NOFOLLOW, fdPath } from './proc-fd.js';
 
 // Who may enter which folder under PYHOST_DATA. Three kinds of process
@@ -22,6 +22,8 @@ export const MODE = {
   userLog: 0o2770,
   /** ingress/links: the router's own sockets. */
   ingressOwned: 0o700,
+  /** wheelhouse/ and egress/: root's; every uid may read (bind-mounted read-only into users' containers). */
+  shared: 0o755,
 } as const;
 
 /** Whether this process can hand files to other uids (it runs as root). */
@@ -75,6 +77,7 @@ export function prepareIngressDirs(dataDir: string, ingress: number): void {
 export function preparePlatformDirs(dataDir: string, ingress: number): void {
   prepareIngressDirs(dataDir, ingress);
   for (const dir of [path.join(dataDir, 'users'), path.join(dataDir, 'run')]) ensureDir(dir, 0, ingress, MODE.platform);
+  for (const dir of [wheelhouseDir(dataDir), egressDir(dataDir)]) ensureDir(dir, 0, 0, MODE.shared);
 }
 
 /**

@@ -31,6 +31,7 @@ import { FileService } from '../services/files/file-service.js';
 import { LogService } from '../services/logs/log-service.js';
 import { WebappUsageRing } from '../services/webapps/usage-ring.js';
 import { WebappUsage } from '../services/webapps/webapp-usage.js';
+import { EgressProxy } from '../services/platform/egress-proxy.js';
 import { IngressLinks } from '../services/platform/ingress-links.js';
 import { repairLayout } from '../services/platform/layout-repair.js';
 import { Reconciler } from '../services/platform/reconciler.js';
@@ -180,6 +181,9 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
     // Folders and sockets from an older layout (or a restore) first: the router must reach them.
     app.addHook('onReady', async () => repairLayout(config, stores.users.all(), stores.webapps.all(), app.log));
     app.addHook('onReady', async () => publisher.start());
+    // Before any container starts: they find the proxy's socket at once.
+    const egress = new EgressProxy(config, instanceId, engine.egressProxy, app.log.child({ component: 'egress' }));
+    app.addHook('onReady', async () => egress.start());
     app.addHook('onReady', async () => consoles.start());
     app.addHook('onReady', async () => compare.recoverInterrupted());
     app.addHook('onReady', async () => reconciler.start());

@@ -4,6 +4,7 @@
 import type { Duplex } from 'node:stream';
 import type { WorkloadSpec } from './workload-spec.js';
 import type { PyhostLabels } from './labels.js';
+import type { EgressProxyRuntime } from './egress-proxy-spec.js';
 
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
@@ -111,6 +112,8 @@ export interface CpuSample {
 export interface ContainerRuntime {
   /** Resolves when the engine answers; throws RuntimeError('unavailable') otherwise. */
   ping(): Promise<void>;
+  /** The instance's egress proxy (docs/egress.md); absent in runtimes that run no real containers. */
+  readonly egressProxy?: EgressProxyRuntime;
   imageExists(image: string): Promise<boolean>;
   /**
    * Creates and starts a workload's hardened container (any kind). If the

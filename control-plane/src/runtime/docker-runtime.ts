@@ -24,6 +24,8 @@ import { engineMessage, statusCodeOf, toRuntimeError } from './docker-errors.js'
 import { watchDockerEvents } from './docker-events.js';
 import { readCgroupCounters, usageLessCache, type CgroupCounters } from './cgroup-counters.js';
 import { instanceLabelFilter, parseLabels } from './labels.js';
+import { DockerEgressProxy } from './docker-egress.js';
+import type { EgressProxyRuntime } from './egress-proxy-spec.js';
 
 export interface DockerClientOptions {
   /** Defaults to /var/run/docker.sock. */
@@ -84,11 +86,15 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 }
 
 export class DockerRuntime implements ContainerRuntime {
+  readonly egressProxy: EgressProxyRuntime;
+
   constructor(
     private readonly docker: Docker,
     /** The host's cgroup tree, read for CPU and memory before the engine is asked (cgroup-counters.ts); null: always ask the engine. */
     private readonly cgroupRoot: string | null = '/sys/fs/cgroup',
-  ) {}
+  ) {
+    this.egressProxy = new DockerEgressProxy(docker);
+  }
 
   async ping(): Promise<void> {
     try {

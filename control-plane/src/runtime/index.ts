@@ -6,3 +6,6 @@ export * from './container-runtime.js';
 export { DockerRuntime, createDockerClient, createDockerRuntime, type DockerClientOptions } from './docker-runtime.js';
 export * as gateway from './gateway-client.js';
 export type { GatewayStatus, GatewayState, ReloadResult } from './gateway-client.js';
+export * from './workload-network.js';
+export * from './egress-proxy-spec.js';
+export { DockerEgressProxy } from './docker-egress.js';

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { ContainerCreateOptions, MountSettings } from 'dockerode';
 import type { WorkloadKind } from '../domain/workloads.js';
 import { buildLabels, isValidInstanceId } from './labels.js';
+import { EGRESS_TARGET, networkEntrypoint, networkEnv, networkMounts, WHEELHOUSE_TARGET, type WorkloadNetwork } from './workload-network.js';
 
 export interface ResourceLimits {
   memoryBytes: number;
@@ -48,6 +49,8 @@ export interface WorkloadSpec {
   readonly domain?: string;
   /** Tells apart in the name a second container of one workload (a user's console container for another Python). */
   readonly variant?: string;
+  /** The wheelhouse and the way out through the egress proxy (workload-network.ts); absent: neither. */
+  readonly network?: WorkloadNetwork;
 }
 
 export const TMPFS_OPTIONS = 'rw,nosuid,nodev,size=64m';
@@ -66,9 +69,16 @@ const ENV_KEY_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // Host trees that must never reach a user's container, even through a
 // misconfigured data dir.
 const FORBIDDEN_HOST_ROOTS = ['/proc', '/sys', '/dev', '/etc', '/boot', '/var/run', '/run/docker'];
-/** Where a user's container may see host folders: their own three, a run folder, and generated identity files (read-only). */
+/**
+ * Where a user's container may see host folders: their own three, a run
+ * folder, generated identity files, the admin's wheels and the egress
+ * proxy's socket folder (the last three read-only).
+ */
 const MOUNT_TARGETS = (username: string): ReadonlyMap<string, 'rw' | 'ro'> =>
-  new Map([[`/home/${username}`, 'rw'], ['/var/www', 'rw'], ['/var/log', 'rw'], ['/run/pyhost', 'rw'], ['/etc/passwd', 'ro'], ['/etc/group', 'ro']]);
+  new Map([
+    [`/home/${username}`, 'rw'], ['/var/www', 'rw'], ['/var/log', 'rw'], ['/run/pyhost', 'rw'],
+    ['/etc/passwd', 'ro'], ['/etc/group', 'ro'], [WHEELHOUSE_TARGET, 'ro'], [EGRESS_TARGET, 'ro'],
+  ]);
 
 export class InvalidSpecError extends Error {
   override name = 'InvalidSpecError';
@@ -127,10 +137,12 @@ function isBeneathHome(target: string, username: string): boolean {
   return target.startsWith(home) && target.length > home.length && path.posix.normalize(target) === target && !target.endsWith('/');
 }
 
-function mounts(spec: WorkloadSpec): MountSettings[] {
+const NO_NETWORK: WorkloadNetwork = Object.freeze({ wheelhouse: null, egressDir: null });
+
+function mounts(spec: WorkloadSpec, network: WorkloadNetwork): MountSettings[] {
   const allowed = MOUNT_TARGETS(spec.username);
   const seen = new Set<string>();
-  return spec.mounts.map((m) => {
+  return [...spec.mounts, ...networkMounts(network)].map((m) => {
     assertSafeHostPath(m.target, m.source);
     const mode = allowed.get(m.target) ?? (spec.kind === 'compare' && isBeneathHome(m.target, spec.username) ? 'rw' : undefined);
     if (mode === undefined) fail(`mount target ${JSON.stringify(m.target)} is not one a user's container may have`);
@@ -188,19 +200,22 @@ function hardenedHostConfig(limits: ResourceLimits, binds: MountSettings[]): Non
 export function buildCreateOptions(spec: WorkloadSpec): ContainerCreateOptions {
   validate(spec);
   const home = `/home/${spec.username}`;
+  const network = spec.network ?? NO_NETWORK;
+  const entrypoint = networkEntrypoint(network, spec.entrypoint);
   return {
     name: containerName(spec),
     Image: spec.image,
     User: `${spec.uid}:${spec.uid}`,
-    Env: buildEnv(spec.env, home),
+    // The workload's own variables win: a user may point pip at another index.
+    Env: buildEnv({ ...(spec.network === undefined ? {} : networkEnv(spec.network)), ...spec.env }, home),
     Labels: {
       ...buildLabels({ instance: spec.instance, user: spec.username, kind: spec.kind, workload: spec.workloadId, generation: spec.generation }),
       ...(spec.domain === undefined ? {} : { [LABEL_DOMAIN]: spec.domain }),
     },
-    ...(spec.entrypoint === undefined ? {} : { Entrypoint: [...spec.entrypoint], Cmd: [] }),
+    ...(entrypoint === undefined ? {} : { Entrypoint: entrypoint, Cmd: [] }),
     ...(spec.workingDir === undefined ? {} : { WorkingDir: spec.workingDir }),
     ...(spec.hostname === undefined ? {} : { Hostname: spec.hostname }),
     StopSignal: spec.stopSignal,
-    HostConfig: hardenedHostConfig(spec.limits, mounts(spec)),
+    HostConfig: hardenedHostConfig(spec.limits, mounts(spec, network)),
   };
 }

@@ -49,6 +49,8 @@ export async function createDockerTestApp(env: Record<string, string> = {}): Pro
       const instance = app.instanceId;
       await app.close();
       for (const c of await runtime.list(instance)) await runtime.remove(c.id);
+      // The egress proxy is not a workload (runtime.list leaves it out): it goes with its network.
+      await runtime.egressProxy.remove(instance);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

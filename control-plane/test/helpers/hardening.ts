@@ -26,7 +26,10 @@ export function expectHardened(info: Docker.ContainerInspectInfo, expected: { ui
   const named = kind === 'console' || kind === 'scheduled_run' || kind === 'always_on';
   // A website's command runs as the user (passwd/group) and listens in its run folder.
   const own = kind === 'website' ? ['/etc/group (ro)', '/etc/passwd (ro)', '/run/pyhost'] : named ? ['/etc/group (ro)', '/etc/passwd (ro)'] : ['/run/pyhost'];
-  expect(mounts, where).toEqual([`/home/${expected.username}`, '/var/log', '/var/www', ...own].sort());
+  // Every user's container sees the admin's wheels; with egress on, also the proxy's socket folder (docs/egress.md).
+  const egress = (info.Config.Env ?? []).some((e) => e.startsWith('HTTPS_PROXY='));
+  const network = ['/wheelhouse (ro)', ...(egress ? ['/run/pyhost-egress (ro)'] : [])];
+  expect(mounts, where).toEqual([`/home/${expected.username}`, '/var/log', '/var/www', ...own, ...network].sort());
   expect(JSON.stringify(info.Mounts), where).not.toContain('docker.sock');
   expect(info.Config.Labels['io.pyhost.managed'], where).toBe('true');
   const labels = ['io.pyhost.instance', 'io.pyhost.user', 'io.pyhost.kind', ...(kind === 'scheduled_run' ? ['io.pyhost.workload'] : kind === 'always_on' || kind === 'website' ? ['io.pyhost.workload', 'io.pyhost.generation'] : kind === 'console' ? [] : ['io.pyhost.webapp', 'io.pyhost.generation'])];

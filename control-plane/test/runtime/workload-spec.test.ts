@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { InvalidSpecError, buildCreateOptions, type WorkloadSpec } from '../../src/runtime/workload-spec.js';
+import { EGRESS_SHIM } from '../../src/runtime/workload-network.js';
 import { parseLabels } from '../../src/runtime/labels.js';
 import { consoleWorkload } from '../../src/services/consoles/console-workload.js';
 import { userRow } from '../helpers/rows.js';
@@ -126,13 +127,14 @@ describe('buildCreateOptions for a console', () => {
     expect(host).toMatchObject({ CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'], ReadonlyRootfs: true, NetworkMode: 'none', Init: true, PidsLimit: 128 });
   });
 
-  it('mounts the three folders read-write and passwd/group read-only, nothing else', () => {
+  it('mounts the three folders read-write, passwd/group and the wheelhouse read-only, nothing else', () => {
     expect(host.Mounts).toEqual([
       { Type: 'bind', Source: '/data/users/alice/home', Target: '/home/alice', ReadOnly: false },
       { Type: 'bind', Source: '/data/users/alice/www', Target: '/var/www', ReadOnly: false },
       { Type: 'bind', Source: '/data/users/alice/log', Target: '/var/log', ReadOnly: false },
       { Type: 'bind', Source: '/data/etc/alice/passwd', Target: '/etc/passwd', ReadOnly: true },
       { Type: 'bind', Source: '/data/etc/alice/group', Target: '/etc/group', ReadOnly: true },
+      { Type: 'bind', Source: '/data/wheelhouse', Target: '/wheelhouse', ReadOnly: true },
     ]);
   });
 
@@ -154,5 +156,56 @@ describe('buildCreateOptions for a console', () => {
     ['no pids limit', console({ limits: { ...console().limits, pids: 0 } })],
   ])('refuses %s', (_what, bad) => {
     expect(() => buildCreateOptions(bad)).toThrow(InvalidSpecError);
+  });
+});
+
+describe('buildCreateOptions: the wheelhouse and egress (docs/egress.md)', () => {
+  const alice = userRow({ id: 1, username: 'alice' });
+  const etc = { passwd: '/data/etc/alice/passwd', group: '/data/etc/alice/group' };
+  const consoleIn = (mode: string) => consoleWorkload(loadConfig({ PYHOST_DATA: '/data', PYHOST_EGRESS: mode }), 'dev', alice, etc, 256);
+  const webappIn = (mode: string) => ({ ...spec(), network: { wheelhouse: '/data/wheelhouse', egressDir: mode === 'none' ? null : '/data/egress' } });
+  const proxy = 'http://127.0.0.1:3128';
+
+  it('with egress none: the wheelhouse read-only, pip offline, no socket, the entrypoint untouched', () => {
+    const opts = buildCreateOptions(consoleIn('none'));
+    expect(opts.HostConfig?.Mounts?.map((m) => m.Target)).not.toContain('/run/pyhost-egress');
+    expect(opts.HostConfig?.Mounts).toContainEqual({ Type: 'bind', Source: '/data/wheelhouse', Target: '/wheelhouse', ReadOnly: true });
+    expect(opts.Env).toEqual(expect.arrayContaining(['PIP_FIND_LINKS=/wheelhouse', 'PIP_NO_INDEX=1']));
+    expect(opts.Env?.some((e) => /^https?_proxy=/i.test(e))).toBe(false);
+    expect(opts.Entrypoint).toEqual(['sleep', 'infinity']);
+    expect(buildCreateOptions(webappIn('none')).Entrypoint).toBeUndefined();
+  });
+
+  it.each(['allowlist', 'open'])('with egress %s: the socket folder read-only, the proxy variables, no network still', (mode) => {
+    const opts = buildCreateOptions(consoleIn(mode));
+    expect(opts.HostConfig?.NetworkMode).toBe('none');
+    expect(opts.HostConfig?.Mounts).toContainEqual({ Type: 'bind', Source: '/data/egress', Target: '/run/pyhost-egress', ReadOnly: true });
+    expect(opts.Env).toEqual(expect.arrayContaining([
+      'PIP_FIND_LINKS=/wheelhouse', `HTTP_PROXY=${proxy}`, `HTTPS_PROXY=${proxy}`, `http_proxy=${proxy}`, `https_proxy=${proxy}`, 'NO_PROXY=localhost,127.0.0.1',
+    ]));
+    expect(opts.Env).not.toContain('PIP_NO_INDEX=1');
+  });
+
+  it('starts the forwarder before the workload, which keeps its own command by exec', () => {
+    const console = buildCreateOptions(consoleIn('allowlist'));
+    expect(console.Entrypoint).toEqual(['bash', '-c', EGRESS_SHIM, 'pyhost-egress', 'sleep', 'infinity']);
+    expect(console.Cmd).toEqual([]);
+    expect(EGRESS_SHIM).toContain('socat TCP-LISTEN:3128,bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:/run/pyhost-egress/proxy.sock');
+    expect(EGRESS_SHIM).toMatch(/exec "\$@"$/);
+    // The web app's gateway is the image's entrypoint: spelled out behind the forwarder.
+    expect(buildCreateOptions(webappIn('open')).Entrypoint).toEqual(['bash', '-c', EGRESS_SHIM, 'pyhost-egress', 'python3', '-m', 'pyhost_gateway']);
+  });
+
+  it("lets the workload's own variables win (a user's own index)", () => {
+    const opts = buildCreateOptions({ ...consoleIn('open'), env: { PIP_FIND_LINKS: '/home/alice/wheels' } });
+    expect(opts.Env).toContain('PIP_FIND_LINKS=/home/alice/wheels');
+    expect(opts.Env).not.toContain('PIP_FIND_LINKS=/wheelhouse');
+  });
+
+  it('refuses a writable wheelhouse or socket folder', () => {
+    const base = consoleIn('none');
+    for (const target of ['/wheelhouse', '/run/pyhost-egress']) {
+      expect(() => buildCreateOptions({ ...base, network: undefined, mounts: [...base.mounts, { source: '/data/x', target }] })).toThrow(InvalidSpecError);
+    }
   });
 });

@@ -17,7 +17,7 @@ const build = (candidate = gunicorn!, copiedProject: string | null = '/home/alic
   buildCreateOptions(candidateWorkload({ config, instance: 'abc123', user, app, runId: 5, candidate, memoryMb: 256, copiedProject, djangoDir: '/home/alice/blog' }));
 
 describe('compare candidate containers', () => {
-  it("read the home and WSGI files read-only, write only their own folders and the project's copy", () => {
+  it("read the home, WSGI files and the wheelhouse read-only, write only their own folders and the project's copy", () => {
     const mounts = build().HostConfig!.Mounts!.map((m) => [m.Target, m.Source, m.ReadOnly]);
     const dirs = runDirs('/srv/pyhost', 5);
     expect(mounts).toEqual([
@@ -26,6 +26,7 @@ describe('compare candidate containers', () => {
       ['/var/log', dirs.log('gunicorn'), false],
       ['/run/pyhost', dirs.run('gunicorn'), false],
       ['/home/alice/blog', dirs.project, false],
+      ['/wheelhouse', '/srv/pyhost/wheelhouse', true],
     ]);
     expect(build(gunicorn, null).HostConfig!.Mounts!.map((m) => m.Target)).not.toContain('/home/alice/blog');
   });

@@ -23,7 +23,7 @@ describe('task containers', () => {
     expect(opts.Labels).toMatchObject({ 'io.pyhost.kind': 'scheduled_run', 'io.pyhost.workload': '41', 'io.pyhost.user': 'alice' });
     expect(opts.HostConfig?.Mounts?.map((m) => `${m.Source}:${m.Target}${m.ReadOnly ? ':ro' : ''}`)).toEqual([
       '/srv/pyhost/users/alice/home:/home/alice', '/srv/pyhost/users/alice/www:/var/www', '/srv/pyhost/users/alice/log:/var/log',
-      '/srv/pyhost/etc/alice/passwd:/etc/passwd:ro', '/srv/pyhost/etc/alice/group:/etc/group:ro',
+      '/srv/pyhost/etc/alice/passwd:/etc/passwd:ro', '/srv/pyhost/etc/alice/group:/etc/group:ro', '/srv/pyhost/wheelhouse:/wheelhouse:ro',
     ]);
   });
 

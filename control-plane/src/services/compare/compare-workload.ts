@@ -7,6 +7,7 @@ import type { WorkloadMount, WorkloadSpec } from '../../runtime/index.js';
 import type { UserRow } from '../../store/users-store.js';
 import type { WebappRow } from '../../store/webapps-store.js';
 import { webappEnvironment } from '../webapps/webapp-workload.js';
+import { workloadNetwork } from '../platform/workload-network.js';
 
 // Pure builders for Compare servers' temporary containers (kind `compare`,
 // docs/compare-servers.md). No I/O.
@@ -93,5 +94,6 @@ export function candidateWorkload(input: CandidateInput): WorkloadSpec {
     // Nothing to keep: the run is over when it is stopped.
     stopSignal: 'SIGKILL',
     limits: { ...config.appLimits, memoryBytes: input.memoryMb * MiB },
+    network: workloadNetwork(config),
   };
 }

@@ -6,6 +6,7 @@ import { consoleEtcDir, uidFor, userDirs } from '../../domain/layout.js';
 import { MiB } from '../../domain/limits.js';
 import type { WorkloadSpec } from '../../runtime/index.js';
 import type { UserRow } from '../../store/users-store.js';
+import { workloadNetwork } from '../platform/workload-network.js';
 
 // What a container gets where the user's own commands run as they would at
 // a console: their console and their tasks' containers. The hardening is
@@ -65,6 +66,7 @@ export function shellWorkload(config: Config, instance: string, user: UserRow, e
     hostname: SHELL_HOSTNAME,
     stopSignal: parts.stopSignal,
     limits: { ...config.appLimits, memoryBytes: parts.memoryMb * MiB },
+    network: workloadNetwork(config),
   };
 }
 

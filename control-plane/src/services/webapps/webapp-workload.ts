@@ -4,6 +4,7 @@ import { MiB } from '../../domain/limits.js';
 import type { WorkloadSpec } from '../../runtime/index.js';
 import type { UserRow } from '../../store/users-store.js';
 import type { WebappRow } from '../../store/webapps-store.js';
+import { workloadNetwork } from '../platform/workload-network.js';
 
 // Pure builders from a web app's record to what its container needs
 // (docs/runtime-contract.md). Table-tested; no I/O.
@@ -60,5 +61,6 @@ export function webappWorkload(
     // The gateway finishes in-flight requests within 10 s of SIGTERM.
     stopSignal: 'SIGTERM',
     limits: { ...config.appLimits, memoryBytes: memoryMb * MiB },
+    network: workloadNetwork(config),
   };
 }

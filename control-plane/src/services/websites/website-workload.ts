@@ -5,6 +5,7 @@ import type { WorkloadSpec } from '../../runtime/index.js';
 import type { UserRow } from '../../store/users-store.js';
 import type { WebsiteRow } from '../../store/websites-store.js';
 import type { IdentityFiles } from '../consoles/shell-workload.js';
+import { workloadNetwork } from '../platform/workload-network.js';
 
 /** Where the command must listen, inside the container (docs/websites.md). */
 export const DOMAIN_SOCKET = '/run/pyhost/app.sock';
@@ -60,5 +61,6 @@ export function websiteWorkload(
     // Servers finish what is in flight on SIGTERM (uvicorn, gunicorn, daphne).
     stopSignal: 'SIGTERM',
     limits: { ...config.appLimits, memoryBytes: memoryMb * MiB },
+    network: workloadNetwork(config),
   };
 }
