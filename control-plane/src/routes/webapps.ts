@@ -11,14 +11,17 @@ import { webappView } from './webapp-view.js';
 /** /api/v0/user/{username}/webapps/…, shaped like PythonAnywhere's. */
 const webappRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const webapps = app.services.webapps;
-  const view = (row: WebappRow, owner: UserRow) => ({ ...webappView(app.config, row, owner.username, webapps.status(row), app.services.certificates.servesHttps(row.domain_name)), ...customDomainFields(app, owner, row.domain_name) });
+  const certificates = app.services.certificates;
+  // A list passes one lookup for all its rows: the certificate rows are read once, not once a web app.
+  const view = (row: WebappRow, owner: UserRow, servesHttps = certificates.httpsLookup()) => ({ ...webappView(app.config, row, owner.username, webapps.status(row), servesHttps(row.domain_name)), ...customDomainFields(app, owner, row.domain_name) });
   const tags = ['webapps'];
 
   app.get('/webapps/', {
     schema: { tags, summary: 'List web apps', params: UserParams, response: responses({ 200: Type.Array(Webapp) }) },
   }, async (request) => {
     const owner = ownerOf(request);
-    return webapps.list(owner).map((row) => view(row, owner));
+    const servesHttps = certificates.httpsLookup();
+    return webapps.list(owner).map((row) => view(row, owner, servesHttps));
   });
 
   app.post('/webapps/', {

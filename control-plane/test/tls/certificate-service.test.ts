@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../../src/domain/errors.js';
 import { parseTlsIndex, tlsIndexFile } from '../../src/domain/tls-store.js';
 import { CertificatesStore } from '../../src/store/certificates-store.js';
@@ -72,6 +72,23 @@ describe('CertificateService', () => {
     expect(index().certificates.map((c) => c.id)).toEqual(['webapp-1']);
     expect(fs.existsSync(path.join(dir, 'tls', 'certs', 'upload-1.pem'))).toBe(false);
     expect(service.ofDomain('other.example.org')).toBeUndefined();
+  });
+
+  it('tells a list of sites which serve HTTPS from one read of the rows, judging expiry at the time given', () => {
+    const { key, cert } = ca.leaf(['list.example.org']);
+    const row = service.install('webapp-3', ['list.example.org'], key, cert, 'acme', 'webapp:3');
+    const reads = vi.spyOn(store, 'all');
+    try {
+      const servesHttps = service.httpsLookup();
+      expect(['list.example.org', 'app.example.org', 'new.example.net', 'other.example.com'].map(servesHttps)).toEqual([true, true, false, false]);
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+    }
+    const expiry = Date.parse(row.not_after!);
+    expect(service.httpsLookup(expiry - 1)('list.example.org')).toBe(true);
+    expect(service.httpsLookup(expiry)('list.example.org')).toBe(false);
+    expect(service.servesHttps('list.example.org', expiry)).toBe(false);
   });
 
   it.each([

@@ -93,17 +93,25 @@ export class CertificateService {
 
   /** The certificate that serves `domain`: an uploaded one before an issued one, then the one valid longest; rows still waiting for their first certificate count last. */
   ofDomain(domain: string): CertificateRow | undefined {
-    const rank = (r: CertificateRow) => (r.not_after ? 2 : 0) + (r.source === 'upload' ? 1 : 0);
-    return this.store
-      .all()
-      .filter((r) => covers(namesOf(r), domain))
-      .sort((a, b) => rank(b) - rank(a) || (b.not_after ?? '').localeCompare(a.not_after ?? ''))[0];
+    return servingRow(this.store.all(), domain);
   }
 
   /** Whether the router has an unexpired certificate for `domain` (its own or a covering wildcard). */
   servesHttps(domain: string, now = Date.now()): boolean {
-    const notAfter = this.ofDomain(domain)?.not_after;
-    return notAfter != null && Date.parse(notAfter) > now;
+    return this.httpsLookup(now)(domain);
+  }
+
+  /**
+   * servesHttps for a list of sites: the rows are read once, when it is
+   * made, not once a site. Made per request, so that no write to the rows
+   * (the renewer records its attempts in the store itself) can leave it stale.
+   */
+  httpsLookup(now = Date.now()): (domain: string) => boolean {
+    const rows = this.store.all();
+    return (domain) => {
+      const notAfter = servingRow(rows, domain)?.not_after;
+      return notAfter != null && Date.parse(notAfter) > now;
+    };
   }
 
   describe(domain: string): CertificateDescription | null {
@@ -122,6 +130,13 @@ export class CertificateService {
       .map((r) => ({ id: r.id, names: namesOf(r), file: certFileEntry(r.id), not_after: r.not_after! }));
     return this.files.writeIndex(entries);
   }
+}
+
+function servingRow(rows: readonly CertificateRow[], domain: string): CertificateRow | undefined {
+  const rank = (r: CertificateRow) => (r.not_after ? 2 : 0) + (r.source === 'upload' ? 1 : 0);
+  return rows
+    .filter((r) => covers(namesOf(r), domain))
+    .sort((a, b) => rank(b) - rank(a) || (b.not_after ?? '').localeCompare(a.not_after ?? ''))[0];
 }
 
 export function namesOf(row: Pick<CertificateRow, 'names'>): string[] {
