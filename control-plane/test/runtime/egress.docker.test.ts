@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userDirs } from '../../src/domain/layout.js';
 import { createDockerRuntime, egressNetworkName } from '../../src/runtime/index.js';
 import type { TestUser } from '../helpers/test-app.js';
-import { createDockerTestApp, docker, newUser, writeAsUser, type DockerTestApp } from '../helpers/docker-app.js';
+import { activeSocket, createDockerTestApp, docker, newUser, waitForState, writeAsUser, wsgiFile, type DockerTestApp } from '../helpers/docker-app.js';
+import { asToken } from '../helpers/test-app.js';
+import { getViaSocket } from '../helpers/unix-get.js';
 import { run, startConsole } from '../helpers/consoles.js';
 import { eventually } from '../helpers/eventually.js';
 import { SITE_PORT, TestSites } from '../helpers/egress-sites.js';
@@ -30,6 +32,7 @@ except Exception as e:
 interface Learner {
   t: DockerTestApp;
   user: TestUser;
+  uid: number;
   console: number;
 }
 
@@ -42,7 +45,7 @@ async function learnerIn(env: Record<string, string>, sites: TestSites | null): 
     expect(proxy, 'the api started the egress proxy').not.toBeNull();
     await sites.connect(proxy!);
   }
-  return { t, user, console: (await startConsole(t.app, user)).id };
+  return { t, user, uid, console: (await startConsole(t.app, user)).id };
 }
 
 const sh = (l: Learner, command: string, timeoutMs = 30_000) => run(l.t.app, l.user, l.console, command, timeoutMs);
@@ -139,6 +142,44 @@ describe('egress through the proxy on the Docker Engine', () => {
 
     it('keeps the container without a network: only lo, only the proxy socket', async () => {
       await expectIsolated(l, true);
+    });
+
+    it("runs a web app's gateway behind the forwarder, with its own PID under init, and lets its code fetch", async () => {
+      const domain = `${l.user.username}.localhost`;
+      const created = await l.t.app.inject({ method: 'POST', url: `/api/v0/user/${l.user.username}/webapps/`, headers: asToken(l.user.token), payload: { domain_name: domain } });
+      expect(created.statusCode, created.body).toBe(201);
+      await waitForState(l.t.app, l.user, domain, 'running');
+      writeAsUser(wsgiFile(l.t, l.user, domain), [
+        'import urllib.request',
+        'def application(environ, start_response):',
+        `    body = urllib.request.urlopen('http://other.test/hello.txt', timeout=10).read()`,
+        "    start_response('200 OK', [('Content-Type', 'text/plain'), ('Content-Length', str(len(body)))])",
+        '    return [body]',
+        '',
+      ].join('\n'), l.uid);
+      const reload = await l.t.app.inject({ method: 'POST', url: `/api/v0/user/${l.user.username}/webapps/${domain}/reload/`, headers: asToken(l.user.token) });
+      expect(reload.statusCode, reload.body).toBe(200);
+      expect((await getViaSocket(activeSocket(l.t, domain), '/', 15_000)).body).toBe('hello from other.test');
+
+      const [webapp] = (await runtime.list(l.t.app.instanceId)).filter((c) => c.labels.kind === 'webapp' && c.state === 'running');
+      const info = await docker.getContainer(webapp!.id).inspect();
+      expect(info.Config.Entrypoint).toEqual(['bash', '-c', expect.stringContaining('socat TCP-LISTEN:3128'), 'pyhost-egress', 'python3', '-m', 'pyhost_gateway']);
+      const ps = await runtime.execOnce(webapp!.id, ['ps', '-eo', 'pid,ppid,args'], 10_000);
+      // docker-init is PID 1; the gateway took bash's place by exec, and the forwarder was handed to init.
+      expect(ps.output).toMatch(/^\s*\d+\s+1\s+python3 -m pyhost_gateway$/m);
+      expect(ps.output).toMatch(/^\s*\d+\s+1\s+socat TCP-LISTEN:3128/m);
+      expect(ps.output).not.toMatch(/^\s*\d+\s+\d+\s+bash /m);
+    });
+
+    it('keeps the proxy while its configuration is the same, and replaces it when that changes', async () => {
+      const id = (await runtime.egressProxy.find(l.t.app.instanceId))!;
+      const info = await docker.getContainer(id).inspect();
+      const spec = { instance: l.t.app.instanceId, image: 'pyhost-egress:latest', dir: info.HostConfig.Mounts![0]!.Source, configHash: info.Config.Labels['io.pyhost.egress-config']! };
+      expect(await runtime.egressProxy.ensure(spec)).toBe('kept');
+      expect(await runtime.egressProxy.ensure({ ...spec, configHash: 'b'.repeat(64) })).toBe('started');
+      const replaced = await runtime.egressProxy.find(l.t.app.instanceId);
+      expect(replaced).not.toBe(id);
+      await expect(docker.getContainer(id).inspect()).rejects.toMatchObject({ statusCode: 404 });
     });
   });
 
