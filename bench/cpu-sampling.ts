@@ -16,35 +16,14 @@
 // containerd). The share of a CPU is that cost at the default interval
 // (PYHOST_CPU_SAMPLE_SECONDS=5). Every container is removed at the end.
 import { randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import { createDockerClient, DockerRuntime } from '../control-plane/src/runtime/docker-runtime.js';
 import { buildLabels } from '../control-plane/src/runtime/labels.js';
-import { loadAverage } from './load-tools.js';
+import { engineCpuSeconds, loadAverage, ownCpuSeconds } from './load-tools.js';
 
 const COUNTS = (process.env.COUNTS ?? '50,100,200').split(',').map(Number);
 const SWEEPS = Number(process.env.SWEEPS ?? 5);
 const IMAGE = process.env.PYHOST_RUNTIME_IMAGE ?? 'pyhost-runtime:latest';
 const INTERVAL_S = 5;
-const TICKS_PER_SECOND = 100;
-
-/** CPU seconds (user + system) so far of the processes with these names. */
-function engineCpuSeconds(): number {
-  let ticks = 0;
-  for (const name of ['dockerd', 'containerd']) {
-    const pids = execFileSync('sh', ['-c', `pgrep -x ${name} || true`], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    for (const pid of pids) {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(stat[11]) + Number(stat[12]);
-    }
-  }
-  return ticks / TICKS_PER_SECOND;
-}
-
-const ownCpuSeconds = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
 
 async function main(): Promise<void> {
   const docker = createDockerClient();

@@ -1,15 +1,17 @@
 // Process-driving helpers shared by the benchmarks that put wrk in front of
-// a proxy: installing the tools, a proxy's CPU time, one wrk run, and the
-// router as its own process.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+// a proxy: installing the tools, a proxy's, the engine's and this process's
+// CPU time, one wrk run, and the router as its own process.
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { DockerTestApp } from '../control-plane/test/helpers/docker-app.js';
 import { parseWrk, type WrkResult } from './router-tools.js';
 
 const CONTROL_PLANE = fileURLToPath(new URL('../control-plane/', import.meta.url));
 const TICKS_PER_SECOND = 100;
+const execFileAsync = promisify(execFile);
 
 /** Installs Debian's nginx and wrk when they are missing. */
 export function ensureTools(): void {
@@ -51,14 +53,28 @@ export interface WrkOptions {
   close?: boolean;
 }
 
+function wrkArgs(port: number, host: string, connections: number, seconds: number, urlPath: string, options: WrkOptions): string[] {
+  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-H', `Host: ${host}`, ...(options.close ? ['-H', 'Connection: close'] : [])];
+  return [...args, `${options.https ? 'https' : 'http'}://127.0.0.1:${port}${urlPath}`];
+}
+
+function toRun(out: string, ticks: number, seconds: number): Run {
+  const result = parseWrk(out);
+  return { ...result, cpuUs: ((ticks / TICKS_PER_SECOND) * 1e6) / (result.rps * seconds) };
+}
+
 /** One wrk run against 127.0.0.1:port with this Host, and the proxy's CPU time per request. */
 export function wrk(port: number, host: string, connections: number, seconds: number, proxyPids: number[], urlPath = '/', options: WrkOptions = {}): Run {
   const before = cpuTicks(proxyPids);
-  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-H', `Host: ${host}`, ...(options.close ? ['-H', 'Connection: close'] : [])];
-  const out = execFileSync('wrk', [...args, `${options.https ? 'https' : 'http'}://127.0.0.1:${port}${urlPath}`], { encoding: 'utf8' });
-  const result = parseWrk(out);
-  const ticks = cpuTicks(proxyPids) - before;
-  return { ...result, cpuUs: ((ticks / TICKS_PER_SECOND) * 1e6) / (result.rps * seconds) };
+  const out = execFileSync('wrk', wrkArgs(port, host, connections, seconds, urlPath, options), { encoding: 'utf8' });
+  return toRun(out, cpuTicks(proxyPids) - before, seconds);
+}
+
+/** wrk as above, with this process's event loop free while it runs (for timers that must keep firing meanwhile). */
+export async function wrkAsync(port: number, host: string, connections: number, seconds: number, proxyPids: number[], urlPath = '/', options: WrkOptions = {}): Promise<Run> {
+  const before = cpuTicks(proxyPids);
+  const { stdout } = await execFileAsync('wrk', wrkArgs(port, host, connections, seconds, urlPath, options), { encoding: 'utf8' });
+  return toRun(stdout, cpuTicks(proxyPids) - before, seconds);
 }
 
 /** The median run by requests/s, and the median CPU time per request. */
@@ -92,6 +108,25 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGINT');
   await Promise.race([exited, sleep(15_000)]);
+}
+
+/** CPU seconds (user + system) so far of the Docker Engine's processes (dockerd, containerd). */
+export function engineCpuSeconds(): number {
+  let ticks = 0;
+  for (const name of ['dockerd', 'containerd']) {
+    const pids = execFileSync('sh', ['-c', `pgrep -x ${name} || true`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    for (const pid of pids) {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(stat[11]) + Number(stat[12]);
+    }
+  }
+  return ticks / TICKS_PER_SECOND;
+}
+
+/** CPU seconds (user + system) this process has used so far. */
+export function ownCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
 }
 
 export const fmtMs = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
