@@ -15,4 +15,5 @@ export type {
 export type { Website, WebsiteCreate, WebsitePatch, WebsiteState } from './schemas/websites.js';
 export type { CompareRun, CompareStart } from './schemas/compare.js';
 export type { CpuUsageReply } from './schemas/cpu.js';
+export type { DiskUsageReply } from './schemas/disk.js';
 export type { WebappUsageReply } from './schemas/webapp-usage.js';

@@ -2,7 +2,7 @@ import Fastify, { type FastifyServerOptions, type RouteOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import { trustedProxyCheck } from './domain/trusted-proxies.js';
-import type { ContainerRuntime } from './runtime/index.js';
+import type { ContainerRuntime, HostCommands } from './runtime/index.js';
 import storePlugin from './plugins/store.js';
 import servicesPlugin from './plugins/services.js';
 import errorsPlugin from './plugins/errors.js';
@@ -31,6 +31,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Where web apps and consoles run: the Docker Engine (tests: a fake of it). */
   runtime: ContainerRuntime;
+  /** Where users' disks are mounted (the engine's mount namespace); absent: no disk quotas (tests with a fake engine). */
+  hostCommands?: (instance: string) => HostCommands;
   /** The time restart backoffs count in (tests move it instead of waiting). */
   clock?: () => number;
   /** Called for every route as it is registered (the authorization tests list them this way). */
@@ -41,7 +43,7 @@ export interface AppOptions {
  * Builds the control plane's HTTP app. It never listens: server.ts owns the
  * process, and tests drive the very same app with inject().
  */
-export async function buildApp({ config, logger = false, runtime, clock = Date.now, onRoute }: AppOptions) {
+export async function buildApp({ config, logger = false, runtime, hostCommands, clock = Date.now, onRoute }: AppOptions) {
   const app = Fastify({
     logger,
     // Only the router can reach the api (a root-only unix socket), so the
@@ -60,7 +62,7 @@ export async function buildApp({ config, logger = false, runtime, clock = Date.n
 
   await app.register(storePlugin, { config });
   await app.register(errorsPlugin);
-  await app.register(servicesPlugin, { runtime, clock });
+  await app.register(servicesPlugin, { runtime, hostCommands, clock });
   await app.register(bodyParsersPlugin);
   await app.register(openapiPlugin);
   // Before authentication and the routes: it wraps every route declared

@@ -177,6 +177,21 @@ function decimal(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
+/** Disks smaller than this hold little beyond ext4's own journal and tables. */
+export const MIN_DISK_MB = 32;
+
+/** PYHOST_DISK_QUOTA: `512M`, `2G`, `1T` or MiB alone; empty or 0: no quota (docs/disk-quotas.md). */
+function diskQuotaMb(env: Env): number {
+  const raw = (env.PYHOST_DISK_QUOTA ?? '').trim();
+  if (raw === '' || raw === '0') return 0;
+  const m = /^(\d+)\s*([MGT]i?B?)?$/i.exec(raw);
+  const mb = m ? Number(m[1]) * ({ m: 1, g: 1024, t: 1024 * 1024 }[(m[2] ?? 'm')[0]!.toLowerCase() as 'm' | 'g' | 't']) : NaN;
+  if (!(mb >= MIN_DISK_MB && mb <= LIMIT_RANGES.disk_mb.max)) {
+    throw new ConfigError(`PYHOST_DISK_QUOTA must be a size such as 512M or 2G (at least ${MIN_DISK_MB}M), or empty for no quota; got "${raw}"`);
+  }
+  return mb;
+}
+
 function domainName(env: Env): string {
   const value = (env.PYHOST_DOMAIN ?? 'localhost').trim().toLowerCase().replace(/\.$/, '');
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(value)) {
@@ -315,6 +330,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
       memory_mb: integer(env, 'PYHOST_APP_MEMORY_MB', 512, LIMIT_RANGES.memory_mb.min, LIMIT_RANGES.memory_mb.max),
       custom_domains: integer(env, 'PYHOST_LIMIT_CUSTOM_DOMAINS', 1, LIMIT_RANGES.custom_domains.min, LIMIT_RANGES.custom_domains.max),
       daily_cpu_seconds: integer(env, 'PYHOST_DAILY_CPU_SECONDS', 0, LIMIT_RANGES.daily_cpu_seconds.min, LIMIT_RANGES.daily_cpu_seconds.max),
+      disk_mb: diskQuotaMb(env),
     }),
     cpuSampleMs: integer(env, 'PYHOST_CPU_SAMPLE_SECONDS', 5, 1, 600) * 1000,
     dashboardDir: env.PYHOST_DASHBOARD_DIR ? path.resolve(cwd, env.PYHOST_DASHBOARD_DIR) : DEFAULT_DASHBOARD_DIR,

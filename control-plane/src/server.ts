@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import { loadConfig, ConfigError } from './config.js';
 import { prepareUnixSocket } from './lib/unix-socket.js';
 import { buildApp } from './app.js';
-import { createDockerRuntime } from './runtime/index.js';
+import { HostCommands, createDockerClient, createDockerRuntime } from './runtime/index.js';
 import { dataDirMountProblem } from './domain/host-paths.js';
 import { missingOtherRuntimeImages } from './services/platform/runtime-images.js';
 
@@ -44,7 +44,8 @@ async function main(): Promise<void> {
     console.error(`pyhost: the runtime image ${config.runtimeImage} is missing. Run scripts/setup.sh to build it.`);
     process.exit(2);
   }
-  const app = await buildApp({ config, logger, runtime });
+  const docker = createDockerClient({ socketPath: config.dockerSocket });
+  const app = await buildApp({ config, logger, runtime, hostCommands: (instance) => new HostCommands(docker, instance, config.runtimeImage) });
   // The other Pythons' images are not needed to start: say which are missing.
   for (const { version, image, message } of await missingOtherRuntimeImages(config, (name) => runtime.imageExists(name))) {
     app.log.warn({ python: version, image }, message);

@@ -52,6 +52,7 @@ describe('the daily CPU allowance', () => {
       'GET /api/auth/audit': { json: { entries: [] } },
       'GET /api/auth/tokens': { json: [] },
       'GET /api/v0/user/alice/cpu/': { json: cpu({ in_tarpit: true, daily_cpu_total_usage_seconds: 101 }) },
+      'GET /api/v0/user/alice/disk/': { json: { quota_bytes: null, size_bytes: null, used_bytes: null } },
     });
     renderApp('/account');
     const section = await screen.findByRole('region', { name: 'CPU' });

@@ -48,6 +48,13 @@ export class RateLimitedError extends DomainError {
 /** The payload is larger than this instance accepts. */
 export class TooLargeError extends DomainError {}
 
+/** The account's disk is full (its quota: docs/disk-quotas.md). */
+export class InsufficientStorageError extends DomainError {
+  constructor(message = "there is no room left on this account's disk (its quota is full): delete some files, or ask an admin for a bigger quota") {
+    super(message);
+  }
+}
+
 /** The feature exists in the API but this instance cannot do it yet. */
 export class NotImplementedError extends DomainError {}
 

@@ -102,3 +102,16 @@ export function ingressLinksDir(dataDir: string): string {
 export function ingressLinkSocket(dataDir: string, n: number): string {
   return path.join(ingressLinksDir(dataDir), `router-${n}.sock`);
 }
+
+/**
+ * disks/: each account's disk image when it has a quota (docs/disk-quotas.md),
+ * mounted at users/<u>. root's alone (0700): nothing of a user's is in the path.
+ */
+export function disksDir(dataDir: string): string {
+  return path.join(dataDir, 'disks');
+}
+
+/** disks/<u>.ext4: the account's sparse disk image. */
+export function userDiskImage(dataDir: string, username: string): string {
+  return path.join(disksDir(dataDir), `${username}.ext4`);
+}

@@ -18,6 +18,8 @@ export interface Limits {
   readonly custom_domains: number;
   /** CPU seconds a day for consoles and tasks before they are slowed down (docs/cpu-seconds.md); 0: no limit. */
   readonly daily_cpu_seconds: number;
+  /** The account's disk (home, www and log together) in MiB, enforced by the kernel (docs/disk-quotas.md); 0: no quota. */
+  readonly disk_mb: number;
 }
 
 export type LimitName = keyof Limits;
@@ -36,6 +38,8 @@ export const LIMIT_RANGES: Readonly<Record<LimitName, { readonly min: number; re
   custom_domains: { min: 0, max: 1000, noun: 'custom domains', one: 'custom domain' },
   // 0 is no limit rather than none: nothing is ever refused for it, only slowed down.
   daily_cpu_seconds: { min: 0, max: 64 * 86_400, noun: 'CPU seconds a day', one: 'CPU second a day' },
+  // 0 is no quota. 16 MiB: ext4's journal and tables alone take a few.
+  disk_mb: { min: 0, max: 1 << 24, noun: 'MiB of disk', one: 'MiB of disk' },
 };
 
 export const LIMIT_NAMES = Object.keys(LIMIT_RANGES) as LimitName[];

@@ -4,6 +4,7 @@ import {
   ConflictError,
   DomainError,
   ForbiddenError,
+  InsufficientStorageError,
   LineErrors,
   NotFoundError,
   NotImplementedError,
@@ -36,6 +37,7 @@ function statusOf(err: DomainError): number {
   if (err instanceof RateLimitedError) return 429;
   if (err instanceof ReloadFailedError) return 422;
   if (err instanceof NotImplementedError) return 501;
+  if (err instanceof InsufficientStorageError) return 507;
   if (err instanceof UnavailableError) return 503;
   return 500;
 }
@@ -43,7 +45,7 @@ function statusOf(err: DomainError): number {
 const NAMES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
   413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests',
-  501: 'Not Implemented', 503: 'Service Unavailable',
+  501: 'Not Implemented', 503: 'Service Unavailable', 507: 'Insufficient Storage',
 };
 
 interface AjvError { instancePath?: string; keyword?: string; message?: string; params?: Record<string, unknown> }
@@ -61,13 +63,23 @@ function describeValidation(err: FastifyError): { detail: string; field?: string
 }
 
 /**
+ * A write that found the disk full, wherever in the files' code it was: the
+ * account's quota (docs/disk-quotas.md), said so, rather than a 500.
+ */
+function diskFull(err: Error): InsufficientStorageError | null {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return null;
+  return new InsufficientStorageError();
+}
+
+/**
  * The one place where errors become HTTP responses. Domain errors keep their
  * message; anything unexpected is logged and answered with a generic 500.
  */
 export default fp(
   async (app) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
-      const err: Error = error;
+      const err: Error = diskFull(error) ?? error;
       if (err instanceof DomainError) {
         const status = statusOf(err);
         if (err instanceof RateLimitedError) void reply.header('Retry-After', String(err.retryAfterSeconds));

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import { ingressLinkSocket, routesSnapshotFile } from '../domain/layout.js';
 import { MeasuringRouter } from '../ingress/measuring-router.js';
 import { KeyedLock } from '../lib/keyed-lock.js';
-import type { ContainerRuntime } from '../runtime/index.js';
+import type { ContainerRuntime, HostCommands } from '../runtime/index.js';
 import { AccountAdmin } from '../services/accounts/account-admin.js';
 import { AccountArchives } from '../services/accounts/account-archives.js';
 import { AccountDeletion } from '../services/accounts/account-deletion.js';
@@ -21,6 +21,7 @@ import { InviteCodes } from '../services/accounts/invite-codes.js';
 import { LiveConnections } from '../services/accounts/live-connections.js';
 import { OwnerAccess } from '../services/accounts/owner-access.js';
 import { TarpitRuntime } from '../services/accounts/tarpit-runtime.js';
+import { UserDisks } from '../services/accounts/user-disks.js';
 import { Teaching } from '../services/accounts/teaching.js';
 import { CompareKeeper } from '../services/compare/compare-keeper.js';
 import { CompareService } from '../services/compare/compare-service.js';
@@ -73,6 +74,8 @@ export interface Services {
   accountAdmin: AccountAdmin;
   /** Many accounts from a pasted list, all or none. */
   bulkAccounts: BulkAccounts;
+  /** Each account's disk and its quota (docs/disk-quotas.md). */
+  disks: UserDisks;
   /** Each account's CPU time per day, and the tarpit past its allowance (docs/cpu-seconds.md). */
   cpu: CpuMeter;
   /** Disabling and enabling accounts; the expiry sweep. */
@@ -123,20 +126,30 @@ declare module 'fastify' {
  * closes: the route table for the router, the links it is served over,
  * the reconciler, the consoles' idle sweep.
  */
-export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
-  async (app, { runtime: engine, clock }) => {
+export default fp<{ runtime: ContainerRuntime; hostCommands?: ((instance: string) => HostCommands) | undefined; clock: () => number }>(
+  async (app, { runtime: engine, hostCommands, clock }) => {
     const { config, stores, instanceId } = app;
     const log = app.log.child({ component: 'runtime' });
     const backoff = new RestartBackoff(clock);
 
-    const files = new FileService(config);
     const limits = new AccountLimits(stores.meta, stores.users, config);
+    const disks = new UserDisks({
+      config, host: hostCommands?.(instanceId) ?? null, limits, users: stores.users, log: app.log.child({ component: 'disks' }),
+      stopContainersOf: async (user) => {
+        for (const c of await engine.list(instanceId)) if (c.labels.user === user.username && c.state === 'running') await engine.stop(c.id, 10);
+      },
+    });
+    const diskOf = async (username: string) => {
+      const user = stores.users.byUsername(username);
+      if (user) await disks.ensure(user);
+    };
+    const files = new FileService(config, (owner) => disks.ensure(owner));
     const usageRing = new WebappUsageRing();
     const cpu = new CpuMeter({
       config, instance: instanceId, runtime: engine, usage: stores.cpuUsage, users: stores.users, limits, clock, log: app.log.child({ component: 'cpu' }), webappUsage: usageRing,
     });
     // Everything starts its containers through this: a console or task of an account over its CPU allowance starts slowed down.
-    const runtime = new TarpitRuntime(engine, cpu);
+    const runtime = new TarpitRuntime(engine, cpu, (spec) => diskOf(spec.username));
     const webappLocks = new KeyedLock();
     // The one writer of the certificate store (tls/) in this process.
     const certificates = new CertificateService(config.dataDir, config.ingressUid, stores.certificates);
@@ -178,6 +191,8 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
       app.log.child({ component: 'links' }),
     );
 
+    // Every account's disk before its folders are put right and anything of it starts (docs/disk-quotas.md).
+    app.addHook('onReady', async () => disks.ensureAll());
     // Folders and sockets from an older layout (or a restore) first: the router must reach them.
     app.addHook('onReady', async () => repairLayout(config, stores.users.all(), stores.webapps.all(), app.log));
     app.addHook('onReady', async () => publisher.start());
@@ -216,7 +231,7 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
     const audit = new AuditLog(stores.audit, clock);
     const invites = new InviteCodes(stores.inviteCodes, stores.users, settings, () => new Date(clock()).toISOString());
     const auth = new AuthService(stores, config, settings, live, invites);
-    const accounts = accountServices({ app, auth, live, limits, webapps, websites, consoles, reconciler, clock });
+    const accounts = accountServices({ app, auth, live, limits, disks, webapps, websites, consoles, reconciler, clock });
     app.decorate('services', {
       auth,
       ...accounts,
@@ -227,6 +242,7 @@ export default fp<{ runtime: ContainerRuntime; clock: () => number }>(
       settings,
       live,
       limits,
+      disks,
       cpu,
       webapps,
       websites,
@@ -253,6 +269,7 @@ interface AccountServiceDeps {
   auth: AuthService;
   live: LiveConnections;
   limits: AccountLimits;
+  disks: UserDisks;
   webapps: WebappService;
   websites: WebsiteService;
   consoles: ConsoleService;
@@ -264,10 +281,10 @@ interface AccountServiceDeps {
  * The Admin page's services. The expiry sweep and the disk-use sampler
  * run while the app does (started once it is ready, stopped when it closes).
  */
-function accountServices({ app, auth, live, limits, webapps, websites, consoles, reconciler, clock }: AccountServiceDeps) {
+function accountServices({ app, auth, live, limits, disks, webapps, websites, consoles, reconciler, clock }: AccountServiceDeps) {
   const { config, stores } = app;
   const log = app.log.child({ component: 'accounts' });
-  const diskUsage = new DiskUsage(stores.users, config.dataDir, log, clock);
+  const diskUsage = new DiskUsage(stores.users, config.dataDir, log, clock, disks);
   const view = new AdminView(stores.accountList, limits, diskUsage, config.uidBase);
   const accountState = new AccountState({ stores, auth, live, webapps, consoles, reconciler, view, log, now: clock });
   const archives = new AccountArchives(config.dataDir, config.uidBase, stores.users);
@@ -284,7 +301,7 @@ function accountServices({ app, auth, live, limits, webapps, websites, consoles,
     accountAdmin: new AccountAdmin(stores, config, view, auth, live, log, clock),
     bulkAccounts: new BulkAccounts(stores, config, log, clock),
     accountState,
-    accountDeletion: new AccountDeletion({ stores, config, state: accountState, webapps, websites, live, archives, disk: diskUsage, log, now: clock }),
+    accountDeletion: new AccountDeletion({ stores, config, state: accountState, webapps, websites, live, archives, disk: diskUsage, disks, log, now: clock }),
     archives,
     archiveRestore: new ArchiveRestore(stores, config, archives, view, log),
     diskUsage,

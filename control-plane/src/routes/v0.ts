@@ -13,6 +13,7 @@ import taskLogRoutes from './task-logs.js';
 import compareRoutes from './compare.js';
 import sslRoutes from './ssl.js';
 import cpuRoutes from './cpu.js';
+import diskRoutes from './disk.js';
 import webappUsageRoutes from './webapp-usage.js';
 
 /**
@@ -37,6 +38,7 @@ const v0Routes: FastifyPluginAsync = async (app) => {
   await app.register(compareRoutes);
   await app.register(sslRoutes);
   await app.register(cpuRoutes);
+  await app.register(diskRoutes);
   await app.register(webappUsageRoutes);
 };
 

@@ -4,6 +4,7 @@ export * from './labels.js';
 export * from './workload-spec.js';
 export * from './container-runtime.js';
 export { DockerRuntime, createDockerClient, createDockerRuntime, type DockerClientOptions } from './docker-runtime.js';
+export { HostCommands, HostCommandError } from './host-commands.js';
 export * as gateway from './gateway-client.js';
 export type { GatewayStatus, GatewayState, ReloadResult } from './gateway-client.js';
 export * from './workload-network.js';

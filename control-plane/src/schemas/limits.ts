@@ -8,6 +8,7 @@ const DESCRIPTIONS: Record<LimitName, string> = {
   memory_mb: 'memory of each of the account\'s containers (web apps and consoles), in MiB',
   custom_domains: 'web apps and websites at a domain of their own (outside the base domain), where the instance allows custom domains',
   daily_cpu_seconds: 'CPU seconds a day (UTC) for consoles and tasks; past them they run slowed down until 00:00 UTC; 0: no limit',
+  disk_mb: "the account's disk (home, /var/www and /var/log together), in MiB, enforced by the kernel; 0: no quota",
 };
 
 const limit = (name: LimitName) => Type.Integer({ minimum: LIMIT_RANGES[name].min, maximum: LIMIT_RANGES[name].max, description: DESCRIPTIONS[name] });
@@ -34,6 +35,7 @@ export const Limits = Type.Object({
   memory_mb: limit('memory_mb'),
   custom_domains: limit('custom_domains'),
   daily_cpu_seconds: limit('daily_cpu_seconds'),
+  disk_mb: limit('disk_mb'),
 });
 
 export const LimitOverrides = Type.Object({
@@ -43,6 +45,7 @@ export const LimitOverrides = Type.Object({
   memory_mb: Type.Optional(limit('memory_mb')),
   custom_domains: Type.Optional(limit('custom_domains')),
   daily_cpu_seconds: Type.Optional(limit('daily_cpu_seconds')),
+  disk_mb: Type.Optional(limit('disk_mb')),
 }, { description: "the account's own limits; the others are the instance's defaults" });
 
 /** PATCH bodies: the limits to change, each a number or null. Also usable as an invite code's `limits`. */
@@ -53,6 +56,7 @@ export const LimitChanges = Type.Object({
   memory_mb: change('memory_mb'),
   custom_domains: change('custom_domains'),
   daily_cpu_seconds: change('daily_cpu_seconds'),
+  disk_mb: change('disk_mb'),
 }, { additionalProperties: false });
 
 export const AccountLimits = Type.Object({ limits: Limits, overrides: LimitOverrides });

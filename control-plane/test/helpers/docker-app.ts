@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,7 +6,7 @@ import { expect } from 'vitest';
 import type Docker from 'dockerode';
 import { loadConfig, type Config } from '../../src/config.js';
 import { buildApp, type App } from '../../src/app.js';
-import { createDockerClient, createDockerRuntime } from '../../src/runtime/index.js';
+import { HostCommands, createDockerClient, createDockerRuntime } from '../../src/runtime/index.js';
 import { userDirs } from '../../src/domain/layout.js';
 import { wsgiFileName } from '../../src/domain/names.js';
 import { ADMIN, asToken, createUser, type TestUser } from './test-app.js';
@@ -29,11 +30,13 @@ export interface DockerTestApp {
  * (and so with its own instance id: it never touches other containers).
  * close() removes every container of that instance.
  */
-export async function createDockerTestApp(env: Record<string, string> = {}): Promise<DockerTestApp> {
+export async function createDockerTestApp(env: Record<string, string> = {}, options: { disks?: boolean } = {}): Promise<DockerTestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyhost-dk-'));
   const config = loadConfig({ PYHOST_DATA: dataDir, PYHOST_ADMIN_USER: ADMIN.username, PYHOST_ADMIN_PASSWORD: ADMIN.password, PYHOST_PASSWORD_HASH_COST: '14', ...env });
   const runtime = createDockerRuntime({ socketPath: config.dockerSocket });
-  const app = await buildApp({ config, runtime });
+  const host = options.disks ? (instance: string) => (hostHelper = new HostCommands(docker, instance, config.runtimeImage)) : undefined;
+  let hostHelper: HostCommands | null = null;
+  const app = await buildApp({ config, runtime, ...(host ? { hostCommands: host } : {}) });
   await app.ready();
   const inspected = new Map<string, Promise<Docker.ContainerInspectInfo | null>>();
   const stopWatching = runtime.watch(app.instanceId, (e) => {
@@ -51,9 +54,22 @@ export async function createDockerTestApp(env: Record<string, string> = {}): Pro
       for (const c of await runtime.list(instance)) await runtime.remove(c.id);
       // The egress proxy is not a workload (runtime.list leaves it out): it goes with its network.
       await runtime.egressProxy.remove(instance);
+      // Users' disks outlive the api (as on a real server); a test's go with it, unmounted before its folder is removed.
+      unmountDisks(dataDir);
+      await hostHelper?.remove();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Unmounts every account's disk under dataDir/users (the test runs as root, in the engine's mount namespace). */
+export function unmountDisks(dataDir: string): void {
+  const users = path.join(dataDir, 'users');
+  if (!fs.existsSync(users)) return;
+  for (const name of fs.readdirSync(users)) {
+    const root = path.join(users, name);
+    if (fs.lstatSync(root).dev !== fs.lstatSync(users).dev) execFileSync('umount', [root]);
+  }
 }
 
 export function wsgiFile(t: DockerTestApp, user: TestUser, domain: string): string {

@@ -14,6 +14,7 @@ import type { AccountArchives } from './account-archives.js';
 import { accountNamed, assertNotSelfOrLastAdmin } from './account-rules.js';
 import type { AccountState } from './account-state.js';
 import type { DiskUsage } from './disk-usage.js';
+import type { UserDisks } from './user-disks.js';
 import type { LiveConnections } from './live-connections.js';
 
 export type FilesChoice = 'archive' | 'erase';
@@ -32,6 +33,7 @@ export interface AccountDeletionDeps {
   readonly live: LiveConnections;
   readonly archives: AccountArchives;
   readonly disk: DiskUsage;
+  readonly disks: Pick<UserDisks, 'remove'>;
   readonly log: FastifyBaseLogger;
   readonly now: () => number;
 }
@@ -67,7 +69,7 @@ export class AccountDeletion {
   }
 
   private async remove(user: UserRow, files: FilesChoice): Promise<string | null> {
-    const { stores, config, state, webapps, websites, live, archives, disk } = this.deps;
+    const { stores, config, state, webapps, websites, live, archives, disk, disks } = this.deps;
     await state.shutOff(user, 'deleting');
     for (const app of webapps.list(user)) await webapps.remove(user, app);
     for (const site of websites.list(user)) await websites.remove(site);
@@ -77,6 +79,8 @@ export class AccountDeletion {
     }
     const dirs = userDirs(config.dataDir, user.username);
     const archive = files === 'archive' ? await archives.pack(user, path.dirname(dirs.root), new Date(this.deps.now()).toISOString()) : null;
+    // Unmounted first: what is left below the mount point is the empty folder it was mounted over.
+    await disks.remove(user);
     await removeTree(dirs.root);
     await removeTree(consoleEtcDir(config.dataDir, user.username));
     // Sessions, tokens, invite codes, consoles and the audit log go with the row (ON DELETE CASCADE).

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { userDirs } from '../../domain/layout.js';
 import { treeBytes } from '../../lib/tree-size.js';
 import type { UserRow, UsersStore } from '../../store/users-store.js';
+import type { UserDisks } from './user-disks.js';
 
 /** Each account is measured again after this long. */
 const REMEASURE_MS = 5 * 60_000;
@@ -28,6 +29,8 @@ export class DiskUsage {
     private readonly dataDir: string,
     private readonly log: FastifyBaseLogger,
     private readonly now: () => number = Date.now,
+    /** An account with a disk of its own: the filesystem knows its use, nothing is walked. */
+    private readonly disks: Pick<UserDisks, 'figures'> | null = null,
   ) {}
 
   /** Bytes of the account's files when last measured; null before the first time. */
@@ -37,7 +40,7 @@ export class DiskUsage {
 
   /** Measures the account now (and keeps the figure). */
   async measure(user: UserRow): Promise<number> {
-    const bytes = await treeBytes(userDirs(this.dataDir, user.username).root);
+    const bytes = this.disks?.figures(user)?.usedBytes ?? await treeBytes(userDirs(this.dataDir, user.username).root);
     this.measured.set(user.id, { bytes, at: this.now() });
     return bytes;
   }

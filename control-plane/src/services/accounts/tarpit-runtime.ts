@@ -6,14 +6,21 @@ import type { CpuMeter } from './cpu-meter.js';
 /**
  * The container runtime the services use: the engine's, except that a new
  * console or task of an account over its daily CPU allowance starts in the
- * tarpit (CpuMeter.specFor). One place for it, so that no way of starting
- * a container (a console, Run now, a schedule, an always-on restart) is a
- * way around it.
+ * tarpit (CpuMeter.specFor), and that no container of an account starts
+ * before its disk is mounted (`beforeStart`: UserDisks), or it would write
+ * beside its quota, into the folder the disk is mounted over. One place for
+ * both, so that no way of starting a container (a console, Run now, a
+ * schedule, an always-on restart) is a way around them.
  */
 export class TarpitRuntime implements ContainerRuntime {
-  constructor(private readonly inner: ContainerRuntime, private readonly meter: Pick<CpuMeter, 'specFor' | 'started'>) {}
+  constructor(
+    private readonly inner: ContainerRuntime,
+    private readonly meter: Pick<CpuMeter, 'specFor' | 'started'>,
+    private readonly beforeStart: (spec: WorkloadSpec) => Promise<void> = async () => {},
+  ) {}
 
   async start(spec: WorkloadSpec): Promise<ManagedContainer> {
+    await this.beforeStart(spec);
     const wanted = this.meter.specFor(spec);
     const started = await this.inner.start(wanted);
     this.meter.started(started.id, wanted);

@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { Config } from '../../config.js';
-import { ConflictError, NotFoundError, TooLargeError, ValidationError } from '../../domain/errors.js';
+import { ConflictError, InsufficientStorageError, NotFoundError, TooLargeError, ValidationError } from '../../domain/errors.js';
 import { uidFor, userDirs } from '../../domain/layout.js';
 import { DirHandle, lstatEntry, removeEntry, withDir } from '../../lib/beneath.js';
 import type { UserRow } from '../../store/users-store.js';
@@ -44,13 +44,18 @@ function tooLarge(limit: number): string {
 
 /** Reads and writes a user's files through the paths they see, never outside them. */
 export class FileService {
-  constructor(private readonly config: Config) {}
+  constructor(
+    private readonly config: Config,
+    /** Before any file of the account is touched: its disk is mounted (UserDisks.ensure), so nothing lands beside the quota. */
+    private readonly beforeUse: (owner: UserRow) => Promise<void> = async () => {},
+  ) {}
 
   private uid(owner: UserRow): number {
     return uidFor(this.config.uidBase, owner.id);
   }
 
   private async target(owner: UserRow, rawPath: string, followLast: boolean): Promise<Target> {
+    await this.beforeUse(owner);
     const mapped = mapVisiblePath(owner.username, userDirs(this.config.dataDir, owner.username), rawPath);
     const { real, root, segments } = await confineBeneath(mapped, { followLast });
     return { mapped, real, root, parents: segments.slice(0, -1), name: segments.at(-1) ?? null };
@@ -162,6 +167,8 @@ export class FileService {
         } finally {
           await written.close();
         }
+        // Root may write into the blocks a disk quota keeps back (docs/disk-quotas.md): the account's own processes could not.
+        if ((await fsp.statfs(dir.path(temp))).bavail === 0) throw new InsufficientStorageError();
         if (options.replace === false) {
           // Into place only where nothing is: link(2) never replaces (EEXIST), where rename(2) would.
           await fsp.link(dir.path(temp), dir.path(name)).catch((err: NodeJS.ErrnoException) => {

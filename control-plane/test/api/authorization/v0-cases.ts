@@ -13,6 +13,7 @@ const UPGRADE_REQUIRED = 426;
 export const V0_CASES: Record<string, Case> = {
   'GET /api/v0/user/:username/webapps/': { request: async (ctx) => ({ url: v0(ctx, '/webapps/') }), expect: owned(200) },
   'GET /api/v0/user/:username/cpu/': { request: async (ctx) => ({ url: v0(ctx, '/cpu/') }), expect: owned(200) },
+  'GET /api/v0/user/:username/disk/': { request: async (ctx) => ({ url: v0(ctx, '/disk/') }), expect: owned(200) },
   'POST /api/v0/user/:username/webapps/': {
     request: async (ctx) => ({ url: v0(ctx, '/webapps/'), payload: { domain_name: `${uniqueName('d')}.${ctx.owner.username}.localhost` } }),
     expect: owned(201),

@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Page } from '@/components/page';
 import { meQueryKey } from '@/features/auth/api/get-me';
 import { CpuAllowance } from '@/features/cpu/components/cpu-allowance';
+import { DiskQuota } from '@/features/disk/components/disk-quota';
 import { AuditLog } from '@/features/teaching/components/audit-log';
 import { MyTeacher } from '@/features/teaching/components/my-teacher';
 import { ApiTokens } from '@/features/tokens/components/api-tokens';
@@ -31,6 +32,7 @@ export function AccountRoute() {
         ) : null}
       </section>
       <CpuAllowance username={me.username} />
+      <DiskQuota username={me.username} />
       <MyTeacher teacher={me.teacher} onChanged={() => void client.invalidateQueries({ queryKey: meQueryKey })} />
       <AuditLog />
       <ApiTokens username={me.username} />

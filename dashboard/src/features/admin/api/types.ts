@@ -13,6 +13,7 @@ export interface Limits {
   custom_domains: number;
   /** CPU seconds a day (UTC) for consoles and tasks before they are slowed down; 0: no limit. */
   daily_cpu_seconds: number;
+  disk_mb: number;
 }
 
 export type LimitName = keyof Limits;

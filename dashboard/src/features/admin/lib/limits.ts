@@ -20,6 +20,13 @@ export const LIMIT_FIELDS: readonly { name: LimitName; label: string; min: numbe
     max: 64 * 86_400,
     what: 'For consoles and tasks (web apps do not count); past them they go on slowed down until 00:00 UTC; 0: no limit',
   },
+  {
+    name: 'disk_mb',
+    label: 'Disk (MiB)',
+    min: 0,
+    max: 1 << 24,
+    what: 'Home, /var/www and /var/log together; writing past it fails with "No space left on device"; can grow while in use; 0: no quota',
+  },
 ];
 
 /** The text of each limit's input. */
