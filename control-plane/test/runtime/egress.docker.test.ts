@@ -7,7 +7,7 @@ import type { TestUser } from '../helpers/test-app.js';
 import { activeSocket, createDockerTestApp, docker, newUser, waitForState, writeAsUser, wsgiFile, type DockerTestApp } from '../helpers/docker-app.js';
 import { asToken } from '../helpers/test-app.js';
 import { getViaSocket } from '../helpers/unix-get.js';
-import { run, startConsole } from '../helpers/consoles.js';
+import { latestOutput, run, sendInput, startConsole } from '../helpers/consoles.js';
 import { eventually } from '../helpers/eventually.js';
 import { SITE_PORT, TestSites } from '../helpers/egress-sites.js';
 import { buildHelloWheel } from '../helpers/wheels.js';
@@ -113,6 +113,12 @@ describe('egress through the proxy on the Docker Engine', () => {
 
     it('keeps the container without a network: only lo, only the proxy socket', async () => {
       await expectIsolated(l, true);
+    });
+
+    it.each(['python3.9', 'python3.13'])('reaches it from a %s console too (its own image has the forwarder)', async (python) => {
+      const c = await startConsole(l.t.app, l.user, { executable: python });
+      await sendInput(l.t.app, l.user, c.id, `import urllib.request; print('got', urllib.request.urlopen('http://pypi.test/hello.txt', timeout=20).read().decode())\n`);
+      await eventually(async () => expect(await latestOutput(l.t.app, l.user, c.id)).toContain('got hello from pypi.test'), { timeoutMs: 30_000, what: `${python} through the proxy` });
     });
 
     it('runs the proxy hardened, on its own network', async () => {
