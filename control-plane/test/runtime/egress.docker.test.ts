@@ -18,10 +18,12 @@ import { buildHelloWheel } from '../helpers/wheels.js';
 
 const runtime = createDockerRuntime();
 
-/** Fetches a URL with urllib (which honours the proxy variables) and prints the status and the start of the body. */
-const FETCH_PY = `import sys, urllib.request, urllib.error
+/** Fetches a URL with urllib (which honours the proxy variables; https through CONNECT, trusting the test's CA) and prints the status and the start of the body. */
+const FETCH_PY = `import os, ssl, sys, urllib.request, urllib.error
+ca = os.path.expanduser('~/ca.pem')
+ctx = ssl.create_default_context(cafile=ca if os.path.exists(ca) else None)
 try:
-    r = urllib.request.urlopen(sys.argv[1], timeout=20)
+    r = urllib.request.urlopen(sys.argv[1], timeout=20, context=ctx)
     print('STATUS', r.status, r.read().decode()[:300])
 except urllib.error.HTTPError as e:
     print('STATUS', e.code, e.read().decode()[:400])
@@ -41,6 +43,7 @@ async function learnerIn(env: Record<string, string>, sites: TestSites | null): 
   const { user, uid } = await newUser(t.app);
   writeAsUser(path.join(userDirs(t.dataDir, user.username).home, 'fetch.py'), FETCH_PY, uid);
   if (sites) {
+    writeAsUser(path.join(userDirs(t.dataDir, user.username).home, 'ca.pem'), sites.ca.cert, uid);
     const proxy = await runtime.egressProxy.find(t.app.instanceId);
     expect(proxy, 'the api started the egress proxy').not.toBeNull();
     await sites.connect(proxy!);
@@ -96,6 +99,11 @@ describe('egress through the proxy on the Docker Engine', () => {
       expect(await sh(l, `python3 ~/fetch.py http://pypi.test:${SITE_PORT}/hello.txt`)).toContain('STATUS 200 hello from pypi.test');
     });
 
+    it('tunnels https to the listed site (CONNECT to 443) and refuses the tunnel to any other', async () => {
+      expect(await sh(l, 'python3 ~/fetch.py https://pypi.test/hello.txt')).toContain('STATUS 200 hello from pypi.test');
+      expect(await sh(l, 'python3 ~/fetch.py https://other.test/hello.txt')).toMatch(/ERROR URLError .*Tunnel connection failed: 403/);
+    });
+
     it('refuses a site that is not listed, with a page that says why', async () => {
       const out = await sh(l, `python3 ~/fetch.py http://other.test:${SITE_PORT}/hello.txt`);
       expect(out).toContain("STATUS 403 Pyhost: this server's administrator allows internet access only to listed sites; other.test is not one of them.");
@@ -137,8 +145,9 @@ describe('egress through the proxy on the Docker Engine', () => {
     }, 120_000);
     afterAll(async () => l?.t.close());
 
-    it('reaches any site at a public address', async () => {
+    it('reaches any site at a public address, over http and https', async () => {
       expect(await sh(l, `python3 ~/fetch.py http://other.test:${SITE_PORT}/hello.txt`)).toContain('STATUS 200 hello from other.test');
+      expect(await sh(l, 'python3 ~/fetch.py https://other.test/hello.txt')).toContain('STATUS 200 hello from other.test');
     });
 
     it.each(['127.0.0.1', '10.0.0.1', '172.16.0.1', '192.168.1.1', '169.254.169.254'])('refuses %s by ACL', async (address) => {
