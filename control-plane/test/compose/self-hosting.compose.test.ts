@@ -4,6 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BuiltImages, ComposeProject, REPO_ROOT, httpTo, run } from '../helpers/compose.js';
+import { unmountDisks } from '../helpers/docker-app.js';
 import { eventually } from '../helpers/eventually.js';
 import { startLoad } from '../helpers/load.js';
 import { freePort } from '../helpers/server-process.js';
@@ -13,7 +14,8 @@ import { multipart, uniqueName } from '../helpers/test-app.js';
  * The self-hosting path end to end, on the real engine, through the real
  * docker-compose.yml: up from a clean state, an admin from the environment,
  * a user and a web app served through the router, down + image upgrade + up,
- * an api restart under load, and backup → wipe → restore. Its own project
+ * an api restart under load, a disk quota, and backup → wipe → restore
+ * (which makes the account's disk again). Its own project
  * name, data folder and port: a developer's instance is never touched.
  */
 
@@ -86,8 +88,35 @@ describe('self-hosting with docker compose', () => {
     return out.stdout.split('\n').filter(Boolean);
   }
 
+  async function mustRun(command: string, args: string[]): Promise<void> {
+    const res = await run(command, args);
+    if (res.code !== 0) throw new Error(`${command} ${args.join(' ')}: ${res.stderr}`);
+  }
+
+  /** The container that mounts users' disks is the api's helper, not a compose service: `down` leaves it. */
+  async function removeHostHelper(): Promise<void> {
+    const out = await run('docker', ['ps', '-aq', '--filter', `label=io.pyhost.host-helper=${instance}`]);
+    const ids = out.stdout.split('\n').filter(Boolean);
+    if (instance && ids.length > 0) await run('docker', ['rm', '--force', ...ids]);
+  }
+
+  const userRoot = () => path.join(dataDir, 'users', user);
+  const hasOwnDisk = () => fs.statSync(userRoot()).dev !== fs.statSync(dataDir).dev;
+
+  async function expectQuota(mb: number): Promise<void> {
+    expect(hasOwnDisk()).toBe(true);
+    // Answered by the api from its own view of the folder: the mount propagated into its container.
+    const disk = await api('GET', `/api/v0/user/${user}/disk/`, { token: userToken });
+    expect(disk.status, disk.body).toBe(200);
+    expect(disk.json<{ quota_bytes: number; size_bytes: number }>()).toMatchObject({ quota_bytes: mb * 1024 * 1024 });
+    expect(disk.json<{ size_bytes: number }>().size_bytes).toBeGreaterThan((mb - 4) * 1024 * 1024);
+  }
+
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyhost-compose-data-'));
+    // The api and the router see users' disks mounted later only from a shared mount (compose: rslave), as / is under systemd.
+    await mustRun('mount', ['--bind', dataDir, dataDir]);
+    await mustRun('mount', ['--make-rshared', dataDir]);
     backupRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'pyhost-compose-backup-'));
     port = await freePort();
     if (!fs.existsSync(path.join(REPO_ROOT, 'control-plane/dist/server.js'))) throw new Error('run `npm run build` first: the image is made from dist/');
@@ -115,7 +144,12 @@ describe('self-hosting with docker compose', () => {
     const leftovers = await instanceContainers().catch(() => []);
     await project?.destroy();
     if (leftovers.length > 0) await run('docker', ['rm', '--force', '--volumes', ...leftovers]);
+    await removeHostHelper();
     const removed = await images.remove();
+    if (dataDir) {
+      unmountDisks(dataDir);
+      await run('umount', [dataDir]);
+    }
     for (const dir of [dataDir, backupRoot]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
     step(`cleaned up (${removed} images removed)`);
   }, 120_000);
@@ -221,6 +255,17 @@ describe('self-hosting with docker compose', () => {
     expect((await project.inspect('api')).startedAt).not.toBe(before.startedAt);
   });
 
+  it("gives the user's files a disk of their own from the Admin page, which the api and the router see at once", async () => {
+    const admin = await tokenFor(ADMIN.username, ADMIN.password);
+    const res = await api('PATCH', `/api/admin/users/${user}/limits`, { token: admin, body: { disk_mb: 64 } });
+    expect(res.status, res.body).toBe(200);
+    await expectQuota(64);
+    // Its web app moved onto the disk with its files, and serves from there (restarted by the reconciler).
+    await expectServed(90_000);
+    await expectDataIntact();
+    step('disk quota: mounted on the host, seen by the api, the app serving from it');
+  });
+
   it('backs up online, refuses to restore under a running api, and restores a wiped instance', async () => {
     const inData = path.join(dataDir, 'backups', 'b1');
     const backup = await project.run(['exec', '-T', 'api', 'node', 'control-plane/dist/cli/backup.js', inData]);
@@ -236,6 +281,9 @@ describe('self-hosting with docker compose', () => {
     await project.run(['down', '--timeout', '20']);
     const containers = await instanceContainers();
     if (containers.length > 0) await run('docker', ['rm', '--force', ...containers]);
+    // A fresh machine: no disk mounted, no helper container.
+    unmountDisks(dataDir);
+    await removeHostHelper();
     for (const entry of fs.readdirSync(dataDir)) fs.rmSync(path.join(dataDir, entry), { recursive: true, force: true });
 
     const restore = await project.run(['run', '--rm', '--no-deps', '-T', '--volume', `${backupRoot}:${backupRoot}:ro`, 'api', 'node', 'control-plane/dist/cli/restore.js', saved]);
@@ -246,6 +294,8 @@ describe('self-hosting with docker compose', () => {
     // The reconciler starts the web app again from the restored database.
     await expectServed(90_000);
     await expectDataIntact();
-    step('same users, web app and files after the restore');
+    // The account's quota came back with its row, and its disk was made again from the restored files.
+    await expectQuota(64);
+    step('same users, web app, files and disk quota after the restore');
   });
 });

@@ -135,6 +135,8 @@ export class UserDisks {
    */
   private async limitTo(user: UserRow, image: string, root: string, quota: number): Promise<void> {
     let st = fs.statfsSync(root);
+    // Already so (the usual case: every use of the account's files asks): what df shows free is what the quota leaves.
+    if (st.bavail > 0 && Math.abs(st.bavail - (Math.floor(quota / st.bsize) - (st.blocks - st.bfree))) <= 1) return;
     if (quota > st.blocks * st.bsize) {
       await this.growMounted(user, image, root, ceilingFor(quota));
       st = fs.statfsSync(root);
@@ -142,8 +144,7 @@ export class UserDisks {
     // The kernel keeps back 2% of the blocks (at most 4096) for itself besides ours (ext4_calculate_resv_clusters).
     const kernelReserve = Math.min(Math.floor(fs.statSync(image).size / st.bsize / 50), 4096);
     const reserve = Math.min(Math.floor(st.blocks / 2), Math.max(0, st.blocks - Math.floor(quota / st.bsize) - kernelReserve));
-    const nobody = String(this.d.config.uidBase - 2);
-    await this.host().run(['tune2fs', '-r', String(reserve), '-u', nobody, '-g', nobody, await this.deviceOf(root)]);
+    await this.host().run(['tune2fs', '-r', String(reserve), await this.deviceOf(root)]);
   }
 
   /** A new disk holding the account's files as they are (none, for a new account). */
@@ -183,7 +184,11 @@ export class UserDisks {
     ensureDir(root, 0, this.d.config.ingressUid, MODE.platform);
     // nosuid, nodev: nothing on a user's disk is ever a device or a set-uid program to anyone. noinit_itable: the
     // kernel does not fill the sparse image's inode tables in the background.
-    await this.host().run(['mount', '-t', 'ext4', '-o', 'loop,nosuid,nodev,noatime,noinit_itable', image, root]);
+    // resuid/resgid: a uid and gid no process has (below the users', not the router's), so that only what has
+    // CAP_SYS_RESOURCE may write into the blocks the quota holds back; root by its uid alone may not.
+    const { uidBase, ingressUid } = this.d.config;
+    const nobody = ingressUid === uidBase - 2 ? uidBase - 3 : uidBase - 2;
+    await this.host().run(['mount', '-t', 'ext4', '-o', `loop,nosuid,nodev,noatime,noinit_itable,resuid=${nobody},resgid=${nobody}`, image, root]);
     // The disk's own root as users/<u> always is: root's, the router's group may pass (mkfs made it 0755).
     ensureDir(root, 0, this.d.config.ingressUid, MODE.platform);
   }
