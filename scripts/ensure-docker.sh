@@ -47,7 +47,8 @@ if dockerd_running; then
 else
   log "starting dockerd in the background (log: $DOCKERD_LOG)."
   mkdir -p "$(dirname "$DOCKERD_LOG")"
-  nohup dockerd >"$DOCKERD_LOG" 2>&1 &
+  # Its own session: the engine outlives the shell (and process group) that started it.
+  setsid nohup dockerd >"$DOCKERD_LOG" 2>&1 </dev/null &
 fi
 
 deadline=$(( $(date +%s) + WAIT_SECONDS ))
