@@ -62,6 +62,8 @@ export interface Services {
   audit: AuditLog;
   /** What an admin sets for the whole instance (sign-up mode, default limits). */
   settings: InstanceSettings;
+  /** The proxy users' code reaches the internet through; it takes a changed allowlist at once. */
+  egressProxy: EgressProxy;
   /** Console sockets and log streams, ended when their account loses access. */
   live: LiveConnections;
   /** What each account may use. */
@@ -197,7 +199,8 @@ export default fp<{ runtime: ContainerRuntime; hostCommands?: ((instance: string
     app.addHook('onReady', async () => repairLayout(config, stores.users.all(), stores.webapps.all(), app.log));
     app.addHook('onReady', async () => publisher.start());
     // Before any container starts: they find the proxy's socket at once.
-    const egress = new EgressProxy(config, instanceId, engine.egressProxy, app.log.child({ component: 'egress' }));
+    const settings = new InstanceSettings(stores.meta, config);
+    const egress = new EgressProxy(config, instanceId, engine.egressProxy, app.log.child({ component: 'egress' }), () => settings.egressAllow());
     app.addHook('onReady', async () => egress.start());
     app.addHook('onReady', async () => consoles.start());
     app.addHook('onReady', async () => compare.recoverInterrupted());
@@ -226,7 +229,6 @@ export default fp<{ runtime: ContainerRuntime; hostCommands?: ((instance: string
     app.addHook('onReady', async () => dnsRecheck.start());
     app.addHook('onClose', async () => dnsRecheck.stop());
 
-    const settings = new InstanceSettings(stores.meta, config);
     const live = new LiveConnections();
     const audit = new AuditLog(stores.audit, clock);
     const invites = new InviteCodes(stores.inviteCodes, stores.users, settings, () => new Date(clock()).toISOString());
@@ -240,6 +242,7 @@ export default fp<{ runtime: ContainerRuntime; hostCommands?: ((instance: string
       invites,
       teaching: new Teaching(stores.users, stores.studentRows, live, audit),
       settings,
+      egressProxy: egress,
       live,
       limits,
       disks,

@@ -8,12 +8,17 @@ import userRoutes from './admin-users.js';
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(userRoutes);
   await app.register(archiveRoutes);
-  const { settings } = app.services;
-  const current = () => ({ signup: settings.signupMode(), custom_domains: settings.customDomains() });
+  const { settings, egressProxy } = app.services;
+  const current = () => ({
+    signup: settings.signupMode(),
+    custom_domains: settings.customDomains(),
+    egress: settings.egressMode(),
+    egress_allow: [...settings.egressAllow()],
+  });
 
   app.get('/api/admin/settings', {
     config: { access: 'admin' },
-    schema: { tags: ['admin'], summary: "The instance's settings: who may sign up, whether custom domains are allowed", response: responses({ 200: SettingsSchema }) },
+    schema: { tags: ['admin'], summary: "The instance's settings: who may sign up, whether custom domains are allowed, what users' code may reach on the internet", response: responses({ 200: SettingsSchema }) },
   }, async () => current());
 
   app.patch('/api/admin/settings', {
@@ -27,6 +32,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     if (request.body.custom_domains !== undefined) {
       settings.setCustomDomains(request.body.custom_domains);
       request.log.info({ admin: request.principal!.username, custom_domains: request.body.custom_domains }, 'custom domains allowed or not');
+    }
+    if (request.body.egress_allow !== undefined) {
+      const before = settings.egressAllow().join('\n');
+      const allow = settings.setEgressAllow(request.body.egress_allow);
+      request.log.info({ admin: request.principal!.username, egress_allow: allow }, 'egress allowlist changed');
+      // Awaited: when the answer comes, the proxy already goes by the new list.
+      if (allow.join('\n') !== before) await egressProxy.apply();
     }
     return current();
   });

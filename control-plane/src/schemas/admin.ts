@@ -124,9 +124,15 @@ export const RestoredSchema = Type.Intersect([
 export const SettingsSchema = Type.Object({
   signup: Type.Union([Type.Literal('closed'), Type.Literal('invite'), Type.Literal('open')], { description: 'who may make their own account' }),
   custom_domains: Type.Boolean({ description: 'whether users may give a web app or website a domain outside the base domain (each account up to its custom_domains limit)' }),
+  egress: Type.Union([Type.Literal('none'), Type.Literal('allowlist'), Type.Literal('open')], { description: "what users' code may reach on the internet (PYHOST_EGRESS; read-only)" }),
+  egress_allow: Type.Array(Type.String(), { description: 'the sites users\' code may reach when egress is allowlist: names such as "pypi.org", or ".pypi.org" for the domain and every name below it' }),
 });
 
 export const SettingsPatchSchema = Type.Object({
   signup: Type.Optional(Type.String({ maxLength: 20, description: SIGNUP_MODES.join(', ') })),
   custom_domains: Type.Optional(Type.Boolean()),
+  egress_allow: Type.Optional(Type.Union([
+    Type.Array(Type.String({ maxLength: 300 }), { maxItems: 1000 }),
+    Type.Null({ description: "back to PYHOST_EGRESS_ALLOW's list (or its default)" }),
+  ])),
 }, { additionalProperties: false });

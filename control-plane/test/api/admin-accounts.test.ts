@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_EGRESS_ALLOW } from '../../src/domain/egress.js';
 import { ADMIN, adminToken, asToken, createTestApp, createUser, login, uniqueName, type TestApp, type TestUser } from '../helpers/test-app.js';
 
 // The Admin page's accounts: list, create one or many, change, reset a
@@ -206,11 +207,13 @@ describe('admin accounts', () => {
   });
 
   it('sign-up mode: read and changed, refused when unknown', async () => {
-    expect((await inject('GET', '/api/admin/settings')).json()).toEqual({ signup: 'closed', custom_domains: false });
-    expect((await inject('PATCH', '/api/admin/settings', { signup: 'invite' })).json()).toEqual({ signup: 'invite', custom_domains: false });
+    // Egress is off by default; its allowlist setting: egress-settings.test.ts.
+    const egress = { egress: 'none', egress_allow: [...DEFAULT_EGRESS_ALLOW].sort() };
+    expect((await inject('GET', '/api/admin/settings')).json()).toEqual({ signup: 'closed', custom_domains: false, ...egress });
+    expect((await inject('PATCH', '/api/admin/settings', { signup: 'invite' })).json()).toEqual({ signup: 'invite', custom_domains: false, ...egress });
     const bad = await inject('PATCH', '/api/admin/settings', { signup: 'sometimes' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().field).toBe('signup');
-    expect((await inject('GET', '/api/admin/settings')).json()).toEqual({ signup: 'invite', custom_domains: false });
+    expect((await inject('GET', '/api/admin/settings')).json()).toEqual({ signup: 'invite', custom_domains: false, ...egress });
   });
 });

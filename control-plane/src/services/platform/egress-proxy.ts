@@ -3,16 +3,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.js';
+import { UnavailableError } from '../../domain/errors.js';
 import { egressDir } from '../../domain/layout.js';
 import { ALLOWLIST_FILE, allowlistFile, errorPages, squidConf } from '../../domain/squid-conf.js';
 import { EGRESS_CONF_NAME, EGRESS_SOCKET_NAME, EGRESS_TARGET, type EgressProxyRuntime } from '../../runtime/index.js';
 
-/** The files the proxy runs with, by name in the egress folder. Pure. */
-export function egressFiles(config: Pick<Config, 'egress'>): Record<string, string> {
+/** The files the proxy runs with, by name in the egress folder; `allow` is the admin's list where one is set. Pure. */
+export function egressFiles(config: Pick<Config, 'egress'>, allow: readonly string[] = config.egress.allow): Record<string, string> {
   const mode = config.egress.mode === 'none' ? 'allowlist' : config.egress.mode;
   return {
     [EGRESS_CONF_NAME]: squidConf({ mode, dir: EGRESS_TARGET }),
-    [ALLOWLIST_FILE]: allowlistFile(config.egress.allow),
+    [ALLOWLIST_FILE]: allowlistFile(allow),
     ...errorPages(),
   };
 }
@@ -39,42 +40,74 @@ function writeFileAtomically(dir: string, name: string, text: string): void {
  * Keeps the instance's egress proxy as the settings say (docs/egress.md):
  * running with the current squid.conf and allowlist when egress is on,
  * gone when it is off. Users' containers keep running when the api stops,
- * and so does the proxy they use.
+ * and so does the proxy they use. The allowlist comes from `allow`, the
+ * admin's setting, so a change needs no restart of the api.
  */
 export class EgressProxy {
+  // One change at a time: two quick saves must not write files under a proxy the other is starting.
+  private queue: Promise<void> = Promise.resolve();
+
   constructor(
     private readonly config: Pick<Config, 'dataDir' | 'egress'>,
     private readonly instance: string,
     private readonly runtime: EgressProxyRuntime | undefined,
     private readonly log: FastifyBaseLogger,
+    private readonly allow: () => readonly string[] = () => config.egress.allow,
   ) {}
 
   async start(): Promise<void> {
-    const dir = egressDir(this.config.dataDir);
     if (this.runtime === undefined) {
       if (this.config.egress.mode !== 'none') this.log.warn('this runtime cannot run the egress proxy; users have no internet access');
       return;
     }
     if (this.config.egress.mode === 'none') {
       await this.runtime.remove(this.instance);
-      fs.rmSync(path.join(dir, EGRESS_SOCKET_NAME), { force: true });
+      fs.rmSync(path.join(egressDir(this.config.dataDir), EGRESS_SOCKET_NAME), { force: true });
       return;
     }
-    const files = egressFiles(this.config);
+    try {
+      await this.serialized(() => this.ensure(this.runtime!));
+    } catch (err) {
+      // The api still serves; users' installs fail with pip's "Cannot connect to proxy" until this is fixed.
+      this.log.error({ err }, 'the egress proxy could not be started; run scripts/build-egress-image.sh, or set PYHOST_EGRESS=none');
+    }
+  }
+
+  /**
+   * After the allowlist changed: the proxy runs with the new list when this
+   * resolves. Only allowlist mode reads the list, so the others keep their
+   * proxy as it is. Throws UnavailableError when the proxy could not be replaced.
+   */
+  async apply(): Promise<void> {
+    const runtime = this.runtime;
+    if (runtime === undefined || this.config.egress.mode !== 'allowlist') return;
+    try {
+      await this.serialized(() => this.ensure(runtime));
+    } catch (err) {
+      this.log.error({ err }, 'the egress proxy could not be restarted with the new allowlist');
+      throw new UnavailableError('the list is saved, but the egress proxy could not be restarted with it; see the api log');
+    }
+  }
+
+  private serialized(task: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async ensure(runtime: EgressProxyRuntime): Promise<void> {
+    const dir = egressDir(this.config.dataDir);
+    const allow = this.allow();
+    const files = egressFiles(this.config, allow);
     const hash = createHash('sha256');
     for (const [name, text] of Object.entries(files)) {
       writeFileAtomically(dir, name, text);
       hash.update(`${name}\0${text}\0`);
     }
     hash.update(this.config.egress.image);
-    try {
-      const outcome = await this.runtime.ensure({ instance: this.instance, image: this.config.egress.image, dir, configHash: hash.digest('hex') });
-      if (outcome === 'started') await this.waitForSocket(path.join(dir, EGRESS_SOCKET_NAME));
-      this.log.info({ mode: this.config.egress.mode, allow: this.config.egress.allow, outcome }, 'egress proxy ready');
-    } catch (err) {
-      // The api still serves; users' installs fail with pip's "Cannot connect to proxy" until this is fixed.
-      this.log.error({ err }, 'the egress proxy could not be started; run scripts/build-egress-image.sh, or set PYHOST_EGRESS=none');
-    }
+    const outcome = await runtime.ensure({ instance: this.instance, image: this.config.egress.image, dir, configHash: hash.digest('hex') });
+    if (outcome === 'started') await this.waitForSocket(path.join(dir, EGRESS_SOCKET_NAME));
+    this.log.info({ mode: this.config.egress.mode, allow, outcome }, 'egress proxy ready');
   }
 
   private async waitForSocket(socket: string): Promise<void> {

@@ -94,6 +94,12 @@ export interface InstanceSettings {
   signup: SignupMode;
   /** Whether users may give a site a domain of their own, each account up to its custom_domains limit. */
   custom_domains: boolean;
+  /** What users' code may reach on the internet (PYHOST_EGRESS; not changed from here). */
+  egress: EgressMode;
+  /** The sites it may reach when egress is allowlist. */
+  egress_allow: string[];
 }
+
+export type EgressMode = 'none' | 'allowlist' | 'open';
 
 export type LimitChanges = Partial<Record<LimitName, number | null>>;
