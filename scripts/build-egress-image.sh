@@ -9,7 +9,6 @@ set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CONTEXT="$REPO_ROOT/egress-image"
-LABEL="io.pyhost.inputs"
 TAG="${PYHOST_EGRESS_IMAGE:-pyhost-egress:latest}"
 
 log() { echo "build-egress-image: $*"; }
@@ -28,22 +27,5 @@ inputs_hash() {
 }
 
 ensure_debian_base bookworm
-hash="$(inputs_hash)"
-current=""
-if image_exists "$TAG"; then
-  current="$(docker image inspect --format "{{ index .Config.Labels \"$LABEL\" }}" "$TAG" 2>/dev/null || true)"
-fi
-if [ "$current" = "$hash" ]; then
-  log "reused $TAG (inputs $hash unchanged)"
-  exit 0
-fi
 choose_builder
-previous="$(docker image inspect --format '{{.Id}}' "$TAG" 2>/dev/null || true)"
-log "building $TAG (inputs $hash, DOCKER_BUILDKIT=$DOCKER_BUILDKIT)"
-start=$(date +%s)
-docker build --label "$LABEL=$hash" -t "$TAG" "$CONTEXT"
-log "built $TAG in $(( $(date +%s) - start ))s"
-# The previous build is now untagged; drop it unless a container still uses it.
-if [ -n "$previous" ] && [ "$previous" != "$(docker image inspect --format '{{.Id}}' "$TAG")" ]; then
-  docker image rm "$previous" >/dev/null 2>&1 && log "removed the previous image ${previous#sha256:}" || true
-fi
+build_unless_unchanged "$TAG" "$(inputs_hash)" "$CONTEXT" "squid and socat on Debian bookworm"

@@ -11,7 +11,6 @@ set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CONTEXT="$REPO_ROOT/runtime-image"
-LABEL="io.pyhost.inputs"
 
 log() { echo "build-runtime-image: $*"; }
 die() { echo "build-runtime-image: ERROR: $*" >&2; exit 1; }
@@ -41,30 +40,12 @@ inputs_hash() {
 
 # Builds one version's image unless its inputs are unchanged.
 build_one() {
-  local version="$1" release tag hash current previous start
+  local version="$1" release
   release="$(runtime_release "$version")"
-  tag="$(runtime_tag "$version")"
   ensure_debian_base "$release"
-  hash="$(inputs_hash "$release" "$version")"
-  current=""
-  if image_exists "$tag"; then
-    current="$(docker image inspect --format "{{ index .Config.Labels \"$LABEL\" }}" "$tag" 2>/dev/null || true)"
-  fi
-  if [ "$current" = "$hash" ]; then
-    log "reused $tag (inputs $hash unchanged)"
-    return
-  fi
-  previous="$(docker image inspect --format '{{.Id}}' "$tag" 2>/dev/null || true)"
-  log "building $tag: Python $version on Debian $release (inputs $hash, DOCKER_BUILDKIT=$DOCKER_BUILDKIT)"
-  start=$(date +%s)
-  docker build --label "$LABEL=$hash" \
-    --build-arg "DEBIAN_RELEASE=$release" --build-arg "PYTHON_VERSION=$version" \
-    -t "$tag" "$CONTEXT"
-  log "built $tag in $(( $(date +%s) - start ))s"
-  # The previous build is now untagged; drop it unless a container still uses it.
-  if [ -n "$previous" ] && [ "$previous" != "$(docker image inspect --format '{{.Id}}' "$tag")" ]; then
-    docker image rm "$previous" >/dev/null 2>&1 && log "removed the previous image ${previous#sha256:}" || true
-  fi
+  build_unless_unchanged "$(runtime_tag "$version")" "$(inputs_hash "$release" "$version")" "$CONTEXT" \
+    "Python $version on Debian $release" \
+    --build-arg "DEBIAN_RELEASE=$release" --build-arg "PYTHON_VERSION=$version"
 }
 
 versions=("$@")

@@ -60,3 +60,27 @@ choose_builder() {
     export DOCKER_BUILDKIT=0
   fi
 }
+
+# Builds image $1 from folder $3 unless it is labelled io.pyhost.inputs=$2
+# already (the caller's hash of every input); $4 describes it in the log,
+# the rest are `docker build` arguments. The previous build is untagged
+# then: dropped unless a container still uses it. choose_builder first.
+build_unless_unchanged() {
+  local tag="$1" hash="$2" context="$3" what="$4" current="" previous start
+  shift 4
+  if image_exists "$tag"; then
+    current="$(docker image inspect --format '{{ index .Config.Labels "io.pyhost.inputs" }}' "$tag" 2>/dev/null || true)"
+  fi
+  if [ "$current" = "$hash" ]; then
+    log "reused $tag (inputs $hash unchanged)"
+    return
+  fi
+  previous="$(docker image inspect --format '{{.Id}}' "$tag" 2>/dev/null || true)"
+  log "building $tag: $what (inputs $hash, DOCKER_BUILDKIT=$DOCKER_BUILDKIT)"
+  start=$(date +%s)
+  docker build --label "io.pyhost.inputs=$hash" "$@" -t "$tag" "$context"
+  log "built $tag in $(( $(date +%s) - start ))s"
+  if [ -n "$previous" ] && [ "$previous" != "$(docker image inspect --format '{{.Id}}' "$tag")" ]; then
+    docker image rm "$previous" >/dev/null 2>&1 && log "removed the previous image ${previous#sha256:}" || true
+  fi
+}
