@@ -13,6 +13,8 @@ import type { UserRow, UsersStore } from '../../store/users-store.js';
 import type { AccountLimits } from './account-limits.js';
 import { createUserDirs } from './user-dirs.js';
 
+const UNAVAILABLE = 'disk quotas need the api to run as root with the Docker Engine (docs/disk-quotas.md)';
+
 /** What `df` in the account's console shows, from the filesystem itself (no walk of the tree). */
 export interface DiskFigures {
   /** The quota, as the admin set it. */
@@ -70,7 +72,7 @@ export class UserDisks {
     if (quotaMb > 0 && quotaMb < MIN_DISK_MB) throw new ValidationError(`disk_mb must be 0 (no quota) or at least ${MIN_DISK_MB}`, 'disk_mb');
     const figures = this.figures(user);
     if (quotaMb > 0 && !this.available()) {
-      throw new NotImplementedError('disk quotas need the api to run as root with the Docker Engine (docs/disk-quotas.md)');
+      throw new NotImplementedError(UNAVAILABLE);
     }
     if (!figures) return;
     if (quotaMb === 0) throw new ConflictError(`${user.username} has a disk of its own already; give it a bigger quota rather than none`);
@@ -81,9 +83,10 @@ export class UserDisks {
 
   /**
    * Makes the account's disk match its quota: mounts the image (after a
-   * reboot), makes one from the account's files (a new quota), or grows the
-   * mounted one online. A smaller quota takes effect at the next mount,
-   * when nothing has the disk open. One account at a time.
+   * reboot), makes one from the account's files (a new quota), and sets
+   * the quota on the mounted disk online (limitTo). Cheap when all is so
+   * already: every use of the account's files and every start of one of its
+   * containers asks. One account at a time.
    */
   ensure(user: UserRow): Promise<void> {
     return this.locks.run(user.id, () => this.apply(user));
@@ -112,7 +115,7 @@ export class UserDisks {
     const image = userDiskImage(this.d.config.dataDir, user.username);
     const imageBytes = this.imageBytes(user);
     if (quotaMb === 0 && imageBytes === null) return;
-    if (!this.available()) throw new NotImplementedError('disk quotas need the api to run as root with the Docker Engine (docs/disk-quotas.md)');
+    if (!this.available()) throw new NotImplementedError(UNAVAILABLE);
     // 0 with a disk already: checkQuota refuses it; a default changed meanwhile keeps the disk at its size.
     const quota = quotaMb > 0 ? quotaMb * MiB : null;
     assertPlatformFolder(path.dirname(dirs.root));
@@ -249,7 +252,7 @@ export class UserDisks {
   }
 
   private host(): Pick<HostCommands, 'run'> {
-    if (!this.d.host) throw new NotImplementedError('disk quotas need the api to run with the Docker Engine (docs/disk-quotas.md)');
+    if (!this.d.host) throw new NotImplementedError(UNAVAILABLE);
     return this.d.host;
   }
 }

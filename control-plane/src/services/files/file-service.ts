@@ -168,7 +168,8 @@ export class FileService {
           await written.close();
         }
         // Root may write into the blocks a disk quota keeps back (docs/disk-quotas.md): the account's own processes could not.
-        if ((await fsp.statfs(dir.path(temp))).bavail === 0) throw new InsufficientStorageError();
+        // Asked of the folder's descriptor, not of a name in it, which its owner could swap for a link.
+        if ((await fsp.statfs(dir.path())).bavail === 0) throw new InsufficientStorageError();
         if (options.replace === false) {
           // Into place only where nothing is: link(2) never replaces (EEXIST), where rename(2) would.
           await fsp.link(dir.path(temp), dir.path(name)).catch((err: NodeJS.ErrnoException) => {
