@@ -5,6 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.js';
 import { UnavailableError } from '../../domain/errors.js';
 import { egressDir } from '../../domain/layout.js';
+import { KeyedLock } from '../../lib/keyed-lock.js';
 import { ALLOWLIST_FILE, allowlistFile, errorPages, squidConf } from '../../domain/squid-conf.js';
 import { EGRESS_CONF_NAME, EGRESS_SOCKET_NAME, EGRESS_TARGET, type EgressProxyRuntime } from '../../runtime/index.js';
 
@@ -45,7 +46,7 @@ function writeFileAtomically(dir: string, name: string, text: string): void {
  */
 export class EgressProxy {
   // One change at a time: two quick saves must not write files under a proxy the other is starting.
-  private queue: Promise<void> = Promise.resolve();
+  private readonly changes = new KeyedLock();
 
   constructor(
     private readonly config: Pick<Config, 'dataDir' | 'egress'>,
@@ -66,7 +67,7 @@ export class EgressProxy {
       return;
     }
     try {
-      await this.serialized(() => this.ensure(this.runtime!));
+      await this.changes.run(0, () => this.ensure(this.runtime!));
     } catch (err) {
       // The api still serves; users' installs fail with pip's "Cannot connect to proxy" until this is fixed.
       this.log.error({ err }, 'the egress proxy could not be started; run scripts/build-egress-image.sh, or set PYHOST_EGRESS=none');
@@ -82,17 +83,11 @@ export class EgressProxy {
     const runtime = this.runtime;
     if (runtime === undefined || this.config.egress.mode !== 'allowlist') return;
     try {
-      await this.serialized(() => this.ensure(runtime));
+      await this.changes.run(0, () => this.ensure(runtime));
     } catch (err) {
       this.log.error({ err }, 'the egress proxy could not be restarted with the new allowlist');
       throw new UnavailableError('the list is saved, but the egress proxy could not be restarted with it; see the api log');
     }
-  }
-
-  private serialized(task: () => Promise<void>): Promise<void> {
-    const run = this.queue.then(task);
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 
   private async ensure(runtime: EgressProxyRuntime): Promise<void> {
