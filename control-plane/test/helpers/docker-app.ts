@@ -13,6 +13,7 @@ import { ADMIN, asToken, createUser, type TestUser } from './test-app.js';
 import { eventually } from './eventually.js';
 import { expectHardened } from './hardening.js';
 import { activeRunDir } from '../../src/services/webapps/webapp-deployer.js';
+import { statusCodeOf } from '../../src/runtime/docker-errors.js';
 
 export const docker = createDockerClient();
 
@@ -20,7 +21,11 @@ export interface DockerTestApp {
   app: App;
   config: Config;
   dataDir: string;
-  /** `docker inspect` of every container this test app created, taken as it was created. */
+  /**
+   * `docker inspect` of every container this test app started, taken as the
+   * runtime's start returned it (before anything could stop or remove it).
+   * A failed inspect rejects; null only if the engine no longer knew it.
+   */
   inspected: Map<string, Promise<Docker.ContainerInspectInfo | null>>;
   close(): Promise<void>;
 }
@@ -34,21 +39,31 @@ export async function createDockerTestApp(env: Record<string, string> = {}, opti
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyhost-dk-'));
   const config = loadConfig({ PYHOST_DATA: dataDir, PYHOST_ADMIN_USER: ADMIN.username, PYHOST_ADMIN_PASSWORD: ADMIN.password, PYHOST_PASSWORD_HASH_COST: '14', ...env });
   const runtime = createDockerRuntime({ socketPath: config.dockerSocket });
+  // Every workload container goes through runtime.start: record each there,
+  // not from the engine's event stream, whose events can arrive after a
+  // short-lived container is already gone.
+  const inspected = new Map<string, Promise<Docker.ContainerInspectInfo | null>>();
+  const start = runtime.start.bind(runtime);
+  runtime.start = async (spec) => {
+    const started = await start(spec);
+    const info = docker
+      .getContainer(started.id)
+      .inspect()
+      .catch((err: unknown) => (statusCodeOf(err) === 404 ? null : Promise.reject(err)));
+    info.catch(() => {}); // rejected only for whoever awaits it, not as an unhandled rejection
+    inspected.set(started.id, info);
+    return started;
+  };
   const host = options.disks ? (instance: string) => (hostHelper = new HostCommands(docker, instance, config.runtimeImage)) : undefined;
   let hostHelper: HostCommands | null = null;
   const app = await buildApp({ config, runtime, ...(host ? { hostCommands: host } : {}) });
   await app.ready();
-  const inspected = new Map<string, Promise<Docker.ContainerInspectInfo | null>>();
-  const stopWatching = runtime.watch(app.instanceId, (e) => {
-    if (e.action === 'create') inspected.set(e.id, docker.getContainer(e.id).inspect().catch(() => null));
-  });
   return {
     app,
     config,
     dataDir,
     inspected,
     async close() {
-      stopWatching();
       const instance = app.instanceId;
       await app.close();
       for (const c of await runtime.list(instance)) await runtime.remove(c.id);
@@ -136,7 +151,7 @@ export async function expectAllHardened(t: DockerTestApp, users: Map<string, num
   let checked = 0;
   for (const pending of t.inspected.values()) {
     const info = await pending;
-    if (!info) continue; // removed before it could be inspected (a start that failed)
+    if (!info) continue; // removed by the app in the moment between its start and this inspect
     const username = info.Config.Labels['io.pyhost.user']!;
     expectHardened(info, { uid: users.get(username)!, username });
     checked++;
