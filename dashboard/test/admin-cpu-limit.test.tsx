@@ -6,7 +6,7 @@ import { UserPage } from '@/features/admin/components/user-page';
 import { adminUser } from './admin-fixtures';
 import { mockApi, renderPage } from './helpers';
 
-const defaults = { webapps: 2, consoles: 5, workers: 2, memory_mb: 512, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0 };
+const defaults = { webapps: 2, consoles: 5, workers: 2, memory_mb: 512, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0, sleep_after_seconds: 0, awake_webapps: 0 };
 const explained = 'For consoles and tasks (web apps do not count); past them they go on slowed down until 00:00 UTC; 0: no limit';
 
 describe('the daily CPU seconds limit on the Admin page', () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { SettingsPage } from '@/features/admin/components/settings-page';
 import { mockApi, renderPage } from './helpers';
 
-const defaults = { webapps: 2, consoles: 5, workers: 2, memory_mb: 512, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0 };
+const defaults = { webapps: 2, consoles: 5, workers: 2, memory_mb: 512, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0, sleep_after_seconds: 0, awake_webapps: 0 };
 const base = { signup: 'closed', custom_domains: false };
 
 describe('the Admin settings: internet access for users’ code', () => {

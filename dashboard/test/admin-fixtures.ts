@@ -16,7 +16,7 @@ export const adminUser = (username: string, over: Record<string, unknown> = {}) 
   consoles: 0,
   tasks: 0,
   disk_bytes: null,
-  limits: { webapps: 2, consoles: 5, workers: 2, memory_mb: 512, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0 },
+  limits: { webapps: 2, consoles: 5, workers: 2, memory_mb: 512, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0, sleep_after_seconds: 0, awake_webapps: 0 },
   overrides: {},
   ...over,
 });

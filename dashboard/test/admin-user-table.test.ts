@@ -79,8 +79,8 @@ describe('the accounts table rules', () => {
 
   it('sends only the limits that changed; an emptied field goes back to the default', () => {
     const user = u('ann', { overrides: { webapps: 3, workers: 2 } });
-    expect(limitChanges(user, { webapps: '3', consoles: '', workers: '', memory_mb: '1024', custom_domains: '', daily_cpu_seconds: '', disk_mb: '' })).toEqual({ workers: null, memory_mb: 1024 });
-    expect(limitChanges(user, { webapps: '3', consoles: '', workers: '2', memory_mb: '', custom_domains: '', daily_cpu_seconds: '', disk_mb: '' })).toEqual({});
-    expect(limitChanges(user, { webapps: '3', consoles: '', workers: '2', memory_mb: '', custom_domains: '0', daily_cpu_seconds: '600', disk_mb: '' })).toEqual({ custom_domains: 0, daily_cpu_seconds: 600 });
+    expect(limitChanges(user, { webapps: '3', consoles: '', workers: '', memory_mb: '1024', custom_domains: '', daily_cpu_seconds: '', disk_mb: '', sleep_after_seconds: '', awake_webapps: '' })).toEqual({ workers: null, memory_mb: 1024 });
+    expect(limitChanges(user, { webapps: '3', consoles: '', workers: '2', memory_mb: '', custom_domains: '', daily_cpu_seconds: '', disk_mb: '', sleep_after_seconds: '', awake_webapps: '' })).toEqual({});
+    expect(limitChanges(user, { webapps: '3', consoles: '', workers: '2', memory_mb: '', custom_domains: '0', daily_cpu_seconds: '600', disk_mb: '', sleep_after_seconds: '', awake_webapps: '' })).toEqual({ custom_domains: 0, daily_cpu_seconds: 600 });
   });
 });

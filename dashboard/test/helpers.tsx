@@ -69,5 +69,8 @@ export const sampleWebapp = (over: Record<string, unknown> = {}) => ({
   url: 'http://alice.localhost:8080/',
   last_reload: null,
   settings_warning: null,
+  sleeping_since: null,
+  keep_awake: false,
+  sleep_after_seconds: 0,
   ...over,
 });

@@ -14,6 +14,10 @@ export interface Limits {
   /** CPU seconds a day (UTC) for consoles and tasks before they are slowed down; 0: no limit. */
   daily_cpu_seconds: number;
   disk_mb: number;
+  /** Seconds without a request before a web app sleeps; 0: the account's apps never sleep. */
+  sleep_after_seconds: number;
+  /** Web apps the owner may keep from ever sleeping. */
+  awake_webapps: number;
 }
 
 export type LimitName = keyof Limits;

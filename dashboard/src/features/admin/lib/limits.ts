@@ -27,6 +27,20 @@ export const LIMIT_FIELDS: readonly { name: LimitName; label: string; min: numbe
     max: 1 << 24,
     what: 'Home, /var/www and /var/log together; writing past it fails with "No space left on device"; can grow while in use; 0: no quota',
   },
+  {
+    name: 'sleep_after_seconds',
+    label: 'Idle seconds before a web app sleeps',
+    min: 0,
+    max: 30 * 86_400,
+    what: 'Seconds without a request before a web app sleeps (its memory is released; its next request wakes it); 0: never',
+  },
+  {
+    name: 'awake_webapps',
+    label: 'Web apps kept awake',
+    min: 0,
+    max: 1000,
+    what: 'Web apps the owner may mark "Keep awake", so that they never sleep',
+  },
 ];
 
 /** The text of each limit's input. */

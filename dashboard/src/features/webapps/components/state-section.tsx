@@ -4,10 +4,11 @@ import { formatDate, formatDuration } from '@/lib/format';
 import { StateBadge } from '@/components/state-badge';
 import type { Webapp } from '../api/types';
 import { useWebappAction } from '../api/webapps';
+import { IdleFacts, SleepingNote } from './sleep-facts';
 
 export { StateBadge };
 
-/** The app's address, whether it serves, and the switch to stop or start it. */
+/** The app's address, whether it serves (or sleeps), and the switches to stop or start it and to keep it awake. */
 export function StateSection({ username, webapp }: { username: string; webapp: Webapp }) {
   const enable = useWebappAction(username, webapp.domain_name, 'enable');
   const disable = useWebappAction(username, webapp.domain_name, 'disable');
@@ -26,7 +27,9 @@ export function StateSection({ username, webapp }: { username: string; webapp: W
           <StateBadge state={webapp.state} />
           {/* Why it crashed, when Pyhost knows (its server kept dying): the next Reload starts it again. */}
           {webapp.crash_reason ? <p className="crash-reason" role="note" aria-label="Why it crashed">{webapp.crash_reason}</p> : null}
+          {webapp.state === 'sleeping' ? <SleepingNote since={webapp.sleeping_since} /> : null}
         </dd>
+        <IdleFacts username={username} webapp={webapp} />
         <dt>Last reload</dt>
         <dd>
           {last ? `${formatDate(last.at)} — ${last.ok ? `took ${formatDuration(last.duration_ms)}` : `failed: ${last.error ?? 'see the error log'}`}` : 'never'}
