@@ -128,12 +128,17 @@ export abstract class Pool implements ConnectionPool {
     this.open--;
     const i = this.idle.indexOf(sock);
     if (i >= 0) this.idle.splice(i, 1);
-    if (this.waiting.length === 0) return;
-    if (this.canOpen()) {
+    // The freed place goes to the next user in line. A connect that fails at
+    // once (app.sock is gone: a replaced container's gateway unlinked it
+    // while requests still waited here for the old server) opens nothing, so
+    // no 'close' follows to pass the place on: the next one tries at once,
+    // or every one behind it would wait here until the silence limit.
+    while (this.waiting.length > 0 && this.canOpen()) {
       const next = this.waiting.shift()!;
       next.waitingIn = null;
       this.connect(next);
-    } else if (this.open === 0) {
+    }
+    if (this.open === 0) {
       // Nothing left to wait for: they go back to retrying (and time out there).
       for (const user of this.waiting.splice(0)) {
         user.waitingIn = null;

@@ -207,6 +207,38 @@ describe('the queue for an app\'s connections', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('hands every waiting request back to be retried when its socket is gone as the last connection closes', async () => {
+    // A container replacement: the old gateway unlinks app.sock and its server closes
+    // the kept connection while requests still wait for it in the router.
+    const dir = fs.mkdtempSync(path.join('/tmp', 'pyhost-queue-'));
+    const sock = path.join(dir, 'app.sock');
+    const server = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(sock, resolve));
+    const assigned: UpstreamSocket[] = [];
+    const failed: string[] = [];
+    const user = (): UpstreamUser => ({
+      waitingIn: null,
+      upstreamAssigned: (s) => assigned.push(s),
+      upstreamConnected: () => undefined,
+      upstreamData: () => undefined,
+      upstreamEnded: () => undefined,
+      upstreamFailed: (err) => failed.push((err as NodeJS.ErrnoException).code ?? err.message),
+    });
+    try {
+      const pool = new SocketPool(sock, fs.statSync(sock).ino, process.getuid!(), { keepAlive: true, maxConnections: 1, idleMs: 1000 });
+      const users = [user(), user(), user(), user()];
+      expect(users.map((u) => pool.acquire(u))).toEqual([true, true, true, true]);
+      fs.unlinkSync(sock);
+      assigned[0]!.destroy();
+      await eventually(() => expect(failed).toEqual(['ENOENT', 'ENOENT', 'ENOENT']), { timeoutMs: 2000, what: 'every waiting request to be told the socket is gone' });
+      expect(users.map((u) => u.waitingIn)).toEqual([null, null, null, null]);
+      expect(pool.unused).toBe(true);
+    } finally {
+      server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('upstream.json', () => {
