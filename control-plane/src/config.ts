@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
+import os from 'node:os';
 import { isAddressOrCidr } from './domain/trusted-proxies.js';
 import { LIMIT_RANGES, type Limits } from './domain/limits.js';
 import { DEFAULT_PYTHON_VERSION, isPythonVersion, type PythonVersion } from './domain/python-versions.js';
@@ -82,6 +83,8 @@ export interface Config {
    * (PYHOST_CPU_SAMPLE_SECONDS; docs/cpu-seconds.md). A container that ends
    * between two readings loses at most this much of its usage.
    */
+  /** Web apps woken at once at most (docs/sleeping-apps.md); the rest wait their turn, held by the router. */
+  readonly wakeConcurrency: number;
   readonly cpuSampleMs: number;
   /** The built dashboard (Vite's output) that the api serves at the dashboard host. */
   readonly dashboardDir: string;
@@ -190,6 +193,17 @@ function diskQuotaMb(env: Env): number {
     throw new ConfigError(`PYHOST_DISK_QUOTA must be a size such as 512M or 2G (at least ${MIN_DISK_MB}M), or empty for no quota; got "${raw}"`);
   }
   return mb;
+}
+
+/** PYHOST_SLEEP_AFTER: `30s`, `15m`, `2h`, `1d` or seconds alone; empty or 0: web apps never sleep (docs/sleeping-apps.md). */
+function sleepAfterSeconds(env: Env): number {
+  const raw = (env.PYHOST_SLEEP_AFTER ?? '').trim();
+  const m = /^(\d+)\s*([smhd]?)$/i.exec(raw);
+  const seconds = raw === '' ? 0 : m ? Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[m[2]!.toLowerCase() as '' | 's' | 'm' | 'h' | 'd'] : NaN;
+  if (!(seconds >= 0 && seconds <= LIMIT_RANGES.sleep_after_seconds.max)) {
+    throw new ConfigError(`PYHOST_SLEEP_AFTER must be a duration such as 30s, 15m or 2h (at most 30d), or 0 for never; got "${raw}"`);
+  }
+  return seconds;
 }
 
 function domainName(env: Env): string {
@@ -331,7 +345,10 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
       custom_domains: integer(env, 'PYHOST_LIMIT_CUSTOM_DOMAINS', 1, LIMIT_RANGES.custom_domains.min, LIMIT_RANGES.custom_domains.max),
       daily_cpu_seconds: integer(env, 'PYHOST_DAILY_CPU_SECONDS', 0, LIMIT_RANGES.daily_cpu_seconds.min, LIMIT_RANGES.daily_cpu_seconds.max),
       disk_mb: diskQuotaMb(env),
+      sleep_after_seconds: sleepAfterSeconds(env),
+      awake_webapps: integer(env, 'PYHOST_LIMIT_AWAKE_WEBAPPS', 0, LIMIT_RANGES.awake_webapps.min, LIMIT_RANGES.awake_webapps.max),
     }),
+    wakeConcurrency: integer(env, 'PYHOST_WAKE_CONCURRENCY', Math.max(1, os.cpus().length), 1, 1000),
     cpuSampleMs: integer(env, 'PYHOST_CPU_SAMPLE_SECONDS', 5, 1, 600) * 1000,
     dashboardDir: env.PYHOST_DASHBOARD_DIR ? path.resolve(cwd, env.PYHOST_DASHBOARD_DIR) : DEFAULT_DASHBOARD_DIR,
     tasks: Object.freeze({

@@ -104,6 +104,20 @@ export function ingressLinkSocket(dataDir: string, n: number): string {
 }
 
 /**
+ * ingress/activity/: owned by the ingress uid. Each router process writes
+ * its file there (ingress/wake-requests.ts): when each app last had a
+ * request, and which sleeping apps it holds requests for.
+ */
+export function ingressActivityDir(dataDir: string): string {
+  return path.join(ingressDir(dataDir), 'activity');
+}
+
+/** Router process n's activity file (1-based). */
+export function ingressActivityFile(dataDir: string, n: number): string {
+  return path.join(ingressActivityDir(dataDir), `router-${n}.json`);
+}
+
+/**
  * disks/: each account's disk image when it has a quota (docs/disk-quotas.md),
  * mounted at users/<u>. root's alone (0700): nothing of a user's is in the path.
  */

@@ -20,6 +20,10 @@ export interface Limits {
   readonly daily_cpu_seconds: number;
   /** The account's disk (home, www and log together) in MiB, enforced by the kernel (docs/disk-quotas.md); 0: no quota. */
   readonly disk_mb: number;
+  /** Seconds without a request after which a web app sleeps (docs/sleeping-apps.md); 0: its apps never sleep. */
+  readonly sleep_after_seconds: number;
+  /** Web apps the owner may keep from ever sleeping (keep_awake). */
+  readonly awake_webapps: number;
 }
 
 export type LimitName = keyof Limits;
@@ -40,6 +44,9 @@ export const LIMIT_RANGES: Readonly<Record<LimitName, { readonly min: number; re
   daily_cpu_seconds: { min: 0, max: 64 * 86_400, noun: 'CPU seconds a day', one: 'CPU second a day' },
   // 0 is no quota. 16 MiB: ext4's journal and tables alone take a few.
   disk_mb: { min: 0, max: 1 << 24, noun: 'MiB of disk', one: 'MiB of disk' },
+  // 0 is never rather than at once. 30 days at most: an app idle longer may as well sleep.
+  sleep_after_seconds: { min: 0, max: 30 * 86_400, noun: 'seconds without a request before a web app sleeps', one: 'second without a request before a web app sleeps' },
+  awake_webapps: { min: 0, max: 1000, noun: 'web apps kept awake', one: 'web app kept awake' },
 };
 
 export const LIMIT_NAMES = Object.keys(LIMIT_RANGES) as LimitName[];

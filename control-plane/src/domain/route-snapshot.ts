@@ -15,6 +15,10 @@ export interface WebappRouteRow {
   /** 1 while its custom domain's DNS does not point here yet: the router answers its "waiting for DNS" page. 0 in files written before it existed. */
   dns_pending: number;
   active_generation: number;
+  /** 1 while asleep (no container): the router holds its requests and asks for it to wake (docs/sleeping-apps.md). 0 in files written before it existed. */
+  sleeping: number;
+  /** 1 while crashed until its next Reload: the router answers its 502 page at once rather than waiting for it. 0 in files written before it existed. */
+  crashed: number;
   force_https: number;
   /** 1: the router adds Strict-Transport-Security to answers over HTTPS. 0 in files written before it existed. */
   hsts_enabled: number;
@@ -30,7 +34,10 @@ export interface StaticFileRouteRow {
 }
 
 /** A website's route (docs/websites.md): its domain to its active generation's socket. */
-export type WebsiteRouteRow = Pick<WebappRouteRow, 'id' | 'user_id' | 'username' | 'domain_name' | 'enabled' | 'account_disabled' | 'dns_pending' | 'active_generation'>;
+export type WebsiteRouteRow = Pick<
+  WebappRouteRow,
+  'id' | 'user_id' | 'username' | 'domain_name' | 'enabled' | 'account_disabled' | 'dns_pending' | 'active_generation' | 'sleeping' | 'crashed'
+>;
 
 export interface RouteSnapshot {
   /** The store's routes_version these rows are from. */
@@ -61,10 +68,10 @@ function webappRow(v: unknown): WebappRouteRow {
   const ok =
     typeof r === 'object' && r !== null &&
     isInt(r.id) && isInt(r.user_id) && isStr(r.username) && isStr(r.domain_name) && isInt(r.enabled) && isInt(r.account_disabled) && isIntOrAbsent(r.dns_pending) &&
-    isInt(r.active_generation) && isInt(r.force_https) && isIntOrAbsent(r.hsts_enabled) && isInt(r.password_protection_enabled) &&
+    isInt(r.active_generation) && isIntOrAbsent(r.sleeping) && isIntOrAbsent(r.crashed) && isInt(r.force_https) && isIntOrAbsent(r.hsts_enabled) && isInt(r.password_protection_enabled) &&
     isStrOrNull(r.password_protection_username) && isStrOrNull(r.password_protection_hash);
   if (!ok) throw new SnapshotFormatError('a web app row is malformed');
-  return zeroIfAbsent(r, 'dns_pending', 'hsts_enabled') as unknown as WebappRouteRow;
+  return zeroIfAbsent(r, 'dns_pending', 'hsts_enabled', 'sleeping', 'crashed') as unknown as WebappRouteRow;
 }
 
 function staticRow(v: unknown): StaticFileRouteRow {
@@ -78,9 +85,10 @@ function staticRow(v: unknown): StaticFileRouteRow {
 function websiteRow(v: unknown): WebsiteRouteRow {
   const r = v as Record<string, unknown>;
   const ok = typeof r === 'object' && r !== null && isInt(r.id) && isInt(r.user_id) && isStr(r.username) && isStr(r.domain_name) &&
-    isInt(r.enabled) && isInt(r.account_disabled) && isIntOrAbsent(r.dns_pending) && isInt(r.active_generation);
+    isInt(r.enabled) && isInt(r.account_disabled) && isIntOrAbsent(r.dns_pending) && isInt(r.active_generation) &&
+    isIntOrAbsent(r.sleeping) && isIntOrAbsent(r.crashed);
   if (!ok) throw new SnapshotFormatError('a website row is malformed');
-  return zeroIfAbsent(r, 'dns_pending') as unknown as WebsiteRouteRow;
+  return zeroIfAbsent(r, 'dns_pending', 'sleeping', 'crashed') as unknown as WebsiteRouteRow;
 }
 
 /** Parses what serializeSnapshot wrote; throws SnapshotFormatError on anything else. */

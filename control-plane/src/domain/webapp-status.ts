@@ -1,5 +1,5 @@
 /** What the API reports about a web app's container. */
-export type WebappState = 'starting' | 'running' | 'crashed' | 'stopped' | 'disabled';
+export type WebappState = 'starting' | 'running' | 'crashed' | 'stopped' | 'disabled' | 'sleeping';
 
 export interface LastReload {
   at: string;

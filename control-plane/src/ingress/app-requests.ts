@@ -24,6 +24,14 @@ import type { CookieScreen } from './upstream-response.js';
 // without the cookies it may not set. Every answer lands in the app's
 // access log.
 
+/** What the api learns of each app's requests (router-activity.ts). */
+export interface AppActivity {
+  /** A request for the route (its key: webappId): its idle time starts again. */
+  request(key: number): void;
+  /** A request is held for the sleeping route: ask for it to wake. */
+  wake(key: number): void;
+}
+
 export interface AppRequestDeps {
   readonly dataDir: string;
   readonly proxy: ProxyContext;
@@ -35,6 +43,7 @@ export interface AppRequestDeps {
   table(): RouteTable;
   /** The router's HTTPS port, for force_https's Location; null: none (the URL then names no port). */
   httpsPort(): number | null;
+  readonly activity: AppActivity;
 }
 
 /** The app's current socket, found again on every attempt by host (a reload or replacement moves it). */
@@ -52,10 +61,25 @@ class AppTarget implements ProxyTarget, TunnelTarget, CookieScreen {
     return this.deps.proxy.waitMs;
   }
 
+  /**
+   * The route to connect to now; null while there is none: starting,
+   * between generations, or asleep — then the request is held (the proxy
+   * tries again) and the api is asked to wake the app.
+   */
   private current(): AppRoute | null {
     const now = this.deps.table().lookup(this.host);
-    if (now === undefined || now.kind !== 'app' || now.webappId !== this.route.webappId || !now.enabled || now.socketPath === null) return null;
-    return now;
+    if (now === undefined || now.kind !== 'app' || now.webappId !== this.route.webappId || !now.enabled) return null;
+    if (now.sleeping) {
+      this.deps.activity.wake(now.webappId);
+      return null;
+    }
+    return now.socketPath === null ? null : now;
+  }
+
+  /** Crashed until its next Reload (a wake of broken code ends so): the requests held for it are answered now. */
+  down(): boolean {
+    const now = this.deps.table().lookup(this.host);
+    return now?.kind === 'app' && now.webappId === this.route.webappId && now.crashed;
   }
 
   acquire(user: UpstreamUser): boolean {
@@ -97,7 +121,11 @@ class AppTarget implements ProxyTarget, TunnelTarget, CookieScreen {
   }
 
   failurePage(kind: FailureKind) {
-    return kind === 'timeout' ? { status: 504, html: pages.timeout(this.route.domain) } : { status: 502, html: pages.badGateway(this.route.domain) };
+    if (kind === 'timeout') return { status: 504, html: pages.timeout(this.route.domain) };
+    // Held as long as the router waits, and still asleep: other wakes were ahead of it (a burst of them).
+    const now = this.deps.table().lookup(this.host);
+    if (now?.kind === 'app' && now.sleeping) return { status: 503, html: pages.waking(this.route.domain) };
+    return { status: 502, html: pages.badGateway(this.route.domain) };
   }
 }
 
@@ -145,6 +173,7 @@ const HSTS = 'max-age=31536000';
 
 export function serveAppRequest(deps: AppRequestDeps, req: IncomingMessage, res: ServerResponse, route: AppRoute, facts: RequestFacts): void {
   const log = accessLogger(deps, req, route, facts);
+  deps.activity.request(route.webappId);
 
   if (!route.enabled) {
     const page = unavailable(route);
@@ -204,6 +233,7 @@ function afterAuth(
 /** An Upgrade (WebSocket) to a web app: the same checks, then a byte tunnel to its socket. */
 export function serveAppUpgrade(deps: AppRequestDeps, req: IncomingMessage, socket: Duplex, head: Buffer, route: AppRoute, facts: RequestFacts): void {
   const log = accessLogger(deps, req, route, facts);
+  deps.activity.request(route.webappId);
   const refuseRaw = (status: number, reason: string, html: string, extra = '') => {
     socket.end(rawResponse(status, reason, html, extra));
     log(status, 0);

@@ -3,7 +3,8 @@ import type http from 'node:http';
 import type https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config.js';
-import { ingressLinkSocket, routesSnapshotFile } from '../domain/layout.js';
+import { ingressActivityFile, ingressLinkSocket, routesSnapshotFile } from '../domain/layout.js';
+import { RouterActivity } from './router-activity.js';
 import { AccessLogs, DEFAULT_ACCESS_LOG, type AccessLogOptions } from './access-log.js';
 import { ApiLinks } from './api-links.js';
 import { BasicAuth } from './basic-auth.js';
@@ -52,9 +53,10 @@ export async function startRouter(config: Config, log: RouterLog, options: Start
   const routes = new RouteLoader(routesSnapshotFile(config.dataDir), { dataDir: config.dataDir, domain: config.domain, uidBase: config.uidBase }, log);
   const accessLogs = new AccessLogs({ ...DEFAULT_ACCESS_LOG, ...options.accessLog, log });
   const apiLinks = new ApiLinks(ingressLinkSocket(config.dataDir, options.processIndex ?? 1), config.ingressUid);
+  const activity = new RouterActivity(ingressActivityFile(config.dataDir, options.processIndex ?? 1), config.ingressUid, log);
   const wantsTls = options.httpsPort ?? config.httpsPort;
   let httpsPort: number | null = null;
-  const deps = { config, routes, accessLogs, auth: new BasicAuth(), log, apiLinks: apiLinks.pool, httpsPort: () => httpsPort };
+  const deps = { config, routes, accessLogs, auth: new BasicAuth(), log, apiLinks: apiLinks.pool, httpsPort: () => httpsPort, activity };
   const server = createRouterServer(deps);
   let tlsServer: https.Server | null = null;
   let certificates: TlsCertificates | null = null;
@@ -78,10 +80,12 @@ export async function startRouter(config: Config, log: RouterLog, options: Start
     }
     options.onListening?.();
     routes.start();
+    activity.start();
     certificates?.start();
     await apiLinks.listen();
   } catch (err) {
     routes.stop();
+    activity.stop();
     certificates?.stop();
     for (const s of listening) s.close();
     throw err;
@@ -99,6 +103,7 @@ export async function startRouter(config: Config, log: RouterLog, options: Start
       await Promise.all([closeRouterServer(server), tlsServer ? closeRouterServer(tlsServer) : undefined]);
       await apiLinks.close();
       await accessLogs.close();
+      activity.stop();
       routes.stop();
       certificates?.stop();
     },

@@ -54,6 +54,8 @@ export class MeasuringRouter implements RouteSource {
       enabled: true,
       disabledBy: null,
       socketPath: t.socketPath,
+      sleeping: false,
+      crashed: false,
       forceHttps: false,
       hsts: false,
       auth: null,

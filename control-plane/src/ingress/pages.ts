@@ -33,6 +33,11 @@ export const pages = {
         `and its server log <code>/var/log/${escapeHtml(domain)}.server.log</code> shows whether it started. ` +
         'Fix the code and press <b>Reload</b>.</p>',
     ),
+  waking: (domain: string) =>
+    page(
+      '503 Service Unavailable',
+      `<p>The web app at <b>${escapeHtml(domain)}</b> was asleep and is waking up. Try again in a moment.</p>`,
+    ),
   dashboardDown: () => page('503 Service Unavailable', '<p>The dashboard is restarting. Try again in a moment; web apps keep running.</p>'),
   timeout: (domain: string) =>
     page('504 Gateway Timeout', `<p>The web app at <b>${escapeHtml(domain)}</b> took too long to answer. Its error log <code>/var/log/${escapeHtml(domain)}.error.log</code> may say why.</p>`),

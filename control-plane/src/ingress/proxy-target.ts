@@ -22,6 +22,8 @@ export interface ProxyTarget {
    * restarting).
    */
   acquire(user: UpstreamUser): boolean;
+  /** True when nothing will answer however long the request waits (an app crashed until its next Reload): its failure page now. */
+  down?(): boolean;
   /** What to answer when the target stays unreachable, does not answer in time, or is refused. */
   failurePage(kind: FailureKind): { status: number; html: string };
   /** The socket there is not the target's own (a symlink, another uid's): tell whoever must know. */

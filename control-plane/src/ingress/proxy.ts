@@ -82,6 +82,11 @@ class Exchange extends ExchangeEndings implements ResponseSink, ChunkedBodyUser 
     this.parser = this.attempts === 0 ? this.parser : new ResponseParser(this, this.req.method === 'HEAD', this.target.cookies ?? null);
     this.attempts++;
     this.lastActivity = Date.now();
+    if (this.target.down?.()) {
+      const page = this.target.failurePage('unreachable');
+      this.fail(page.status, page.html);
+      return;
+    }
     // Watched while waiting for a connection too: a queue behind a stuck app is the app's silence.
     silenceWatch.add(this);
     if (!this.target.acquire(this)) {

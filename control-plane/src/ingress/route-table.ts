@@ -30,6 +30,10 @@ export interface AppRoute {
   readonly disabledBy: DisabledBy | null;
   /** The active generation's app.sock; null before any container started. */
   readonly socketPath: string | null;
+  /** Asleep: its requests are held while the api wakes it (docs/sleeping-apps.md). */
+  readonly sleeping: boolean;
+  /** Crashed until its next Reload: nothing will answer, so its 502 page is answered at once. */
+  readonly crashed: boolean;
   readonly forceHttps: boolean;
   /** Strict-Transport-Security on its answers over HTTPS (the owner's opt-in: it binds browsers for a year). */
   readonly hsts: boolean;
@@ -113,6 +117,8 @@ export function buildRouteTable(
       uid: uidFor(settings.uidBase, w.user_id),
       ...availability(w),
       socketPath: w.active_generation > 0 ? path.join(generationRunDir(settings.dataDir, w.id, w.active_generation), 'app.sock') : null,
+      sleeping: w.sleeping === 1,
+      crashed: w.crashed === 1,
       forceHttps: w.force_https === 1,
       hsts: w.hsts_enabled === 1,
       protected: w.password_protection_enabled === 1,
@@ -157,6 +163,8 @@ function websiteRoute(settings: RouteTableSettings, w: WebsiteRouteRow, domain: 
     uid: uidFor(settings.uidBase, w.user_id),
     ...availability(w),
     socketPath: w.active_generation > 0 ? path.join(websiteGenerationRunDir(settings.dataDir, w.id, w.active_generation), 'app.sock') : null,
+    sleeping: w.sleeping === 1,
+    crashed: w.crashed === 1,
     forceHttps: false,
     hsts: false,
     protected: false,

@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import { trustedProxyCheck } from '../domain/trusted-proxies.js';
 import type { AccessLogs } from './access-log.js';
 import { ApiTarget, type LinkPool } from './api-links.js';
-import { serveAppRequest, serveAppUpgrade, type AppRequestDeps } from './app-requests.js';
+import { serveAppRequest, serveAppUpgrade, type AppActivity, type AppRequestDeps } from './app-requests.js';
 import type { BasicAuth } from './basic-auth.js';
 import { pages, rawResponse, sendPage } from './pages.js';
 import { proxyRequest } from './proxy.js';
@@ -40,7 +40,11 @@ export interface RouterDeps {
   readonly apiLinks: LinkPool;
   /** The HTTPS port force_https sends clients to; null while there is none. */
   readonly httpsPort?: () => number | null;
+  /** Requests and wakes for the api (router-activity.ts); none: nothing is told (a router in a test alone). */
+  readonly activity?: AppActivity;
 }
+
+const NO_ACTIVITY: AppActivity = { request: () => {}, wake: () => {} };
 
 export interface TlsListener {
   /** The certificate for a handshake's SNI name (undefined: the server's default one). */
@@ -82,13 +86,13 @@ function serverOptions(config: Config): http.ServerOptions {
   };
 }
 
-function attachRouter<S extends http.Server | https.Server>(server: S, { config, routes, accessLogs, auth, log, apiLinks, httpsPort }: RouterDeps, scheme: 'http' | 'https'): S {
+function attachRouter<S extends http.Server | https.Server>(server: S, { config, routes, accessLogs, auth, log, apiLinks, httpsPort, activity }: RouterDeps, scheme: 'http' | 'https'): S {
   const settings = config.router;
   const isTrusted = trustedProxyCheck(config.trustedProxies);
   const proxy = { waitMs: settings.appWaitMs, timeoutMs: settings.appTimeoutMs, refreshRoutes: () => routes.checkSoon() };
   const deps: AppRequestDeps = {
     dataDir: config.dataDir, proxy, pools: new UpstreamPools(settings.workers), refusals: new Refusals(log), auth, accessLogs, table: () => routes.table,
-    httpsPort: httpsPort ?? (() => null),
+    httpsPort: httpsPort ?? (() => null), activity: activity ?? NO_ACTIVITY,
   };
   const api = new ApiTarget(apiLinks, settings.appWaitMs, config.domain);
   const noLog = () => {};

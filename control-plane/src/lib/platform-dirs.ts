@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { egressDir, ingressDir, ingressLinksDir, wheelhouseDir } from '../domain/layout.js';
+import { egressDir, ingressActivityDir, ingressDir, ingressLinksDir, wheelhouseDir } from '../domain/layout.js';
 import { DIR_NOFOLLOW, fdPath } from './proc-fd.js';
 
 // Who may enter which folder under PYHOST_DATA. Three kinds of process
@@ -68,6 +68,7 @@ export function prepareIngressDirs(dataDir: string, ingress: number): void {
   ensureDir(dataDir, 0, ingress, MODE.platform);
   ensureDir(ingressDir(dataDir), 0, ingress, MODE.platform);
   ensureDir(ingressLinksDir(dataDir), ingress, ingress, MODE.ingressOwned);
+  ensureDir(ingressActivityDir(dataDir), ingress, ingress, MODE.ingressOwned);
 }
 
 /**

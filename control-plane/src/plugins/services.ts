@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { ingressLinkSocket, routesSnapshotFile } from '../domain/layout.js';
+import { isRoot } from '../lib/platform-dirs.js';
+import { ingressActivityFile, ingressLinkSocket, routesSnapshotFile } from '../domain/layout.js';
 import { MeasuringRouter } from '../ingress/measuring-router.js';
 import { KeyedLock } from '../lib/keyed-lock.js';
 import type { ContainerRuntime, HostCommands } from '../runtime/index.js';
@@ -38,6 +39,8 @@ import { repairLayout } from '../services/platform/layout-repair.js';
 import { Reconciler } from '../services/platform/reconciler.js';
 import { RestartBackoff } from '../services/platform/restart-backoff.js';
 import { RoutePublisher } from '../services/platform/route-publisher.js';
+import { RouterActivityReader } from '../services/platform/router-activity.js';
+import { AppSleep } from '../services/webapps/app-sleep.js';
 import { CustomDomains } from '../services/domains/custom-domains.js';
 import { DnsCheck } from '../services/domains/dns-check.js';
 import { DnsRecheck } from '../services/domains/dns-recheck.js';
@@ -98,6 +101,8 @@ export interface Services {
   /** A web app's recent requests, CPU and memory for its Usage charts (docs/usage-charts.md). */
   webappUsage: WebappUsage;
   reconciler: Reconciler;
+  /** Idle web apps sleep, and wake on their next request (docs/sleeping-apps.md). */
+  sleep: AppSleep;
   /** Scheduled and always-on tasks. */
   tasks: TaskServices;
   /** Compare servers (docs/compare-servers.md). */
@@ -186,6 +191,17 @@ export default fp<{ runtime: ContainerRuntime; hostCommands?: ((instance: string
 
     // The router's view of the store, and its way to the api (the router never opens either itself).
     const publisher = new RoutePublisher(stores.routeRows, routesSnapshotFile(config.dataDir), config.ingressUid, app.log.child({ component: 'routes' }));
+    // Idle apps sleep; the router says which had requests, and which it holds requests for.
+    const sleep = new AppSleep({
+      config, store: stores.webapps, users: stores.users, limits, deployer, health, locks: webappLocks, lastRequest: (id) => activity.lastRequest(id), log: app.log.child({ component: 'sleep' }),
+    });
+    const activity = new RouterActivityReader(
+      Array.from({ length: config.router.workers }, (_, i) => ingressActivityFile(config.dataDir, i + 1)),
+      isRoot() ? config.ingressUid : process.getuid!(),
+      // Web apps' keys; a website's (negative) never asks: websites do not sleep.
+      (key, askedMs) => key > 0 && sleep.requestWake(key, askedMs),
+      app.log.child({ component: 'activity' }),
+    );
     const links = new IngressLinks(
       app.server,
       Array.from({ length: config.router.workers }, (_, i) => ingressLinkSocket(config.dataDir, i + 1)),
@@ -205,6 +221,8 @@ export default fp<{ runtime: ContainerRuntime; hostCommands?: ((instance: string
     app.addHook('onReady', async () => consoles.start());
     app.addHook('onReady', async () => compare.recoverInterrupted());
     app.addHook('onReady', async () => reconciler.start());
+    app.addHook('onReady', async () => activity.start());
+    app.addHook('onReady', async () => sleep.start());
     app.addHook('onReady', async () => tasks.services.scheduler.start());
     app.addHook('onReady', async () => cpu.start());
     app.addHook('onListen', async () => links.start());
@@ -212,6 +230,8 @@ export default fp<{ runtime: ContainerRuntime; hostCommands?: ((instance: string
     // Containers keep running when the api stops: apps never depend on it.
     app.addHook('onClose', async () => compare.idle());
     app.addHook('onClose', async () => reconciler.stop());
+    app.addHook('onClose', async () => activity.stop());
+    app.addHook('onClose', async () => sleep.stop());
     app.addHook('onClose', async () => tasks.services.scheduler.stop());
     app.addHook('onClose', async () => cpu.stop());
     app.addHook('onClose', async () => health.stop());
@@ -255,6 +275,7 @@ export default fp<{ runtime: ContainerRuntime; hostCommands?: ((instance: string
       logs: new LogService(config),
       webappUsage: new WebappUsage({ config, ring: usageRing, clock }),
       reconciler,
+      sleep,
       tasks: tasks.services,
       compare,
       customDomains,

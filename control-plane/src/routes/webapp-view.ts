@@ -10,7 +10,7 @@ export function webappUrl(config: Pick<Config, 'port' | 'httpsPort'>, domain: st
 }
 
 /** A web app as the API shows it: PythonAnywhere's fields first, then Pyhost's own. */
-export function webappView(config: Config, row: WebappRow, username: string, status: WebappStatus, hasCertificate: boolean): Webapp {
+export function webappView(config: Config, row: WebappRow, username: string, status: WebappStatus & { sleep_after_seconds: number }, hasCertificate: boolean): Webapp {
   return {
     id: row.id,
     user: username,
@@ -31,6 +31,9 @@ export function webappView(config: Config, row: WebappRow, username: string, sta
     auto_reload: row.auto_reload === 1,
     enabled: row.enabled === 1,
     state: status.state,
+    sleeping_since: status.state === 'sleeping' ? row.sleeping_since : null,
+    keep_awake: row.keep_awake === 1,
+    sleep_after_seconds: status.sleep_after_seconds,
     url: webappUrl(config, row.domain_name, hasCertificate),
     last_reload: status.last_reload,
     // A disabled app serves nothing, and enabling starts it with the saved settings.

@@ -9,6 +9,8 @@ const DESCRIPTIONS: Record<LimitName, string> = {
   custom_domains: 'web apps and websites at a domain of their own (outside the base domain), where the instance allows custom domains',
   daily_cpu_seconds: 'CPU seconds a day (UTC) for consoles and tasks; past them they run slowed down until 00:00 UTC; 0: no limit',
   disk_mb: "the account's disk (home, /var/www and /var/log together), in MiB, enforced by the kernel; 0: no quota",
+  sleep_after_seconds: 'seconds without a request after which a web app sleeps (its next request wakes it); 0: never',
+  awake_webapps: 'web apps the owner may keep from sleeping (keep_awake)',
 };
 
 const limit = (name: LimitName) => Type.Integer({ minimum: LIMIT_RANGES[name].min, maximum: LIMIT_RANGES[name].max, description: DESCRIPTIONS[name] });
@@ -36,6 +38,8 @@ export const Limits = Type.Object({
   custom_domains: limit('custom_domains'),
   daily_cpu_seconds: limit('daily_cpu_seconds'),
   disk_mb: limit('disk_mb'),
+  sleep_after_seconds: limit('sleep_after_seconds'),
+  awake_webapps: limit('awake_webapps'),
 });
 
 export const LimitOverrides = Type.Object({
@@ -46,6 +50,8 @@ export const LimitOverrides = Type.Object({
   custom_domains: Type.Optional(limit('custom_domains')),
   daily_cpu_seconds: Type.Optional(limit('daily_cpu_seconds')),
   disk_mb: Type.Optional(limit('disk_mb')),
+  sleep_after_seconds: Type.Optional(limit('sleep_after_seconds')),
+  awake_webapps: Type.Optional(limit('awake_webapps')),
 }, { description: "the account's own limits; the others are the instance's defaults" });
 
 /** PATCH bodies: the limits to change, each a number or null. Also usable as an invite code's `limits`. */
@@ -57,6 +63,8 @@ export const LimitChanges = Type.Object({
   custom_domains: change('custom_domains'),
   daily_cpu_seconds: change('daily_cpu_seconds'),
   disk_mb: change('disk_mb'),
+  sleep_after_seconds: change('sleep_after_seconds'),
+  awake_webapps: change('awake_webapps'),
 }, { additionalProperties: false });
 
 export const AccountLimits = Type.Object({ limits: Limits, overrides: LimitOverrides });

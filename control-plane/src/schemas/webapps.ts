@@ -53,7 +53,17 @@ export const Webapp = Type.Object({
     Type.Literal('crashed'),
     Type.Literal('stopped'),
     Type.Literal('disabled'),
-  ]),
+    Type.Literal('sleeping'),
+  ], {
+    description:
+      "Pyhost's own: `sleeping` when the app had no request for `sleep_after_seconds`: it has no container and holds no memory, " +
+      'and its next request (or a Reload) wakes it; the router holds that request until the app answers.',
+  }),
+  sleeping_since: Type.Union([Type.String(), Type.Null()], { description: "Pyhost's own: when it fell asleep (ISO 8601, UTC); null when not sleeping." }),
+  keep_awake: Type.Boolean({ description: "Pyhost's own: its owner keeps it from sleeping, within the account's `awake_webapps` limit." }),
+  sleep_after_seconds: Type.Integer({
+    description: "Pyhost's own: seconds without a request after which it sleeps (the account's `sleep_after_seconds`); 0: it never sleeps.",
+  }),
   url: Type.String(),
   last_reload: LastReload,
   settings_warning: Type.Union([Type.String(), Type.Null()], {
@@ -99,6 +109,7 @@ export const PatchWebapp = Type.Object(
     workers: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_WORKERS })),
     env: Type.Optional(Type.Record(Type.String({ maxLength: 128 }), Type.String({ maxLength: 4096 }))),
     auto_reload: Type.Optional(Type.Boolean()),
+    keep_awake: Type.Optional(Type.Boolean({ description: "Pyhost's own: never put it to sleep (within the account's `awake_webapps` limit); true also wakes it." })),
   },
   { additionalProperties: false },
 );

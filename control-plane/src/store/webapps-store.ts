@@ -38,6 +38,10 @@ export interface WebappRow {
    * start); null once a container with them has started.
    */
   settings_warning: string | null;
+  /** Asleep since then: no container, the router wakes it on its next request (migration 15, docs/sleeping-apps.md). */
+  sleeping_since: string | null;
+  /** Its owner keeps it from sleeping (within the account's awake_webapps). */
+  keep_awake: 0 | 1;
 }
 
 /** Columns a PATCH may change, already validated and in storage form. */
@@ -58,6 +62,7 @@ export type WebappChanges = Partial<
     | 'auto_reload'
     | 'enabled'
     | 'python_version'
+    | 'keep_awake'
   >
 >;
 
@@ -73,6 +78,13 @@ export class WebappsStore {
 
   forUser(userId: number): WebappRow[] {
     return this.db.prepare('SELECT * FROM webapps WHERE user_id = ? ORDER BY id').all(userId) as WebappRow[];
+  }
+
+  /** Apps a sleep could apply to: enabled, awake, not crashed, not kept awake by their owner. */
+  mightSleep(): WebappRow[] {
+    return this.db
+      .prepare('SELECT * FROM webapps WHERE enabled = 1 AND sleeping_since IS NULL AND crashed_reason IS NULL AND keep_awake = 0 ORDER BY id')
+      .all() as WebappRow[];
   }
 
   all(): WebappRow[] {
@@ -137,6 +149,11 @@ export class WebappsStore {
 
   setSettingsWarning(id: number, warning: string | null): void {
     this.db.prepare('UPDATE webapps SET settings_warning = ? WHERE id = ?').run(warning, id);
+  }
+
+  /** Asleep since `since` (ISO), or awake (null). */
+  setSleeping(id: number, since: string | null): void {
+    this.db.prepare('UPDATE webapps SET sleeping_since = ? WHERE id = ? AND sleeping_since IS NOT ?').run(since, id, since);
   }
 
   setCrashed(id: number, reason: string | null): void {

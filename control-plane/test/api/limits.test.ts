@@ -35,10 +35,10 @@ describe('limits per account', () => {
 
   describe('the admin routes', () => {
     it('start from the environment, change, and go back to it with null (0 stays 0)', async () => {
-      expect((await defaults()).json()).toEqual({ webapps: 3, consoles: 4, workers: 2, memory_mb: 256, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0 });
-      expect((await defaults({ webapps: 0, memory_mb: 128, custom_domains: 1 })).json()).toEqual({ webapps: 0, consoles: 4, workers: 2, memory_mb: 128, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0 });
-      expect((await defaults()).json()).toEqual({ webapps: 0, consoles: 4, workers: 2, memory_mb: 128, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0 });
-      expect((await defaults({ webapps: null, memory_mb: null })).json()).toEqual({ webapps: 3, consoles: 4, workers: 2, memory_mb: 256, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0 });
+      expect((await defaults()).json()).toEqual({ webapps: 3, consoles: 4, workers: 2, memory_mb: 256, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0, sleep_after_seconds: 0, awake_webapps: 0 });
+      expect((await defaults({ webapps: 0, memory_mb: 128, custom_domains: 1 })).json()).toEqual({ webapps: 0, consoles: 4, workers: 2, memory_mb: 128, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0, sleep_after_seconds: 0, awake_webapps: 0 });
+      expect((await defaults()).json()).toEqual({ webapps: 0, consoles: 4, workers: 2, memory_mb: 128, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0, sleep_after_seconds: 0, awake_webapps: 0 });
+      expect((await defaults({ webapps: null, memory_mb: null })).json()).toEqual({ webapps: 3, consoles: 4, workers: 2, memory_mb: 256, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0, sleep_after_seconds: 0, awake_webapps: 0 });
     });
 
     it("set one account's overrides; the others follow the defaults", async () => {
@@ -46,14 +46,14 @@ describe('limits per account', () => {
       const bob = await createUser(t.app);
       const res = await setLimits(ann, { webapps: 1, workers: 1 });
       expect(res.statusCode, res.body).toBe(200);
-      expect(res.json()).toEqual({ limits: { webapps: 1, consoles: 4, workers: 1, memory_mb: 256, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0 }, overrides: { webapps: 1, workers: 1 } });
+      expect(res.json()).toEqual({ limits: { webapps: 1, consoles: 4, workers: 1, memory_mb: 256, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0, sleep_after_seconds: 0, awake_webapps: 0 }, overrides: { webapps: 1, workers: 1 } });
       // A later change of the defaults reaches what ann has not overridden.
       await defaults({ consoles: 2 });
-      expect(t.app.services.limits.view(rowOf(ann))).toEqual({ limits: { webapps: 1, consoles: 2, workers: 1, memory_mb: 256, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0 }, overrides: { webapps: 1, workers: 1 } });
-      expect(t.app.services.limits.of(rowOf(bob))).toEqual({ webapps: 3, consoles: 2, workers: 2, memory_mb: 256, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0 });
+      expect(t.app.services.limits.view(rowOf(ann))).toEqual({ limits: { webapps: 1, consoles: 2, workers: 1, memory_mb: 256, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0, sleep_after_seconds: 0, awake_webapps: 0 }, overrides: { webapps: 1, workers: 1 } });
+      expect(t.app.services.limits.of(rowOf(bob))).toEqual({ webapps: 3, consoles: 2, workers: 2, memory_mb: 256, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0, sleep_after_seconds: 0, awake_webapps: 0 });
       await defaults({ consoles: null });
       expect((await setLimits(ann, { webapps: null, workers: 2 })).json().overrides).toEqual({ workers: 2 });
-      expect((await setLimits(ann, { workers: null })).json()).toEqual({ limits: { webapps: 3, consoles: 4, workers: 2, memory_mb: 256, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0 }, overrides: {} });
+      expect((await setLimits(ann, { workers: null })).json()).toEqual({ limits: { webapps: 3, consoles: 4, workers: 2, memory_mb: 256, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0, sleep_after_seconds: 0, awake_webapps: 0 }, overrides: {} });
     });
 
     it('refuse bad input with the field at fault, and change nothing', async () => {
@@ -77,7 +77,7 @@ describe('limits per account', () => {
           expect(res.json(), JSON.stringify(payload)).toMatchObject({ error: 'Bad Request', field, detail: expect.stringContaining(field) });
         }
       }
-      expect((await defaults()).json()).toEqual({ webapps: 3, consoles: 4, workers: 2, memory_mb: 256, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0 });
+      expect((await defaults()).json()).toEqual({ webapps: 3, consoles: 4, workers: 2, memory_mb: 256, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0, sleep_after_seconds: 0, awake_webapps: 0 });
       expect(t.app.services.limits.overridesOf(rowOf(ann))).toEqual({ webapps: 2 });
       const nobody = await t.app.inject({ method: 'PATCH', url: '/api/admin/users/nobody-here/limits', headers: admin, payload: { webapps: 1 } });
       expect([nobody.statusCode, nobody.json().detail]).toEqual([404, 'no account nobody-here']);

@@ -27,6 +27,8 @@ export interface DockerTestApp {
    * A failed inspect rejects; null only if the engine no longer knew it.
    */
   inspected: Map<string, Promise<Docker.ContainerInspectInfo | null>>;
+  /** The control plane restarted: `app` closes, and a new one opens on the same data directory. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -56,16 +58,23 @@ export async function createDockerTestApp(env: Record<string, string> = {}, opti
   };
   const host = options.disks ? (instance: string) => (hostHelper = new HostCommands(docker, instance, config.runtimeImage)) : undefined;
   let hostHelper: HostCommands | null = null;
-  const app = await buildApp({ config, runtime, ...(host ? { hostCommands: host } : {}) });
-  await app.ready();
-  return {
-    app,
+  const open = async () => {
+    const app = await buildApp({ config, runtime, ...(host ? { hostCommands: host } : {}) });
+    await app.ready();
+    return app;
+  };
+  const t: DockerTestApp = {
+    app: await open(),
     config,
     dataDir,
     inspected,
+    async restart() {
+      await t.app.close();
+      t.app = await open();
+    },
     async close() {
-      const instance = app.instanceId;
-      await app.close();
+      const instance = t.app.instanceId;
+      await t.app.close();
       for (const c of await runtime.list(instance)) await runtime.remove(c.id);
       // The egress proxy is not a workload (runtime.list leaves it out): it goes with its network.
       await runtime.egressProxy.remove(instance);
@@ -75,6 +84,7 @@ export async function createDockerTestApp(env: Record<string, string> = {}, opti
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return t;
 }
 
 /** Unmounts every account's disk under dataDir/users (the test runs as root, in the engine's mount namespace). */

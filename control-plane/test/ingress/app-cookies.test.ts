@@ -9,7 +9,7 @@ import { startStandInRouter, type StandInRouter } from './stand-in-router.js';
 // dashboard or another app never reaches the browser.
 
 const row = (id: number, domain: string) => ({
-  id, user_id: id, username: `u${id}`, domain_name: domain, enabled: 1, account_disabled: 0, dns_pending: 0, active_generation: 1, force_https: 0, hsts_enabled: 0,
+  id, user_id: id, username: `u${id}`, domain_name: domain, enabled: 1, account_disabled: 0, dns_pending: 0, active_generation: 1, sleeping: 0, crashed: 0, force_https: 0, hsts_enabled: 0,
   password_protection_enabled: 0, password_protection_username: null, password_protection_hash: null,
 });
 

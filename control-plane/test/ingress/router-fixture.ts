@@ -19,6 +19,8 @@ export interface RouterFixture {
   api(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, payload?: object): Promise<{ statusCode: number; body: string; json: () => unknown }>;
   /** Creates a web app, puts `code` in its WSGI file (reloading it), and waits until it runs. */
   createApp(name: string, code?: string): Promise<string>;
+  /** The api restarts on the same data directory (the router and the containers go on), and listens again. */
+  restartApi(): Promise<void>;
   /** One request through the router, on a fresh connection. */
   request(host: string, path?: string, options?: RouterRequestOptions): Promise<RouterResponse>;
   close(): Promise<void>;
@@ -70,6 +72,10 @@ export async function createRouterFixture(env: Record<string, string> = {}, rout
           expect(reloaded.statusCode, reloaded.body).toBe(200);
         }
         return domain;
+      },
+      async restartApi() {
+        await t.restart();
+        await t.app.listen({ path: t.config.apiSocket });
       },
       request: (host, path = '/', options = {}) => routerRequest(router.port, host, path, options),
       async close() {

@@ -41,7 +41,7 @@ export async function startStandInRouter(names: readonly string[], env: Record<s
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyhost-proxy-'));
   const config = loadConfig({ PYHOST_DATA: dir, ...env });
   const rows = names.map((name, i) => ({
-    id: i + 1, user_id: 1, username: 'u', domain_name: `${name}.localhost`, enabled: 1, account_disabled: 0, dns_pending: 0, active_generation: 1, force_https: 0, hsts_enabled: 0,
+    id: i + 1, user_id: 1, username: 'u', domain_name: `${name}.localhost`, enabled: 1, account_disabled: 0, dns_pending: 0, active_generation: 1, sleeping: 0, crashed: 0, force_https: 0, hsts_enabled: 0,
     password_protection_enabled: 0, password_protection_username: null, password_protection_hash: null,
   }));
   const mappings = staticFiles.map((s) => ({ webapp_id: names.indexOf(s.name) + 1, url: s.url, path: s.path }));

@@ -20,7 +20,7 @@ describe('who may act on whose things', () => {
 });
 
 describe('limits', () => {
-  const defaults = { webapps: 5, consoles: 5, workers: 4, memory_mb: 512, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0 };
+  const defaults = { webapps: 5, consoles: 5, workers: 4, memory_mb: 512, custom_domains: 1, daily_cpu_seconds: 0, disk_mb: 0, sleep_after_seconds: 0, awake_webapps: 0 };
 
   it('takes overrides over the defaults and ignores stored junk', () => {
     expect(effectiveLimits(defaults, parseOverrides('{"webapps": 1, "workers": 0, "memory_mb": "lots", "colour": 3}'))).toEqual({ ...defaults, webapps: 1 });

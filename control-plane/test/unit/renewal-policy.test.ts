@@ -20,7 +20,7 @@ const issued = (over: Partial<CertificateState> = {}): CertificateState => ({
 describe('renewal policy', () => {
   it('wants the dashboard and every enabled web app and website of an enabled account, not names no CA issues nor domains waiting for DNS', () => {
     const row = (id: number, domain: string, enabled = 1, disabled = 0, dnsPending = 0) => ({
-      id, user_id: 1, username: 'u', domain_name: domain, enabled, account_disabled: disabled, dns_pending: dnsPending, active_generation: 1, force_https: 0, hsts_enabled: 0,
+      id, user_id: 1, username: 'u', domain_name: domain, enabled, account_disabled: disabled, dns_pending: dnsPending, active_generation: 1, sleeping: 0, crashed: 0, force_https: 0, hsts_enabled: 0,
       password_protection_enabled: 0, password_protection_username: null, password_protection_hash: null,
     });
     const snapshot = {

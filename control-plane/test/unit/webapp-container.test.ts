@@ -10,7 +10,7 @@ const row = (over: Partial<WebappRow> = {}): WebappRow => ({
   working_directory: null, virtualenv_path: null, force_https: 0, hsts_enabled: 0, password_protection_enabled: 0,
   password_protection_username: null, password_protection_hash: null, server: 'uwsgi', workers: 1, env_json: '{}',
   auto_reload: 0, enabled: 1, created_at: '', updated_at: '', active_generation: 1, next_generation: 2,
-  last_reload_at: null, last_reload_ms: null, last_reload_ok: null, last_reload_error: null, crashed_reason: null, settings_warning: null, ...over,
+  last_reload_at: null, last_reload_ms: null, last_reload_ok: null, last_reload_error: null, crashed_reason: null, settings_warning: null, sleeping_since: null, keep_awake: 0, ...over,
 });
 const user = userRow({ id: 3, username: 'alice' });
 

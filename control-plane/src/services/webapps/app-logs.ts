@@ -9,6 +9,11 @@ export function errorLogPath(dataDir: string, username: string, domain: string):
   return path.join(userDirs(dataDir, username).log, `${domain}.error.log`);
 }
 
+/** `/var/log/<domain>.server.log` on the host. */
+export function serverLogPath(dataDir: string, username: string, domain: string): string {
+  return path.join(userDirs(dataDir, username).log, `${domain}.server.log`);
+}
+
 /** The last lines of a log, reading at most the final 16 KiB; empty when there is none. */
 export async function logTail(file: string, lines = 40): Promise<string> {
   // The log folder is the user's: never follow a symlink planted as the log.
@@ -26,15 +31,15 @@ export async function logTail(file: string, lines = 40): Promise<string> {
 }
 
 /**
- * Adds a line to an app's error log from the control plane. Only used when
- * the app's container is gone (the gateway writes the log while it runs), so
- * the two never write at once. The api is root and the folder is the
+ * Adds a line to an app's error or server log from the control plane: when
+ * its container is gone, or before one starts (the gateway writes the logs
+ * while it runs, a line at a time, with O_APPEND as here). The api is root and the folder is the
  * user's: the file is opened without following a link or blocking on a
  * FIFO, must be a plain file, and a new one is handed to the user through
  * its descriptor (a chown by path would follow a planted symlink: chown
  * /etc/shadow to the user). `owner`: the user's uid and the router's group.
  */
-export async function appendErrorLog(file: string, message: string, owner: { uid: number; gid: number } | null): Promise<void> {
+export async function appendAppLog(file: string, message: string, owner: { uid: number; gid: number } | null): Promise<void> {
   const line = `${new Date().toISOString()} [pyhost] ${message}\n`;
   const handle = await fsp.open(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK, 0o660);
   try {

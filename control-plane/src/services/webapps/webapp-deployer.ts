@@ -103,6 +103,17 @@ export class WebappDeployer {
     return { ok: true };
   }
 
+  /**
+   * After startAndActivate: waits until the new container's app answers, or
+   * its gateway says the app failed to load (then why).
+   */
+  async startOutcome(app: WebappRow): Promise<{ readonly ok: true } | { readonly ok: false; readonly reason: string }> {
+    const runDir = activeRunDir(this.config.dataDir, app);
+    if (runDir === null) return { ok: false, reason: 'no container was started' };
+    if (await this.waitForStart(runDir)) return { ok: true };
+    return { ok: false, reason: await this.startFailure(runDir) };
+  }
+
   /** Reloads the code in place (the gateway swaps servers); the previous version keeps serving if it fails. */
   async reloadInPlace(app: WebappRow): Promise<ReloadResult> {
     const started = Date.now();
@@ -148,7 +159,7 @@ export class WebappDeployer {
   async removeIfUnwanted(app: WebappRow | undefined, c: ManagedContainer): Promise<void> {
     const fresh = await this.engine(() => this.runtime.inspect(c.id));
     if (!fresh) return;
-    const wanted = app && app.enabled && fresh.labels.generation === app.active_generation && fresh.state === 'running';
+    const wanted = app && app.enabled && app.sleeping_since === null && fresh.labels.generation === app.active_generation && fresh.state === 'running';
     if (!wanted) await this.retire([fresh]);
   }
 

@@ -15,6 +15,8 @@ const STARTUP_WATCH_MS = 60_000;
  */
 export class WebappHealth {
   private readonly observed = new Map<number, Observed>();
+  /** When each app was last seen starting or starting to serve (an idle app's time to sleep counts from then). */
+  private readonly changedAt = new Map<number, number>();
   private stopped = false;
 
   constructor(private readonly store: WebappsStore) {}
@@ -31,17 +33,34 @@ export class WebappHealth {
         : { at: app.last_reload_at, duration_ms: app.last_reload_ms ?? 0, ok: app.last_reload_ok === 1, error: app.last_reload_error };
     if (!app.enabled) return { state: 'disabled', last_reload };
     if (app.crashed_reason) return { state: 'crashed', last_reload };
+    if (app.sleeping_since !== null) return { state: 'sleeping', last_reload };
     const seen = this.observed.get(app.id);
     const state = seen === 'running' ? 'running' : seen === 'starting' ? 'starting' : seen === 'failed' ? 'crashed' : 'stopped';
     return { state, last_reload };
   }
 
   running(webappId: number): void {
-    this.observed.set(webappId, 'running');
+    this.see(webappId, 'running');
+  }
+
+  /** Whether its container is still starting: not yet serving, so not idle either. */
+  isStarting(webappId: number): boolean {
+    return this.observed.get(webappId) === 'starting';
+  }
+
+  /** When it was last seen starting or beginning to serve; 0 if not since this api started. */
+  lastChange(webappId: number): number {
+    return this.changedAt.get(webappId) ?? 0;
+  }
+
+  private see(webappId: number, state: Observed): void {
+    this.observed.set(webappId, state);
+    if (state === 'starting' || state === 'running') this.changedAt.set(webappId, Date.now());
   }
 
   forget(webappId: number): void {
     this.observed.delete(webappId);
+    this.changedAt.delete(webappId);
   }
 
   /** A container of the app died: if it was the active generation, nothing serves now. */
@@ -52,7 +71,7 @@ export class WebappHealth {
 
   /** A new container serves the app from now on: watch its gateway until the app runs or fails. */
   starting(webappId: number, generation: number, runDir: string): void {
-    this.observed.set(webappId, 'starting');
+    this.see(webappId, 'starting');
     this.watch(webappId, generation, runDir);
   }
 
@@ -74,7 +93,7 @@ export class WebappHealth {
       const s = await gateway.status(runDir, 1000).catch(() => null);
       if (this.stopped) return;
       if (s?.state === 'running' || s?.state === 'failed') {
-        this.observed.set(webappId, s.state);
+        this.see(webappId, s.state);
         return;
       }
       if (Date.now() < deadline) setTimeout(() => void tick(), 200).unref();

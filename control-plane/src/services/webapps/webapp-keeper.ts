@@ -10,7 +10,7 @@ import type { ManagedContainer, RuntimeEvent } from '../../runtime/index.js';
 import type { UsersStore } from '../../store/users-store.js';
 import type { WebappRow, WebappsStore } from '../../store/webapps-store.js';
 import type { CrashCause, WorkloadKeeper } from '../platform/reconciler.js';
-import { appendErrorLog, errorLogPath, logTail } from './app-logs.js';
+import { appendAppLog, errorLogPath, logTail } from './app-logs.js';
 import type { WebappDeployer } from './webapp-deployer.js';
 import type { WebappHealth } from './webapp-health.js';
 import type { WebappService } from './webapp-service.js';
@@ -56,11 +56,19 @@ export class WebappKeeper implements WorkloadKeeper {
 
   constructor(private readonly deps: WebappKeeperDeps) {}
 
-  /** An enabled app of a disabled account is not wanted: it stays enabled, to run again when the account is. */
+  /**
+   * An enabled app of a disabled account is not wanted: it stays enabled, to
+   * run again when the account is. Nor is a sleeping one: it has no container
+   * until a request wakes it (app-sleep.ts).
+   */
   desired(): DesiredWorkload[] {
     const disabled = this.deps.users.disabledIds();
     return this.deps.store.all().map((a) => ({
-      kind: 'webapp', id: a.id, enabled: a.enabled === 1 && !disabled.has(a.user_id), activeGeneration: a.active_generation, crashed: a.crashed_reason !== null,
+      kind: 'webapp',
+      id: a.id,
+      enabled: a.enabled === 1 && !disabled.has(a.user_id) && a.sleeping_since === null,
+      activeGeneration: a.active_generation,
+      crashed: a.crashed_reason !== null,
     }));
   }
 
@@ -107,7 +115,7 @@ export class WebappKeeper implements WorkloadKeeper {
         reason = `the app's server stopped ${why.restarts} times in a row${why.exitCode !== null ? ` (last exit code ${why.exitCode})` : ''}; Pyhost stopped restarting it. Fix the cause, then Reload.`;
         // The log line first: whoever sees the state "crashed" can then read why.
         const logOwner = owner && process.getuid?.() === 0 ? { uid: uidFor(config.uidBase, owner.id), gid: config.ingressUid } : null;
-        if (errorLog) await appendErrorLog(errorLog, reason, logOwner).catch(() => undefined);
+        if (errorLog) await appendAppLog(errorLog, reason, logOwner).catch(() => undefined);
       }
       store.setCrashed(id, reason);
       log.warn({ webapp: app.domain_name, cause: why.cause }, 'the app is crashed until its next reload');

@@ -3,6 +3,7 @@ import { ConflictError, DomainError, NotFoundError, ReloadFailedError } from '..
 import { CONTAINER_SETTINGS, checkDomain, parsePythonVersion } from '../../domain/webapp-rules.js';
 import type { WebappStatus } from '../../domain/webapp-status.js';
 import { overLimit } from '../../domain/limits.js';
+import { sleepAfterSeconds } from '../../domain/sleep-rules.js';
 import { KeyedLock } from '../../lib/keyed-lock.js';
 import type { WebappCreate, WebappPatch } from '../../schemas/webapps.js';
 import type { UserRow, UsersStore } from '../../store/users-store.js';
@@ -60,8 +61,10 @@ export class WebappService {
     return app;
   }
 
-  status(app: WebappRow): WebappStatus {
-    return this.deps.health.status(app);
+  /** What the API shows of the app's container, and when it sleeps when idle (docs/sleeping-apps.md). */
+  status(app: WebappRow): WebappStatus & { sleep_after_seconds: number } {
+    const owner = this.deps.users.byId(app.user_id);
+    return { ...this.deps.health.status(app), sleep_after_seconds: owner ? sleepAfterSeconds(app, this.deps.limits.of(owner)) : 0 };
   }
 
   /**
@@ -115,10 +118,19 @@ export class WebappService {
    */
   async update(owner: UserRow, before: WebappRow, patch: WebappPatch): Promise<WebappRow> {
     const changes = await this.deps.settings.changesFor(owner, before, patch);
-    return this.deps.locks.run(before.id, async () => {
+    if (patch.keep_awake !== undefined) changes.keep_awake = patch.keep_awake ? 1 : 0;
+    const apply = () => this.deps.locks.run(before.id, async () => {
       const needsNewContainer = CONTAINER_SETTINGS.some((k) => k in changes && changes[k] !== before[k]);
       const after = this.store.update(before.id, changes);
-      if (!needsNewContainer || !after.enabled || this.deps.users.byId(owner.id)?.disabled_at != null) return after;
+      if (!after.enabled || this.deps.users.byId(owner.id)?.disabled_at != null) return after;
+      if (after.sleeping_since !== null) {
+        // Asleep: the saved settings are what its wake starts with. Kept awake from now on, it wakes now.
+        if (after.keep_awake !== 1) return after;
+        this.store.setSleeping(after.id, null);
+        await this.deps.deployer.startAndActivate(owner, this.store.byId(after.id)!);
+        return this.store.byId(after.id)!;
+      }
+      if (!needsNewContainer) return after;
       try {
         const outcome = await this.deps.deployer.replace(owner, after);
         if (!outcome.ok) {
@@ -131,6 +143,14 @@ export class WebappService {
         if (!(err instanceof DomainError)) throw err;
       }
       return this.store.byId(before.id)!;
+    });
+    if (changes.keep_awake !== 1 || before.keep_awake === 1) return apply();
+    // Counted and set under the owner's lock: two at once when one more is allowed keep exactly one awake.
+    return this.creating.run(owner.id, () => {
+      const limits = this.deps.limits.of(owner);
+      const awake = this.store.forUser(owner.id).filter((a) => a.keep_awake === 1).length;
+      if (awake >= limits.awake_webapps) throw overLimit('awake_webapps', limits, awake > 0 ? 'let another one sleep first' : undefined);
+      return apply();
     });
   }
 
@@ -152,9 +172,11 @@ export class WebappService {
   async reload(owner: UserRow, app: WebappRow): Promise<void> {
     const { deployer, locks } = this.deps;
     await locks.run(app.id, async () => {
-      const current = this.store.byId(app.id)!;
-      if (!current.enabled) throw new ConflictError('this web app is disabled: enable it first, which also starts it');
+      if (!this.store.byId(app.id)!.enabled) throw new ConflictError('this web app is disabled: enable it first, which also starts it');
       assertAccountEnabled(this.deps.users, owner);
+      // A Reload wakes a sleeping app: nothing serves, so it starts a new container.
+      this.store.setSleeping(app.id, null);
+      const current = this.store.byId(app.id)!;
       const venv = virtualenvProblem(this.deps.config, owner, current);
       if (venv !== null) throw new ReloadFailedError(venv, '');
       const serving = current.crashed_reason === null ? await deployer.answeringContainer(current) : null;
@@ -180,6 +202,7 @@ export class WebappService {
       assertAccountEnabled(this.deps.users, owner);
       const current = this.store.update(app.id, { enabled: 1 });
       this.store.setCrashed(app.id, null);
+      this.store.setSleeping(app.id, null);
       if (!(await this.deps.deployer.activeIsRunning(current))) await this.deps.deployer.startAndActivate(owner, current);
     });
   }
@@ -187,6 +210,7 @@ export class WebappService {
   async disable(_owner: UserRow, app: WebappRow): Promise<void> {
     await this.deps.locks.run(app.id, async () => {
       this.store.update(app.id, { enabled: 0 });
+      this.store.setSleeping(app.id, null);
       await this.deps.deployer.stopAll(app);
     });
   }
@@ -196,7 +220,7 @@ export class WebappService {
     await this.deps.locks.run(webappId, async () => {
       const app = this.store.byId(webappId);
       const owner = app && this.deps.users.byId(app.user_id);
-      if (!app || !owner || !app.enabled || app.crashed_reason || owner.disabled_at !== null) return;
+      if (!app || !owner || !app.enabled || app.crashed_reason || app.sleeping_since !== null || owner.disabled_at !== null) return;
       await this.deps.deployer.startAndActivate(owner, app);
     });
   }
