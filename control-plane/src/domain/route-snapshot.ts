@@ -15,7 +15,7 @@ export interface WebappRouteRow {
   /** 1 while its custom domain's DNS does not point here yet: the router answers its "waiting for DNS" page. 0 in files written before it existed. */
   dns_pending: number;
   active_generation: number;
-  /** 1 while asleep (no container): the router holds its requests and asks for it to wake (docs/sleeping-apps.md). 0 in files written before it existed. */
+  /** 1 while asleep (no container): the router holds its requests and asks for it to wake (docs/sleeping-apps.md); websites do not sleep. 0 in files written before it existed. */
   sleeping: number;
   /** 1 while crashed until its next Reload: the router answers its 502 page at once rather than waiting for it. 0 in files written before it existed. */
   crashed: number;

@@ -405,14 +405,12 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 15,
-    description: 'sleeping apps: webapps and websites asleep since when (no container while asleep), and kept awake by their owner',
+    description: 'sleeping web apps: asleep since when (no container while asleep), and kept awake by their owner',
     sql: `
       ALTER TABLE webapps ADD COLUMN sleeping_since TEXT;
       ALTER TABLE webapps ADD COLUMN keep_awake INTEGER NOT NULL DEFAULT 0;
-      ALTER TABLE websites ADD COLUMN sleeping_since TEXT;
-      ALTER TABLE websites ADD COLUMN keep_awake INTEGER NOT NULL DEFAULT 0;
       -- The router holds a sleeping app's requests and asks for it to wake,
-      -- and answers a crashed one's 502 at once: both are route columns.
+      -- and answers a crashed web app's or website's 502 at once: route columns.
       DROP TRIGGER routes_webapp_changed;
       CREATE TRIGGER routes_webapp_changed
         AFTER UPDATE OF user_id, domain_name, enabled, active_generation, force_https, hsts_enabled, sleeping_since, crashed_reason,
@@ -421,7 +419,7 @@ export const migrations: readonly Migration[] = [
           UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'routes_version';
         END;
       DROP TRIGGER routes_websites_update;
-      CREATE TRIGGER routes_websites_update AFTER UPDATE OF domain_name, enabled, active_generation, sleeping_since, crashed_reason ON websites BEGIN
+      CREATE TRIGGER routes_websites_update AFTER UPDATE OF domain_name, enabled, active_generation, crashed_reason ON websites BEGIN
         UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'routes_version';
       END;
     `,

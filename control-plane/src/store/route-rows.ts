@@ -10,9 +10,8 @@ import { RoutesVersion } from './routes-version.js';
  */
 const DNS_PENDING = `CASE WHEN cd.dns_status IS NOT NULL AND cd.dns_status <> 'ok' THEN 1 ELSE 0 END AS dns_pending`;
 
-/** Asleep, and crashed until the next Reload: flags the router acts on (docs/sleeping-apps.md). */
-const ASLEEP = (t: string) =>
-  `CASE WHEN ${t}.sleeping_since IS NULL THEN 0 ELSE 1 END AS sleeping, CASE WHEN ${t}.crashed_reason IS NULL THEN 0 ELSE 1 END AS crashed`;
+/** Crashed until the next Reload: the router answers the 502 page at once. */
+const CRASHED = (t: string) => `CASE WHEN ${t}.crashed_reason IS NULL THEN 0 ELSE 1 END AS crashed`;
 
 /** What the router needs from the store, read in one transaction (the web apps and their mappings of one moment). */
 export class RouteRows {
@@ -32,7 +31,7 @@ export class RouteRows {
       webapps: this.db
         .prepare(
           `SELECT w.id, w.user_id, u.username, w.domain_name, w.enabled, ${DNS_PENDING},
-                  CASE WHEN u.disabled_at IS NULL THEN 0 ELSE 1 END AS account_disabled, w.active_generation, ${ASLEEP('w')}, w.force_https, w.hsts_enabled,
+                  CASE WHEN u.disabled_at IS NULL THEN 0 ELSE 1 END AS account_disabled, w.active_generation, CASE WHEN w.sleeping_since IS NULL THEN 0 ELSE 1 END AS sleeping, ${CRASHED('w')}, w.force_https, w.hsts_enabled,
                   w.password_protection_enabled, w.password_protection_username, w.password_protection_hash
              FROM webapps w JOIN users u ON u.id = w.user_id LEFT JOIN custom_domains cd ON cd.domain = w.domain_name ORDER BY w.id`,
         )
@@ -41,7 +40,7 @@ export class RouteRows {
       websites: this.db
         .prepare(
           `SELECT s.id, s.user_id, u.username, s.domain_name, s.enabled, ${DNS_PENDING},
-                  CASE WHEN u.disabled_at IS NULL THEN 0 ELSE 1 END AS account_disabled, s.active_generation, ${ASLEEP('s')}
+                  CASE WHEN u.disabled_at IS NULL THEN 0 ELSE 1 END AS account_disabled, s.active_generation, 0 AS sleeping, ${CRASHED('s')}
              FROM websites s JOIN users u ON u.id = s.user_id LEFT JOIN custom_domains cd ON cd.domain = s.domain_name ORDER BY s.id`,
         )
         .all() as WebsiteRouteRow[],
