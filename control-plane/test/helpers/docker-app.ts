@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import type Docker from 'dockerode';
 import { loadConfig, type Config } from '../../src/config.js';
 import { buildApp, type App } from '../../src/app.js';
-import { HostCommands, createDockerClient, createDockerRuntime } from '../../src/runtime/index.js';
+import { HostCommands, createDockerClient, createDockerRuntime, type ContainerRuntime } from '../../src/runtime/index.js';
 import { userDirs } from '../../src/domain/layout.js';
 import { wsgiFileName } from '../../src/domain/names.js';
 import { ADMIN, asToken, createUser, type TestUser } from './test-app.js';
@@ -41,21 +41,7 @@ export async function createDockerTestApp(env: Record<string, string> = {}, opti
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyhost-dk-'));
   const config = loadConfig({ PYHOST_DATA: dataDir, PYHOST_ADMIN_USER: ADMIN.username, PYHOST_ADMIN_PASSWORD: ADMIN.password, PYHOST_PASSWORD_HASH_COST: '14', ...env });
   const runtime = createDockerRuntime({ socketPath: config.dockerSocket });
-  // Every workload container goes through runtime.start: record each there,
-  // not from the engine's event stream, whose events can arrive after a
-  // short-lived container is already gone.
-  const inspected = new Map<string, Promise<Docker.ContainerInspectInfo | null>>();
-  const start = runtime.start.bind(runtime);
-  runtime.start = async (spec) => {
-    const started = await start(spec);
-    const info = docker
-      .getContainer(started.id)
-      .inspect()
-      .catch((err: unknown) => (statusCodeOf(err) === 404 ? null : Promise.reject(err)));
-    info.catch(() => {}); // rejected only for whoever awaits it, not as an unhandled rejection
-    inspected.set(started.id, info);
-    return started;
-  };
+  const inspected = recordStarts(runtime);
   const host = options.disks ? (instance: string) => (hostHelper = new HostCommands(docker, instance, config.runtimeImage)) : undefined;
   let hostHelper: HostCommands | null = null;
   const open = async () => {
@@ -85,6 +71,29 @@ export async function createDockerTestApp(env: Record<string, string> = {}, opti
     },
   };
   return t;
+}
+
+/**
+ * `docker inspect` of every container `runtime` starts from now on, by id,
+ * taken as its start returns. Every workload container goes through
+ * runtime.start: recorded there, not from the engine's event stream, whose
+ * events can arrive after a short-lived container is already gone. A failed
+ * inspect rejects; null only if the engine no longer knew the container.
+ */
+export function recordStarts(runtime: ContainerRuntime): Map<string, Promise<Docker.ContainerInspectInfo | null>> {
+  const inspected = new Map<string, Promise<Docker.ContainerInspectInfo | null>>();
+  const start = runtime.start.bind(runtime);
+  runtime.start = async (spec) => {
+    const started = await start(spec);
+    const info = docker
+      .getContainer(started.id)
+      .inspect()
+      .catch((err: unknown) => (statusCodeOf(err) === 404 ? null : Promise.reject(err)));
+    info.catch(() => {}); // rejected only for whoever awaits it, not as an unhandled rejection
+    inspected.set(started.id, info);
+    return started;
+  };
+  return inspected;
 }
 
 /** Unmounts every account's disk under dataDir/users (the test runs as root, in the engine's mount namespace). */

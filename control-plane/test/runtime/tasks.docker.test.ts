@@ -7,7 +7,7 @@ import { buildApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { userDirs } from '../../src/domain/layout.js';
 import { createDockerRuntime, type ContainerRuntime } from '../../src/runtime/index.js';
-import { docker, uidOf } from '../helpers/docker-app.js';
+import { docker, recordStarts, uidOf } from '../helpers/docker-app.js';
 import { eventually } from '../helpers/eventually.js';
 import { expectHardened } from '../helpers/hardening.js';
 import { ADMIN, asToken, createUser, type TestUser } from '../helpers/test-app.js';
@@ -27,18 +27,13 @@ describe('tasks on the real Docker Engine', () => {
   let uid: number;
   let offset = 0;
   const clock = () => Date.now() + offset;
-  const created: Promise<Docker.ContainerInspectInfo | null>[] = [];
-  let unwatch: () => void = () => undefined;
+  let created: Map<string, Promise<Docker.ContainerInspectInfo | null>>;
 
   const start = async () => {
     app = await buildApp({ config, runtime, clock });
     await app.ready();
-    unwatch = runtime.watch(app.instanceId, (e) => {
-      if (e.action === 'create') created.push(docker.getContainer(e.id).inspect().catch(() => null));
-    });
   };
   const restart = async () => {
-    unwatch();
     await app.close();
     await start();
   };
@@ -66,12 +61,12 @@ describe('tasks on the real Docker Engine', () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pyhost-tasks-'));
     config = loadConfig({ PYHOST_DATA: dataDir, PYHOST_ADMIN_USER: ADMIN.username, PYHOST_ADMIN_PASSWORD: ADMIN.password, PYHOST_PASSWORD_HASH_COST: '14', PYHOST_TASK_TIME_LIMIT_MINUTES: '90' });
     runtime = createDockerRuntime({ socketPath: config.dockerSocket });
+    created = recordStarts(runtime);
     await start();
     alice = await createUser(app);
     uid = await uidOf(app, alice);
   });
   afterAll(async () => {
-    unwatch();
     const instance = app.instanceId;
     await app.close();
     for (const c of await runtime.list(instance)) await runtime.remove(c.id);
@@ -94,7 +89,7 @@ describe('tasks on the real Docker Engine', () => {
     expect(log).toMatch(new RegExp(`run ${run.id} started \\(schedule, due \\d\\d:07\\): cd && pwd`));
     expect(log).toContain(`/home/${alice.username}\n${alice.username}\nto stderr\n`);
     await eventually(async () => expect(await containers('scheduled_run')).toEqual([]));
-    const infos = (await Promise.all(created)).filter((i): i is Docker.ContainerInspectInfo => i !== null);
+    const infos = (await Promise.all(created.values())).filter((i): i is Docker.ContainerInspectInfo => i !== null);
     expect(infos.length).toBeGreaterThan(0);
     for (const info of infos) expectHardened(info, { uid, username: alice.username });
     expect((await call('DELETE', `/schedule/${task.id}/`)).statusCode).toBe(204);
@@ -138,7 +133,7 @@ describe('tasks on the real Docker Engine', () => {
       const run = (await call('POST', `/schedule/${task.id}/run/`)).json();
       expect(await runEnded(task.id)).toMatchObject({ id: run.id, exit_code: 0, outcome: 'ok' });
       await eventually(async () => expect((await call('GET', `/schedule/${task.id}/log/`)).json().lines).toContainEqual(expect.stringMatching(new RegExp(`^on ${version.replace('.', '\\.')}\\.\\d+ `))));
-      const info = (await Promise.all(created)).find((i) => i?.Config.Labels['io.pyhost.kind'] === 'scheduled_run' && i.Config.Labels['io.pyhost.workload'] === String(run.id));
+      const info = (await Promise.all(created.values())).find((i) => i?.Config.Labels['io.pyhost.kind'] === 'scheduled_run' && i.Config.Labels['io.pyhost.workload'] === String(run.id));
       expect(info?.Config.Image).toBe(image);
       expect((await call('DELETE', `/schedule/${task.id}/`)).statusCode).toBe(204);
     }
@@ -146,7 +141,6 @@ describe('tasks on the real Docker Engine', () => {
 
   it('catches a missed run up once after a control-plane restart; a run going across a restart is still recorded', async () => {
     const task = (await call('POST', '/schedule/', { command: 'sleep 2; echo caught', interval: 'hourly', minute: 11 })).json();
-    unwatch();
     await app.close();
     toMinute(11, 30);
     offset += 2 * 3_600_000;
