@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import { isRoot } from '../lib/platform-dirs.js';
+import { replaceFile } from '../lib/replace-file.js';
 import type { RouterLog } from './router-log.js';
 
 // What the api needs to know from the router for sleeping apps
@@ -74,18 +74,9 @@ export class RouterActivity {
     const now = Date.now();
     for (const [key, asked] of this.wanted) if (now - asked > FORGET_WAKE_MS) this.wanted.delete(key);
     const body: ActivityFile = { format: 1, seen: Object.fromEntries(this.seen), wake: Object.fromEntries(this.wanted) };
-    const tmp = `${this.file}.${process.pid}.tmp`;
     try {
-      fs.rmSync(tmp, { force: true });
-      // The folder is the router's own (ingress/activity, the ingress uid's); never through a link.
-      const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o640);
-      try {
-        if (isRoot()) fs.fchownSync(fd, this.ingressUid, this.ingressUid);
-        fs.writeSync(fd, JSON.stringify(body));
-      } finally {
-        fs.closeSync(fd);
-      }
-      fs.renameSync(tmp, this.file);
+      // The folder is the router's own (ingress/activity, the ingress uid's).
+      replaceFile(this.file, JSON.stringify(body), 0o640, isRoot() ? { uid: this.ingressUid, gid: this.ingressUid } : undefined);
       this.dirty = false;
       if (this.failing) this.log.info({ file: this.file }, 'activity file written again');
       this.failing = false;

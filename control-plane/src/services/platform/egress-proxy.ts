@@ -6,6 +6,7 @@ import type { Config } from '../../config.js';
 import { UnavailableError } from '../../domain/errors.js';
 import { egressDir } from '../../domain/layout.js';
 import { KeyedLock } from '../../lib/keyed-lock.js';
+import { replaceFile } from '../../lib/replace-file.js';
 import { ALLOWLIST_FILE, allowlistFile, errorPages, squidConf } from '../../domain/squid-conf.js';
 import { EGRESS_CONF_NAME, EGRESS_SOCKET_NAME, EGRESS_TARGET, type EgressProxyRuntime } from '../../runtime/index.js';
 
@@ -17,24 +18,6 @@ export function egressFiles(config: Pick<Config, 'egress'>, allow: readonly stri
     [ALLOWLIST_FILE]: allowlistFile(allow),
     ...errorPages(),
   };
-}
-
-/**
- * Written beside a temporary name and renamed over: the proxy never reads
- * half a file. The folder is root's alone (platform-dirs.ts), so nobody
- * else can have planted a link under either name; O_EXCL|O_NOFOLLOW refuse
- * one anyway.
- */
-function writeFileAtomically(dir: string, name: string, text: string): void {
-  const tmp = path.join(dir, `.${name}.tmp`);
-  fs.rmSync(tmp, { force: true });
-  const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o644);
-  try {
-    fs.writeSync(fd, text);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, path.join(dir, name));
 }
 
 /**
@@ -96,7 +79,7 @@ export class EgressProxy {
     const files = egressFiles(this.config, allow);
     const hash = createHash('sha256');
     for (const [name, text] of Object.entries(files)) {
-      writeFileAtomically(dir, name, text);
+      replaceFile(path.join(dir, name), text, 0o644);
       hash.update(`${name}\0${text}\0`);
     }
     hash.update(this.config.egress.image);

@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import type { FastifyBaseLogger } from 'fastify';
 import { serializeSnapshot } from '../../domain/route-snapshot.js';
 import { isRoot } from '../../lib/platform-dirs.js';
 import type { RouteRows } from '../../store/route-rows.js';
 import { Poller } from '../../lib/poller.js';
+import { replaceFile } from '../../lib/replace-file.js';
 
 const POLL_MS = 25;
 
@@ -41,7 +41,7 @@ export class RoutePublisher {
     try {
       if (this.rows.currentVersion() === this.published) return;
       const snapshot = this.rows.snapshot();
-      this.write(serializeSnapshot(snapshot));
+      replaceFile(this.file, serializeSnapshot(snapshot), 0o640, isRoot() ? { uid: 0, gid: this.ingressGid } : undefined);
       this.published = snapshot.version;
       if (this.failing) this.log.info({ file: this.file }, 'route table published again');
       this.failing = false;
@@ -49,18 +49,5 @@ export class RoutePublisher {
       if (!this.failing) this.log.error({ err, file: this.file }, 'cannot publish the route table for the router; it keeps its last one');
       this.failing = true;
     }
-  }
-
-  private write(text: string): void {
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    fs.rmSync(tmp, { force: true });
-    const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o640);
-    try {
-      fs.writeSync(fd, text);
-      if (isRoot()) fs.fchownSync(fd, 0, this.ingressGid);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, this.file);
   }
 }
