@@ -27,8 +27,12 @@ export const webappQueryOptions = (username: string, domain: string) =>
   queryOptions({
     queryKey: webappKey(username, domain),
     queryFn: () => getWebapp(username, domain),
-    // While an app starts, or its custom domain waits for DNS, it changes by itself: look again.
-    refetchInterval: (q) => (q.state.data?.state === 'starting' ? 1500 : waitsForDns(q.state.data) ? BACKGROUND_REFETCH_MS : false),
+    // While an app starts, its custom domain waits for DNS, or it may fall asleep or be woken, it changes by itself: look again.
+    refetchInterval: (q) => {
+      const w = q.state.data;
+      if (w?.state === 'starting') return 1500;
+      return waitsForDns(w) || (w?.sleep_after_seconds ?? 0) > 0 || w?.state === 'sleeping' ? BACKGROUND_REFETCH_MS : false;
+    },
   });
 
 export const useWebapps = (username: string) => useQuery(webappsQueryOptions(username));
