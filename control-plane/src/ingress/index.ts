@@ -53,7 +53,7 @@ export async function startRouter(config: Config, log: RouterLog, options: Start
   const routes = new RouteLoader(routesSnapshotFile(config.dataDir), { dataDir: config.dataDir, domain: config.domain, uidBase: config.uidBase }, log);
   const accessLogs = new AccessLogs({ ...DEFAULT_ACCESS_LOG, ...options.accessLog, log });
   const apiLinks = new ApiLinks(ingressLinkSocket(config.dataDir, options.processIndex ?? 1), config.ingressUid);
-  const activity = new RouterActivity(ingressActivityFile(config.dataDir, options.processIndex ?? 1), config.ingressUid, log);
+  const activity = new RouterActivity(ingressActivityFile(config.dataDir, options.processIndex ?? 1), config.ingressUid, (key) => routes.table.isAsleep(key), log);
   const wantsTls = options.httpsPort ?? config.httpsPort;
   let httpsPort: number | null = null;
   const deps = { config, routes, accessLogs, auth: new BasicAuth(), log, apiLinks: apiLinks.pool, httpsPort: () => httpsPort, activity };

@@ -64,6 +64,8 @@ export interface RouteTableSettings {
 export class RouteTable {
   /** Every parent domain of a host served here (made when first asked: only apps' Domain cookies ask). */
   private parents: Set<string> | null = null;
+  /** The route keys (webappId) of the sleeping apps (made when first asked: the activity file asks, at most once a second). */
+  private sleeping: Set<number> | null = null;
 
   constructor(
     private readonly routes: ReadonlyMap<string, Route>,
@@ -85,6 +87,12 @@ export class RouteTable {
       }
     }
     return this.parents.has(domain);
+  }
+
+  /** Whether the app with this route key (webappId) sleeps now. */
+  isAsleep(key: number): boolean {
+    this.sleeping ??= new Set([...this.routes.values()].flatMap((r) => (r.kind === 'app' && r.sleeping ? [r.webappId] : [])));
+    return this.sleeping.has(key);
   }
 
   get size(): number {

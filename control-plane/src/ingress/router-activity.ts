@@ -13,7 +13,7 @@ import type { RouterLog } from './router-log.js';
 const FLUSH_MS = 1000;
 /** A wake still wanted is asked again this often (the api may have been restarting when it was first asked). */
 const ASK_AGAIN_MS = 2000;
-/** Wakes asked longer ago than this are dropped: every request that held for it has been answered or given up by then. */
+/** Wakes asked longer ago than this are dropped even if the app still sleeps: every request held for it has been answered or given up. */
 const FORGET_WAKE_MS = 10 * 60_000;
 
 /** The file's shape; services/platform/router-activity.ts reads it. */
@@ -37,6 +37,8 @@ export class RouterActivity {
     private readonly file: string,
     /** The file's owner, which the api checks (a router still root, in a test, hands it over). */
     private readonly ingressUid: number,
+    /** Whether the app still sleeps in the router's current table: a wake is asked for only until it is awake. */
+    private readonly isAsleep: (key: number) => boolean,
     private readonly log: RouterLog,
     private readonly flushMs = FLUSH_MS,
   ) {}
@@ -72,7 +74,7 @@ export class RouterActivity {
 
   private write(): void {
     const now = Date.now();
-    for (const [key, asked] of this.wanted) if (now - asked > FORGET_WAKE_MS) this.wanted.delete(key);
+    for (const [key, asked] of this.wanted) if (now - asked > FORGET_WAKE_MS || !this.isAsleep(key)) this.wanted.delete(key);
     const body: ActivityFile = { format: 1, seen: Object.fromEntries(this.seen), wake: Object.fromEntries(this.wanted) };
     try {
       // The folder is the router's own (ingress/activity, the ingress uid's).

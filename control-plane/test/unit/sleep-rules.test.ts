@@ -58,7 +58,7 @@ describe("the router's activity file, from the router to the api", () => {
   it('carries each app\'s last request within the flush interval, and a wake at once, asked again only after a while', async () => {
     const { file, wakes, reader } = setUp();
     // A flush interval no test waits out: what arrives first is the wake, written at once.
-    const router = new RouterActivity(file, process.getuid!(), silentLog, 60_000);
+    const router = new RouterActivity(file, process.getuid!(), (key) => key !== 5, silentLog, 60_000);
     router.start();
     reader.start();
     try {
@@ -72,10 +72,11 @@ describe("the router's activity file, from the router to the api", () => {
       router.wake(-3, t0 + 2_100);
       await eventually(() => expect(wakes.at(-1)).toEqual([-3, t0 + 2_100]));
       expect(wakes.filter(([, ms]) => ms === t0 + 1_000)).toEqual([]);
-      // A later request moves the time on.
+      // A later request moves the time on; a wake for an app the router's table shows awake again is no longer asked.
       router.request(7, t0 + 3_000);
       router.wake(5, t0 + 3_000);
       await eventually(() => expect(reader.lastRequest(7)).toBe(t0 + 3_000));
+      expect(wakes.filter(([key]) => key === 5)).toEqual([]);
     } finally {
       router.stop();
       reader.stop();
