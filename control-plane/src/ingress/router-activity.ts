@@ -1,5 +1,6 @@
 import { isRoot } from '../lib/platform-dirs.js';
 import { replaceFile } from '../lib/replace-file.js';
+import type { ActivityFile } from '../domain/activity-file.js';
 import type { RouterLog } from './router-log.js';
 
 // What the api needs to know from the router for sleeping apps
@@ -15,15 +16,6 @@ const FLUSH_MS = 1000;
 const ASK_AGAIN_MS = 2000;
 /** Wakes asked longer ago than this are dropped even if the app still sleeps: every request held for it has been answered or given up. */
 const FORGET_WAKE_MS = 10 * 60_000;
-
-/** The file's shape; services/platform/router-activity.ts reads it. */
-export interface ActivityFile {
-  readonly format: 1;
-  /** Route key (a web app's id; a website's id negated) → ms of its last request here. */
-  readonly seen: Record<string, number>;
-  /** Route key → ms this router last asked for the sleeping app to wake. */
-  readonly wake: Record<string, number>;
-}
 
 export class RouterActivity {
   private readonly seen = new Map<number, number>();

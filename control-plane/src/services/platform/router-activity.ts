@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { FastifyBaseLogger } from 'fastify';
-import type { ActivityFile } from '../../ingress/router-activity.js';
+import type { ActivityFile } from '../../domain/activity-file.js';
 import { openOwnedFile } from '../../lib/no-follow.js';
 import { Poller } from '../../lib/poller.js';
 
