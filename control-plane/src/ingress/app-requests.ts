@@ -50,6 +50,8 @@ export interface AppRequestDeps {
 class AppTarget implements ProxyTarget, TunnelTarget, CookieScreen {
   /** The app's cookies are screened by their Domain (cookie-domains.ts). */
   readonly cookies: CookieScreen = this;
+  /** This request found the app asleep and asked for it to wake. */
+  private heldForWake = false;
 
   constructor(
     private readonly deps: AppRequestDeps,
@@ -70,6 +72,7 @@ class AppTarget implements ProxyTarget, TunnelTarget, CookieScreen {
     const now = this.deps.table().lookup(this.host);
     if (now === undefined || now.kind !== 'app' || now.webappId !== this.route.webappId || !now.enabled) return null;
     if (now.sleeping) {
+      this.heldForWake = true;
       this.deps.activity.wake(now.webappId);
       return null;
     }
@@ -122,9 +125,9 @@ class AppTarget implements ProxyTarget, TunnelTarget, CookieScreen {
 
   failurePage(kind: FailureKind) {
     if (kind === 'timeout') return { status: 504, html: pages.timeout(this.route.domain) };
-    // Held as long as the router waits, and still asleep: other wakes were ahead of it (a burst of them).
-    const now = this.deps.table().lookup(this.host);
-    if (now?.kind === 'app' && now.sleeping) return { status: 503, html: pages.waking(this.route.domain) };
+    // Held as long as the router waits for an app that was asleep, and it is still waking (or
+    // waiting its turn: other wakes were ahead of it). A wake that fails makes it crashed: the 502.
+    if (this.heldForWake && !this.down()) return { status: 503, html: pages.waking(this.route.domain) };
     return { status: 502, html: pages.badGateway(this.route.domain) };
   }
 }
