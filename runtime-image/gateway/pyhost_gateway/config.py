@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
-from typing import Mapping, Optional
+from collections import namedtuple
+
+# typing only for annotations (strings here): importing it would cost
+# every idle gateway about half a MiB of memory.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Mapping, Optional
 
 SERVERS = ("uwsgi", "gunicorn")
 MAX_WORKERS = 16
@@ -27,24 +32,35 @@ class ConfigError(ValueError):
     """The environment does not describe a valid web app."""
 
 
-@dataclass(frozen=True)
-class Config:
-    domain_name: str
-    username: str
-    server: str = "uwsgi"
-    workers: int = 1
-    source_dir: str = ""
-    working_dir: str = ""
-    virtualenv: Optional[str] = None
-    auto_reload: bool = False
-    log_max_bytes: int = DEFAULT_LOG_MAX_BYTES
-    log_keep: int = DEFAULT_LOG_KEEP
-    # Fixed by the contract; fields so that tests can point them elsewhere.
-    www_dir: str = "/var/www"
-    log_dir: str = "/var/log"
-    run_dir: str = "/run/pyhost"
-    tmp_dir: str = "/tmp/pyhost"
-    load_timeout_s: float = LOAD_TIMEOUT_S
+# The fields of Config, with their defaults. Fixed by the contract from
+# www_dir on; fields so that tests can point them elsewhere.
+_FIELDS = (
+    ("domain_name", None),
+    ("username", None),
+    ("server", "uwsgi"),
+    ("workers", 1),
+    ("source_dir", ""),
+    ("working_dir", ""),
+    ("virtualenv", None),          # Optional[str]
+    ("auto_reload", False),
+    ("log_max_bytes", DEFAULT_LOG_MAX_BYTES),
+    ("log_keep", DEFAULT_LOG_KEEP),
+    ("www_dir", "/var/www"),
+    ("log_dir", "/var/log"),
+    ("run_dir", "/run/pyhost"),
+    ("tmp_dir", "/tmp/pyhost"),
+    ("load_timeout_s", LOAD_TIMEOUT_S),
+)
+
+
+class Config(namedtuple("Config", [name for name, _ in _FIELDS], defaults=[d for _, d in _FIELDS[2:]])):
+    """A web app's configuration; immutable (`cfg._replace(...)` makes a changed copy).
+
+    A named tuple, not a dataclass: dataclasses (and the inspect module it
+    imports) would cost every idle gateway over a MiB of memory.
+    """
+
+    __slots__ = ()
 
     @property
     def home(self) -> str:

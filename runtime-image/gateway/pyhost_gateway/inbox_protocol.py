@@ -11,7 +11,12 @@ faulthandler's, and subprocesses that inherited it).
 from __future__ import annotations
 
 import json
-from typing import Optional
+
+# typing only for annotations (strings here): importing it would cost
+# every idle gateway about half a MiB of memory.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional
 
 EVENT_MAGIC = b"\x00pyhost-event "
 # Unix datagrams are atomic; keep each well under the socket buffer size.

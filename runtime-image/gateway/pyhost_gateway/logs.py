@@ -8,12 +8,15 @@ x.log.<keep>.gz.
 
 from __future__ import annotations
 
-import gzip
 import os
-import shutil
 import threading
 import time
-from typing import Callable, Tuple
+
+# typing only for annotations (strings here): importing it would cost
+# every idle gateway about half a MiB of memory.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable, Tuple
 
 # Group-writable: the router (in the log folder's group) appends a line to
 # the error log now and then. Set explicitly; the umask would drop g+w.
@@ -42,6 +45,11 @@ def rotate(path: str, keep: int) -> None:
 
 
 def _gzip(src: str, dest: str) -> None:
+    # Imported here: rotation is rare, and these modules would otherwise sit
+    # in the memory of every idle gateway.
+    import gzip
+    import shutil
+
     tmp = dest + ".tmp"
     with open(src, "rb") as fin, gzip.open(tmp, "wb", compresslevel=6) as fout:
         shutil.copyfileobj(fin, fout)

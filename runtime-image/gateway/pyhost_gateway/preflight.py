@@ -13,24 +13,29 @@ in the server log.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
-from typing import Optional, Tuple
+from collections import namedtuple
+
+# typing only for annotations (strings here): importing it would cost
+# every idle gateway about half a MiB of memory.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional, Tuple
 
 from .config import Config
 
 
-@dataclasses.dataclass(frozen=True)
-class Preflight:
-    """What the checks found: a refusal, or the configuration to start with."""
+class Preflight(namedtuple("Preflight", "problem warnings cfg")):
+    """What the checks found: a refusal, or the configuration to start with.
 
-    problem: Optional[str]
-    """One line; the server must not be started."""
-    warnings: Tuple[str, ...]
-    """One line each, for the server log; the server is started anyway."""
-    cfg: Config
-    """The configuration to start the server with (its working directory may be the home folder)."""
+    problem: Optional[str] -- one line; the server must not be started.
+    warnings: Tuple[str, ...] -- one line each, for the server log; the server is started anyway.
+    cfg: Config -- the configuration to start the server with (its working
+    directory may be the home folder).
+    """
+
+    __slots__ = ()
 
 
 def preflight(cfg: Config, python_version=sys.version_info) -> Preflight:
@@ -44,7 +49,7 @@ def preflight(cfg: Config, python_version=sys.version_info) -> Preflight:
         if os.path.isdir(cfg.home):
             warnings.append(f"working directory {cfg.working_dir} does not exist; the server runs in "
                             f"the home folder {cfg.home} instead")
-            cfg = dataclasses.replace(cfg, working_dir=cfg.home)
+            cfg = cfg._replace(working_dir=cfg.home)
         elif problem is None:
             problem = f"working directory {cfg.working_dir} does not exist, nor does the home folder {cfg.home}"
     return Preflight(problem, tuple(warnings), cfg)

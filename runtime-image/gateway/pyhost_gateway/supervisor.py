@@ -12,8 +12,13 @@ import os
 import queue
 import threading
 import time
-from dataclasses import dataclass
-from typing import Callable, Optional, Set, Tuple
+from collections import namedtuple
+
+# typing only for annotations (strings here): importing it would cost
+# every idle gateway about half a MiB of memory.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable, Optional, Set, Tuple
 
 from . import inbox_protocol as proto
 from .argv import APP_SOCKET_MODE, GRACEFUL_TIMEOUT_S, build_argv, build_env
@@ -37,12 +42,14 @@ LISTEN_MIN_S = 3.0
 LOG_TAIL_LINES = 30
 
 
-@dataclass(frozen=True)
-class Outcome:
-    ok: bool
-    duration_ms: int
-    error: Optional[str] = None
-    log_tail: str = ""
+class Outcome(namedtuple("Outcome", "ok duration_ms error log_tail", defaults=(None, ""))):
+    """How a start or reload went: ok, duration_ms, error (one line or None), log_tail.
+
+    A named tuple, not a dataclass: dataclasses (and the inspect module it
+    imports) would cost every idle gateway over a MiB of memory.
+    """
+
+    __slots__ = ()
 
 
 class Supervisor:

@@ -74,7 +74,7 @@ class FromEnvTest(unittest.TestCase):
         with self.assertRaisesRegex(ConfigError, "PYHOST_WORKERS"):
             from_env({**BASE, "PYHOST_WORKERS": "99"})
 
-    def test_config_is_a_dataclass_with_contract_defaults(self):
+    def test_config_has_the_contract_defaults(self):
         cfg = Config(domain_name="a.localhost", username="a")
         self.assertEqual((cfg.www_dir, cfg.log_dir, cfg.run_dir), ("/var/www", "/var/log", "/run/pyhost"))
         self.assertEqual(cfg.load_timeout_s, 15.0)

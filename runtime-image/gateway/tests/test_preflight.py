@@ -1,4 +1,3 @@
-import dataclasses
 import os
 import tempfile
 import unittest
@@ -82,7 +81,7 @@ class PreflightTest(unittest.TestCase):
         self.assertIsNone(checked.problem)
         self.assertEqual(checked.warnings, (f"working directory /nonexistent/wd does not exist; "
                                             f"the server runs in the home folder {home} instead",))
-        self.assertEqual(checked.cfg, dataclasses.replace(cfg, working_dir=home))
+        self.assertEqual(checked.cfg, cfg._replace(working_dir=home))
         self.assertEqual(cfg.working_dir, "/nonexistent/wd", "the configuration itself is left as it is")
 
     def test_both_folders_missing_warn_twice(self):
