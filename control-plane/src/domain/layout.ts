@@ -105,7 +105,7 @@ export function ingressLinkSocket(dataDir: string, n: number): string {
 
 /**
  * ingress/activity/: owned by the ingress uid. Each router process writes
- * its file there (ingress/wake-requests.ts): when each app last had a
+ * its file there (ingress/router-activity.ts): when each app last had a
  * request, and which sleeping apps it holds requests for.
  */
 export function ingressActivityDir(dataDir: string): string {

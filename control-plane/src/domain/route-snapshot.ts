@@ -15,7 +15,7 @@ export interface WebappRouteRow {
   /** 1 while its custom domain's DNS does not point here yet: the router answers its "waiting for DNS" page. 0 in files written before it existed. */
   dns_pending: number;
   active_generation: number;
-  /** 1 while asleep (no container): the router holds its requests and asks for it to wake (docs/sleeping-apps.md); websites do not sleep. 0 in files written before it existed. */
+  /** 1 while asleep (no container): the router holds its requests and asks for it to wake (docs/sleeping-apps.md). Web apps only: websites do not sleep. 0 in files written before it existed. */
   sleeping: number;
   /** 1 while crashed until its next Reload: the router answers its 502 page at once rather than waiting for it. 0 in files written before it existed. */
   crashed: number;
@@ -36,7 +36,7 @@ export interface StaticFileRouteRow {
 /** A website's route (docs/websites.md): its domain to its active generation's socket. */
 export type WebsiteRouteRow = Pick<
   WebappRouteRow,
-  'id' | 'user_id' | 'username' | 'domain_name' | 'enabled' | 'account_disabled' | 'dns_pending' | 'active_generation' | 'sleeping' | 'crashed'
+  'id' | 'user_id' | 'username' | 'domain_name' | 'enabled' | 'account_disabled' | 'dns_pending' | 'active_generation' | 'crashed'
 >;
 
 export interface RouteSnapshot {
@@ -85,10 +85,9 @@ function staticRow(v: unknown): StaticFileRouteRow {
 function websiteRow(v: unknown): WebsiteRouteRow {
   const r = v as Record<string, unknown>;
   const ok = typeof r === 'object' && r !== null && isInt(r.id) && isInt(r.user_id) && isStr(r.username) && isStr(r.domain_name) &&
-    isInt(r.enabled) && isInt(r.account_disabled) && isIntOrAbsent(r.dns_pending) && isInt(r.active_generation) &&
-    isIntOrAbsent(r.sleeping) && isIntOrAbsent(r.crashed);
+    isInt(r.enabled) && isInt(r.account_disabled) && isIntOrAbsent(r.dns_pending) && isInt(r.active_generation) && isIntOrAbsent(r.crashed);
   if (!ok) throw new SnapshotFormatError('a website row is malformed');
-  return zeroIfAbsent(r, 'dns_pending', 'sleeping', 'crashed') as unknown as WebsiteRouteRow;
+  return zeroIfAbsent(r, 'dns_pending', 'crashed') as unknown as WebsiteRouteRow;
 }
 
 /** Parses what serializeSnapshot wrote; throws SnapshotFormatError on anything else. */

@@ -171,7 +171,7 @@ function websiteRoute(settings: RouteTableSettings, w: WebsiteRouteRow, domain: 
     uid: uidFor(settings.uidBase, w.user_id),
     ...availability(w),
     socketPath: w.active_generation > 0 ? path.join(websiteGenerationRunDir(settings.dataDir, w.id, w.active_generation), 'app.sock') : null,
-    sleeping: w.sleeping === 1,
+    sleeping: false, // websites do not sleep
     crashed: w.crashed === 1,
     forceHttps: false,
     hsts: false,

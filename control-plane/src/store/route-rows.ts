@@ -40,7 +40,7 @@ export class RouteRows {
       websites: this.db
         .prepare(
           `SELECT s.id, s.user_id, u.username, s.domain_name, s.enabled, ${DNS_PENDING},
-                  CASE WHEN u.disabled_at IS NULL THEN 0 ELSE 1 END AS account_disabled, s.active_generation, 0 AS sleeping, ${CRASHED('s')}
+                  CASE WHEN u.disabled_at IS NULL THEN 0 ELSE 1 END AS account_disabled, s.active_generation, ${CRASHED('s')}
              FROM websites s JOIN users u ON u.id = s.user_id LEFT JOIN custom_domains cd ON cd.domain = s.domain_name ORDER BY s.id`,
         )
         .all() as WebsiteRouteRow[],

@@ -64,7 +64,7 @@ describe('host matching', () => {
 
   it('keeps a custom domain waiting for DNS in the table, web app or website, with the DNS as the reason', () => {
     const table = buildRouteTable(settings, 1, [{ ...row, domain_name: 'www.own.test', dns_pending: 1 }], [], [
-      { id: 2, user_id: 3, username: 'alice', domain_name: 'shop.own.test', enabled: 1, account_disabled: 0, dns_pending: 1, active_generation: 1, sleeping: 0, crashed: 0 },
+      { id: 2, user_id: 3, username: 'alice', domain_name: 'shop.own.test', enabled: 1, account_disabled: 0, dns_pending: 1, active_generation: 1, crashed: 0 },
     ]);
     expect(table.lookup('www.own.test')).toMatchObject({ kind: 'app', webappId: 7, enabled: false, disabledBy: 'dns' });
     expect(table.lookup('shop.own.test')).toMatchObject({ kind: 'app', webappId: -2, enabled: false, disabledBy: 'dns' });
@@ -72,7 +72,7 @@ describe('host matching', () => {
 
   it('publishes hsts_enabled as the route\'s hsts, for web apps only', () => {
     const table = buildRouteTable(settings, 1, [{ ...row, hsts_enabled: 1 }], [], [
-      { id: 2, user_id: 3, username: 'alice', domain_name: 'site.alice.localhost', enabled: 1, account_disabled: 0, dns_pending: 0, active_generation: 1, sleeping: 0, crashed: 0 },
+      { id: 2, user_id: 3, username: 'alice', domain_name: 'site.alice.localhost', enabled: 1, account_disabled: 0, dns_pending: 0, active_generation: 1, crashed: 0 },
     ]);
     expect(table.lookup('alice.localhost')).toMatchObject({ hsts: true, forceHttps: false });
     expect(table.lookup('site.alice.localhost')).toMatchObject({ hsts: false });

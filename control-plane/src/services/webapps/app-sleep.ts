@@ -40,8 +40,6 @@ export interface AppSleepDeps {
 export class AppSleep {
   /** When this api started: an app it has not seen a request for is idle from then (a restart wakes nothing and puts nothing to sleep early). */
   private readonly since = Date.now();
-  /** When each app last woke here. */
-  private readonly awakeAt = new Map<number, number>();
   private readonly queue: { id: number; askedMs: number }[] = [];
   private readonly queued = new Set<number>();
   private waking = 0;
@@ -109,7 +107,7 @@ export class AppSleep {
     if (this.deps.health.isStarting(app.id)) return Number.POSITIVE_INFINITY;
     const reloaded = app.last_reload_at ? Date.parse(app.last_reload_at) : 0;
     return Math.max(
-      this.since, this.deps.lastRequest(app.id) ?? 0, this.awakeAt.get(app.id) ?? 0, this.deps.health.lastChange(app.id), reloaded, Date.parse(app.updated_at),
+      this.since, this.deps.lastRequest(app.id) ?? 0, this.deps.health.lastChange(app.id), reloaded, Date.parse(app.updated_at),
     );
   }
 
@@ -149,7 +147,6 @@ export class AppSleep {
       if (!app || !owner || app.sleeping_since === null || !app.enabled || owner.disabled_at !== null) return;
       const asleepMs = Date.now() - Date.parse(app.sleeping_since);
       store.setSleeping(id, null);
-      this.awakeAt.set(id, Date.now());
       try {
         await deployer.startAndActivate(owner, store.byId(id)!);
       } catch (err) {
