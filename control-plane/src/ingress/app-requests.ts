@@ -79,6 +79,11 @@ class AppTarget implements ProxyTarget, TunnelTarget, CookieScreen {
     return now.socketPath === null ? null : now;
   }
 
+  /** Held for a wake until the app answers (or the wait is up): the app's socket appears within a second. */
+  waking(): boolean {
+    return this.heldForWake;
+  }
+
   /** Crashed until its next Reload (a wake of broken code ends so): the requests held for it are answered now. */
   down(): boolean {
     const now = this.deps.table().lookup(this.host);

@@ -4,7 +4,7 @@ import { sendPage } from './pages.js';
 import type { FailureKind, ProxyContext, ProxyDone, ProxyTarget } from './proxy-target.js';
 import { silenceWatch, type WaitingOnApp } from './silence-watch.js';
 import { discard, release, type ConnectionPool, type UpstreamSocket, type UpstreamUser } from './upstream-socket.js';
-import { retryDelay } from './upstream-retry.js';
+import { retryDelay, WAKE_RETRY_MS } from './upstream-retry.js';
 
 // The base of proxy.ts's Exchange: what one request's exchange holds, and
 // every way it ends — the answer given, a failure page, a cut connection,
@@ -68,7 +68,7 @@ export abstract class ExchangeEndings implements UpstreamUser, WaitingOnApp {
   }
 
   protected retryLater(): void {
-    const delay = retryDelay(this.attempts);
+    const delay = this.target.waking?.() ? WAKE_RETRY_MS : retryDelay(this.attempts);
     if (Date.now() + delay > this.deadline) {
       const page = this.target.failurePage('unreachable');
       this.fail(page.status, page.html);

@@ -24,6 +24,8 @@ export interface ProxyTarget {
   acquire(user: UpstreamUser): boolean;
   /** True when nothing will answer however long the request waits (an app crashed until its next Reload): its failure page now. */
   down?(): boolean;
+  /** True when the request is held for an app waking from sleep: it is looked at again every WAKE_RETRY_MS rather than backing off. */
+  waking?(): boolean;
   /** What to answer when the target stays unreachable, does not answer in time, or is refused. */
   failurePage(kind: FailureKind): { status: number; html: string };
   /** The socket there is not the target's own (a symlink, another uid's): tell whoever must know. */

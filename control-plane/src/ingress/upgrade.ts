@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { isUnsafePath, type UnsafePathError } from '../lib/no-follow.js';
 import { upstreamHead, type RequestFacts } from './request-facts.js';
 import type { CookieScreen } from './upstream-response.js';
-import { isNotThere, retryDelay } from './upstream-retry.js';
+import { isNotThere, retryDelay, WAKE_RETRY_MS } from './upstream-retry.js';
 
 // WebSocket (and any other Upgrade) requests: after the same routing and
 // password checks as any request, the head goes to the app's socket (or
@@ -21,6 +21,8 @@ export interface TunnelTarget {
   dial(done: (err: Error | null, sock?: net.Socket) => void): (() => void) | null;
   readonly waitMs: number;
   refreshRoutes(): void;
+  /** Held for an app waking from sleep (ProxyTarget.waking). */
+  waking?(): boolean;
   /** The socket there is not the target's own. */
   refused(err: UnsafePathError): void;
   /** An app's answer to the upgrade (its 101 or a refusal) may set only its own cookies, as any response. */
@@ -84,7 +86,7 @@ export function tunnel(req: IncomingMessage, client: Duplex, head: Buffer, facts
     }
   };
   const later = (): void => {
-    const delay = retryDelay(attempts++);
+    const delay = target.waking?.() ? WAKE_RETRY_MS : retryDelay(attempts++);
     if (Date.now() + delay > deadline) return unreachable();
     setTimeout(attempt, delay);
   };

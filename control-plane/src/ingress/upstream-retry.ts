@@ -22,5 +22,12 @@ export function retryDelay(attempt: number): number {
   return Math.min(10 * 2 ** attempt, 200);
 }
 
+/**
+ * How often a request held for a waking app looks again. Its wake takes a
+ * few hundred ms, so the backoff's 200 ms steps would add up to 200 ms to
+ * each wake; a look is a table lookup and a connect that fails at once.
+ */
+export const WAKE_RETRY_MS = 10;
+
 /** Resends after a cut-off connection are bounded by count as well as by the wait. */
 export const MAX_RESENDS = 5;

@@ -145,7 +145,8 @@ export class AppSleep {
       const app = store.byId(id);
       const owner = app && users.byId(app.user_id);
       if (!app || !owner || app.sleeping_since === null || !app.enabled || owner.disabled_at !== null) return;
-      const asleepMs = Date.now() - Date.parse(app.sleeping_since);
+      const pickedMs = Date.now();
+      const asleepMs = pickedMs - Date.parse(app.sleeping_since);
       store.setSleeping(id, null);
       try {
         await deployer.startAndActivate(owner, store.byId(id)!);
@@ -154,11 +155,20 @@ export class AppSleep {
         log.error({ err, webapp: app.domain_name }, 'waking a web app failed');
         return;
       }
+      const startedMs = Date.now();
       const outcome = await deployer.startOutcome(store.byId(id)!);
-      const tookMs = Date.now() - askedMs;
+      const answeredMs = Date.now();
+      const tookMs = answeredMs - askedMs;
       if (outcome.ok) {
-        log.info({ webapp: app.domain_name, wakeMs: tookMs }, 'web app awake');
-        await this.note(owner, app, `awake again after ${describeSeconds(Math.round(asleepMs / 1000))} asleep: a request woke it, and it answered ${tookMs} ms after that request came`);
+        // The three parts say where a slow wake went: the queue (other wakes first), the engine, or the app's own start.
+        const parts = { turnMs: pickedMs - askedMs, containerMs: startedMs - pickedMs, serverMs: answeredMs - startedMs };
+        log.info({ webapp: app.domain_name, wakeMs: tookMs, ...parts }, 'web app awake');
+        await this.note(
+          owner,
+          app,
+          `awake again after ${describeSeconds(Math.round(asleepMs / 1000))} asleep: a request woke it, and it answered ${tookMs} ms after that request came ` +
+            `(${parts.turnMs} ms until its turn, ${parts.containerMs} ms to start its container, ${parts.serverMs} ms more until its server answered)`,
+        );
         return;
       }
       // Broken since it last ran: nothing serves until its owner fixes it and reloads, as after a crash.

@@ -37,6 +37,9 @@ const STOP_GRACE_SECONDS = 10;
  * serves, the last reload's outcome, whether the saved settings serve),
  * never what the user asked for.
  */
+/** How often a starting app is looked at until it answers. */
+const START_POLL_MS = 20;
+
 export class WebappDeployer {
   constructor(
     private readonly config: Config,
@@ -52,10 +55,10 @@ export class WebappDeployer {
 
   /** Starts a container with the app's saved settings and sends its traffic there at once; the old ones go. */
   async startAndActivate(owner: UserRow, app: WebappRow): Promise<void> {
-    const old = await this.containersOf(app.id);
-    const started = await this.startGeneration(owner, app);
+    // The engine's list goes beside the start rather than before it (a wake waits for both); the new container may be in it.
+    const [listed, started] = await Promise.all([this.containersOf(app.id), this.startGeneration(owner, app)]);
     this.activate(app, started);
-    await this.retire(old);
+    await this.retire(listed.filter((c) => c.id !== started.container.id));
   }
 
   /**
@@ -208,10 +211,14 @@ export class WebappDeployer {
   private async waitForStart(runDir: string): Promise<boolean> {
     const deadline = Date.now() + this.config.reloadTimeoutMs;
     while (Date.now() < deadline) {
-      if (await gateway.probe(runDir, 1000)) return true;
+      // The gateway's word first (as in serves()): it says running once the app loaded and app.sock is its
+      // server's, while a probe of app.sock would wait behind the router's kept-alive connections.
       const s = await gateway.status(runDir, 1000).catch(() => null);
+      if (s?.state === 'running') return true;
       if (s?.state === 'failed') return false;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (await gateway.probe(runDir, 1000)) return true;
+      // Short: a woken app's wake slot is held until this returns, and a look costs a connect that fails at once.
+      await new Promise((resolve) => setTimeout(resolve, START_POLL_MS));
     }
     return false;
   }
