@@ -93,6 +93,16 @@ export function routesSnapshotFile(dataDir: string): string {
   return path.join(ingressDir(dataDir), 'routes.json');
 }
 
+/** Where the api publishes the table for the router: the whole of it, and one line per change since (route-publisher.ts). */
+export interface RouteFiles {
+  readonly table: string;
+  readonly changes: string;
+}
+
+export function routeFiles(dataDir: string): RouteFiles {
+  return { table: routesSnapshotFile(dataDir), changes: path.join(ingressDir(dataDir), 'routes.changes') };
+}
+
 /** ingress/links/: the router's listening sockets, owned by the ingress uid, that the api dials. */
 export function ingressLinksDir(dataDir: string): string {
   return path.join(ingressDir(dataDir), 'links');

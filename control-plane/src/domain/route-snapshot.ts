@@ -1,8 +1,11 @@
 // The route table as the api hands it to the router: the rows the router
-// needs and nothing else (no account, session or token data), written by
-// the api to ingress/routes.json whenever the store's routes_version moves.
-// The router builds its lookup table from it (router/route-table.ts) and
-// keeps serving the last good one while the api is down.
+// needs and nothing else (no account, session or token data). The whole
+// table goes to ingress/routes.json (when the api starts, and now and then
+// to start afresh); each change after it is one line appended to
+// ingress/routes.changes with just the rows it touched, so that a change
+// costs both sides the rows of one site rather than those of every site.
+// The router builds its lookup table from them (ingress/route-table.ts)
+// and keeps serving the last good one while the api is down.
 
 export interface WebappRouteRow {
   id: number;
@@ -42,6 +45,8 @@ export type WebsiteRouteRow = Pick<
 export interface RouteSnapshot {
   /** The store's routes_version these rows are from. */
   readonly version: number;
+  /** Names this whole table: the change lines written after it carry it (absent in files an older api wrote: no change lines apply). */
+  readonly epoch?: string;
   readonly webapps: readonly WebappRouteRow[];
   readonly staticFiles: readonly StaticFileRouteRow[];
   /** Absent in files written before websites existed. */
@@ -51,7 +56,55 @@ export interface RouteSnapshot {
 const FORMAT = 2;
 
 export function serializeSnapshot(snapshot: RouteSnapshot): string {
-  return JSON.stringify({ format: FORMAT, version: snapshot.version, webapps: snapshot.webapps, static_files: snapshot.staticFiles, websites: snapshot.websites ?? [] });
+  return JSON.stringify({ format: FORMAT, version: snapshot.version, epoch: snapshot.epoch, webapps: snapshot.webapps, static_files: snapshot.staticFiles, websites: snapshot.websites ?? [] });
+}
+
+/**
+ * One change of the table: the current rows of the sites it touched (a web
+ * app's with all its static mappings) and the ids of those that are gone.
+ */
+export interface RouteChanges {
+  /** The whole table (RouteSnapshot.epoch) this change follows. */
+  readonly epoch: string;
+  /** The store's routes_version after it. */
+  readonly version: number;
+  readonly webapps: readonly WebappRouteRow[];
+  /** Every static mapping of the web apps in `webapps`. */
+  readonly staticFiles: readonly StaticFileRouteRow[];
+  readonly websites: readonly WebsiteRouteRow[];
+  readonly removedWebapps: readonly number[];
+  readonly removedWebsites: readonly number[];
+}
+
+/** One line of ingress/routes.changes, newline included. */
+export function serializeChanges(c: RouteChanges): string {
+  return `${JSON.stringify({ format: FORMAT, epoch: c.epoch, version: c.version, webapps: c.webapps, static_files: c.staticFiles, websites: c.websites, removed_webapps: c.removedWebapps, removed_websites: c.removedWebsites })}\n`;
+}
+
+/** Parses a line serializeChanges wrote (without its newline); throws SnapshotFormatError on anything else. */
+export function parseChanges(line: string): RouteChanges {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    throw new SnapshotFormatError('a change line is not JSON');
+  }
+  const o = raw as Record<string, unknown>;
+  if (typeof o !== 'object' || o === null || o.format !== FORMAT || !isInt(o.version) || !isStr(o.epoch)) throw new SnapshotFormatError('unknown format of a change line');
+  const ids = (v: unknown) => {
+    if (!Array.isArray(v) || !v.every(isInt)) throw new SnapshotFormatError('a change line\'s removed ids are malformed');
+    return v as number[];
+  };
+  if (!Array.isArray(o.webapps) || !Array.isArray(o.static_files) || !Array.isArray(o.websites)) throw new SnapshotFormatError('a change line\'s rows are missing');
+  return {
+    epoch: o.epoch,
+    version: o.version,
+    webapps: o.webapps.map(webappRow),
+    staticFiles: o.static_files.map(staticRow),
+    websites: o.websites.map(websiteRow),
+    removedWebapps: ids(o.removed_webapps),
+    removedWebsites: ids(o.removed_websites),
+  };
 }
 
 export class SnapshotFormatError extends Error {}
@@ -102,6 +155,7 @@ export function parseSnapshot(text: string): RouteSnapshot {
   if (typeof o !== 'object' || o === null || o.format !== FORMAT || !isInt(o.version)) throw new SnapshotFormatError('unknown format');
   if (!Array.isArray(o.webapps) || !Array.isArray(o.static_files)) throw new SnapshotFormatError('rows missing');
   if (o.websites !== undefined && !Array.isArray(o.websites)) throw new SnapshotFormatError('websites malformed');
+  if (o.epoch !== undefined && !isStr(o.epoch)) throw new SnapshotFormatError('epoch malformed');
   const websites = Array.isArray(o.websites) ? o.websites.map(websiteRow) : [];
-  return { version: o.version, webapps: o.webapps.map(webappRow), staticFiles: o.static_files.map(staticRow), websites };
+  return { version: o.version, ...(o.epoch === undefined ? {} : { epoch: o.epoch }), webapps: o.webapps.map(webappRow), staticFiles: o.static_files.map(staticRow), websites };
 }

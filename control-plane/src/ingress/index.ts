@@ -3,7 +3,7 @@ import type http from 'node:http';
 import type https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config.js';
-import { ingressActivityFile, ingressLinkSocket, routesSnapshotFile } from '../domain/layout.js';
+import { ingressActivityFile, ingressLinkSocket, routeFiles } from '../domain/layout.js';
 import { RouterActivity } from './router-activity.js';
 import { AccessLogs, DEFAULT_ACCESS_LOG, type AccessLogOptions } from './access-log.js';
 import { ApiLinks } from './api-links.js';
@@ -50,7 +50,7 @@ export interface StartOptions {
 
 /** Builds the router and listens on the public port: what ingress-main runs in each process. */
 export async function startRouter(config: Config, log: RouterLog, options: StartOptions = {}): Promise<RunningRouter> {
-  const routes = new RouteLoader(routesSnapshotFile(config.dataDir), { dataDir: config.dataDir, domain: config.domain, uidBase: config.uidBase }, log);
+  const routes = new RouteLoader(routeFiles(config.dataDir), { dataDir: config.dataDir, domain: config.domain, uidBase: config.uidBase }, log);
   const accessLogs = new AccessLogs({ ...DEFAULT_ACCESS_LOG, ...options.accessLog, log });
   const apiLinks = new ApiLinks(ingressLinkSocket(config.dataDir, options.processIndex ?? 1), config.ingressUid);
   const activity = new RouterActivity(ingressActivityFile(config.dataDir, options.processIndex ?? 1), config.ingressUid, (key) => routes.table.isAsleep(key), log);

@@ -18,7 +18,7 @@ import { RouteTable, type AppRoute } from './route-table.js';
 
 /** A router for one run: one loopback port, one route at a time. */
 export class MeasuringRouter implements RouteSource {
-  table = new RouteTable(new Map(), 0);
+  table = RouteTable.of([], 0);
   private readonly accessLogs = new AccessLogs({ ...DEFAULT_ACCESS_LOG, log: silentLog });
   private readonly server: http.Server;
   private routeId = 0;
@@ -64,7 +64,7 @@ export class MeasuringRouter implements RouteSource {
       accessLogFile: path.join(t.logDir, 'access.log'),
       errorLogFile: path.join(t.logDir, 'router-error.log'),
     };
-    this.table = new RouteTable(new Map([[t.domain, route]]), this.routeId);
+    this.table = RouteTable.of([route], this.routeId);
   }
 
   async close(): Promise<void> {

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { generationRunDir, uidFor, userDirs, websiteGenerationRunDir } from '../domain/layout.js';
-import type { StaticFileRouteRow, WebappRouteRow, WebsiteRouteRow } from '../domain/route-snapshot.js';
+import type { RouteChanges, StaticFileRouteRow, WebappRouteRow, WebsiteRouteRow } from '../domain/route-snapshot.js';
 import { normalizeHost } from './host.js';
 
 // What the router knows about every host it serves, built from the rows
-// the api publishes by a pure function (route-loader.ts does the reading).
+// the api publishes (route-loader.ts does the reading).
 
 export interface StaticMapping {
   /** URL prefix, e.g. /static/ (or one file, e.g. /robots.txt). */
@@ -61,17 +61,37 @@ export interface RouteTableSettings {
   readonly uidBase: number;
 }
 
+/**
+ * The routes by host. Built whole from a table (buildRouteTable), then
+ * patched in place by each change line (apply): a change costs the rows of
+ * the sites it touched, whatever the number of sites. Every request looks
+ * its route up afresh, so a patch is seen by the next lookup.
+ */
 export class RouteTable {
+  private readonly routes = new Map<string, Route>();
+  /** Each site's host, by route key (webappId): a patch finds the host a site had. */
+  private readonly hostOf = new Map<number, string>();
   /** Every parent domain of a host served here (made when first asked: only apps' Domain cookies ask). */
   private parents: Set<string> | null = null;
-  /** The route keys (webappId) of the sleeping apps (made when first asked: the activity file asks, at most once a second). */
-  private sleeping: Set<number> | null = null;
 
   constructor(
-    private readonly routes: ReadonlyMap<string, Route>,
-    /** The store's routes_version this table was built from. */
-    readonly version: number,
-  ) {}
+    private readonly settings: RouteTableSettings,
+    /** The store's routes_version this table is at. */
+    public version: number,
+  ) {
+    // The dashboard wins over anything else that claims its names.
+    const api: ApiRoute = { kind: 'api' };
+    this.routes.set(settings.domain, api);
+    this.routes.set(`www.${settings.domain}`, api);
+  }
+
+  /** A table of these routes and nothing else, not even the dashboard (a Compare servers run's router). */
+  static of(routes: readonly AppRoute[], version: number): RouteTable {
+    const table = new RouteTable({ dataDir: '/nonexistent', domain: '', uidBase: 0 }, version);
+    table.routes.clear();
+    for (const r of routes) table.set(r);
+    return table;
+  }
 
   /** The route for a raw Host header; undefined for hosts nobody serves. */
   lookup(hostHeader: string | undefined): Route | undefined {
@@ -91,12 +111,57 @@ export class RouteTable {
 
   /** Whether the app with this route key (webappId) sleeps now. */
   isAsleep(key: number): boolean {
-    this.sleeping ??= new Set([...this.routes.values()].flatMap((r) => (r.kind === 'app' && r.sleeping ? [r.webappId] : [])));
-    return this.sleeping.has(key);
+    const host = this.hostOf.get(key);
+    const route = host === undefined ? undefined : this.routes.get(host);
+    return route?.kind === 'app' && route.sleeping;
   }
 
   get size(): number {
     return this.routes.size;
+  }
+
+  /** One change line: the sites it names are replaced by their new rows, or removed. */
+  apply(changes: RouteChanges): void {
+    for (const id of [...changes.removedWebapps, ...changes.webapps.map((w) => w.id)]) this.remove(id);
+    for (const id of [...changes.removedWebsites, ...changes.websites.map((w) => w.id)]) this.remove(-id);
+    this.add(changes.webapps, changes.staticFiles, changes.websites);
+    this.version = changes.version;
+  }
+
+  /** Adds sites' routes; a web app wins a host over a website, and the dashboard's hosts over both. */
+  add(webapps: readonly WebappRouteRow[], staticFiles: readonly StaticFileRouteRow[], websites: readonly WebsiteRouteRow[]): void {
+    const byWebapp = new Map<number, StaticMapping[]>();
+    for (const s of staticFiles) {
+      const list = byWebapp.get(s.webapp_id) ?? [];
+      list.push({ url: s.url, path: s.path });
+      byWebapp.set(s.webapp_id, list);
+    }
+    for (const w of webapps) {
+      const domain = normalizeHost(w.domain_name);
+      const there = this.routes.get(domain);
+      if (there?.kind === 'api') continue;
+      if (there !== undefined) this.hostOf.delete(there.webappId);
+      this.set(webappRoute(this.settings, w, domain, byWebapp.get(w.id) ?? []));
+    }
+    for (const w of websites) {
+      const domain = normalizeHost(w.domain_name);
+      if (!this.routes.has(domain)) this.set(websiteRoute(this.settings, w, domain));
+    }
+  }
+
+  private set(route: AppRoute): void {
+    this.routes.set(route.domain, route);
+    this.hostOf.set(route.webappId, route.domain);
+    this.parents = null;
+  }
+
+  private remove(key: number): void {
+    const host = this.hostOf.get(key);
+    if (host === undefined) return;
+    this.hostOf.delete(key);
+    const route = this.routes.get(host);
+    if (route?.kind === 'app' && route.webappId === key) this.routes.delete(host);
+    this.parents = null;
   }
 }
 
@@ -107,46 +172,34 @@ export function buildRouteTable(
   staticFiles: readonly StaticFileRouteRow[],
   websites: readonly WebsiteRouteRow[] = [],
 ): RouteTable {
-  const byWebapp = new Map<number, StaticMapping[]>();
-  for (const s of staticFiles) {
-    const list = byWebapp.get(s.webapp_id) ?? [];
-    list.push({ url: s.url, path: s.path });
-    byWebapp.set(s.webapp_id, list);
-  }
-  const routes = new Map<string, Route>();
-  for (const w of webapps) {
-    const domain = normalizeHost(w.domain_name);
-    const hasCredentials = w.password_protection_username !== null && w.password_protection_hash !== null;
-    routes.set(domain, {
-      kind: 'app',
-      webappId: w.id,
-      domain,
-      username: w.username,
-      uid: uidFor(settings.uidBase, w.user_id),
-      ...availability(w),
-      socketPath: w.active_generation > 0 ? path.join(generationRunDir(settings.dataDir, w.id, w.active_generation), 'app.sock') : null,
-      sleeping: w.sleeping === 1,
-      crashed: w.crashed === 1,
-      forceHttps: w.force_https === 1,
-      hsts: w.hsts_enabled === 1,
-      protected: w.password_protection_enabled === 1,
-      auth: w.password_protection_enabled === 1 && hasCredentials
-        ? { username: w.password_protection_username!, hash: w.password_protection_hash! }
-        : null,
-      staticFiles: (byWebapp.get(w.id) ?? []).sort((a, b) => b.url.length - a.url.length),
-      accessLogFile: path.join(userDirs(settings.dataDir, w.username).log, `${domain}.access.log`),
-      errorLogFile: path.join(userDirs(settings.dataDir, w.username).log, `${domain}.error.log`),
-    });
-  }
-  for (const w of websites) {
-    const domain = normalizeHost(w.domain_name);
-    if (!routes.has(domain)) routes.set(domain, websiteRoute(settings, w, domain));
-  }
-  // The dashboard wins over anything else that claims its names.
-  const api: ApiRoute = { kind: 'api' };
-  routes.set(settings.domain, api);
-  routes.set(`www.${settings.domain}`, api);
-  return new RouteTable(routes, version);
+  const table = new RouteTable(settings, version);
+  table.add(webapps, staticFiles, websites);
+  return table;
+}
+
+function webappRoute(settings: RouteTableSettings, w: WebappRouteRow, domain: string, staticFiles: StaticMapping[]): AppRoute {
+  const hasCredentials = w.password_protection_username !== null && w.password_protection_hash !== null;
+  const logDir = userDirs(settings.dataDir, w.username).log;
+  return {
+    kind: 'app',
+    webappId: w.id,
+    domain,
+    username: w.username,
+    uid: uidFor(settings.uidBase, w.user_id),
+    ...availability(w),
+    socketPath: w.active_generation > 0 ? path.join(generationRunDir(settings.dataDir, w.id, w.active_generation), 'app.sock') : null,
+    sleeping: w.sleeping === 1,
+    crashed: w.crashed === 1,
+    forceHttps: w.force_https === 1,
+    hsts: w.hsts_enabled === 1,
+    protected: w.password_protection_enabled === 1,
+    auth: w.password_protection_enabled === 1 && hasCredentials
+      ? { username: w.password_protection_username!, hash: w.password_protection_hash! }
+      : null,
+    staticFiles: staticFiles.sort((a, b) => b.url.length - a.url.length),
+    accessLogFile: path.join(logDir, `${domain}.access.log`),
+    errorLogFile: path.join(logDir, `${domain}.error.log`),
+  };
 }
 
 /**

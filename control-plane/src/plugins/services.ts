@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { isRoot } from '../lib/platform-dirs.js';
-import { ingressActivityFile, ingressLinkSocket, routesSnapshotFile } from '../domain/layout.js';
+import { ingressActivityFile, ingressLinkSocket, routeFiles } from '../domain/layout.js';
 import { MeasuringRouter } from '../ingress/measuring-router.js';
 import { KeyedLock } from '../lib/keyed-lock.js';
 import type { ContainerRuntime, HostCommands } from '../runtime/index.js';
@@ -190,7 +190,7 @@ export default fp<{ runtime: ContainerRuntime; hostCommands?: ((instance: string
     ], backoff, log);
 
     // The router's view of the store, and its way to the api (the router never opens either itself).
-    const publisher = new RoutePublisher(stores.routeRows, routesSnapshotFile(config.dataDir), config.ingressUid, app.log.child({ component: 'routes' }));
+    const publisher = new RoutePublisher(stores.routeRows, routeFiles(config.dataDir), config.ingressUid, app.log.child({ component: 'routes' }));
     // Idle apps sleep; the router says which had requests, and which it holds requests for.
     const sleep = new AppSleep({
       config, store: stores.webapps, users: stores.users, limits, deployer, health, locks: webappLocks, lastRequest: (id) => activity.lastRequest(id), log: app.log.child({ component: 'sleep' }),
@@ -241,7 +241,7 @@ export default fp<{ runtime: ContainerRuntime; hostCommands?: ((instance: string
     const renewer = config.acme
       ? new Renewer({
         settings: config.acme, dashboardDomain: config.domain, certificates, store: stores.certificates,
-        routes: () => stores.routeRows.snapshot(), routesVersion: () => stores.routeRows.currentVersion(), log: app.log.child({ component: 'acme' }), clock,
+        routes: () => stores.routeRows.snapshot(), hostsVersion: () => stores.routeRows.hostsVersion(), log: app.log.child({ component: 'acme' }), clock,
       })
       : null;
     app.addHook('onReady', async () => renewer?.start());

@@ -424,4 +424,97 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 16,
+    description: 'route_changes: which rows of the route table changed, so that the router is sent those rows and not the whole table; hosts_version: which names are served',
+    sql: `
+      -- Filled by triggers in the transaction that makes the change, beside
+      -- routes_version; the api turns them into the rows it appends to
+      -- ingress/routes.changes and then deletes them (route-publisher.ts).
+      -- kind names what key is: a web app's or website's id, a user's id
+      -- (every site of theirs), or a custom domain (the site with that name).
+      CREATE TABLE route_changes (
+        seq  INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('webapp', 'website', 'user', 'domain')),
+        key  NOT NULL
+      );
+      CREATE TRIGGER route_changes_webapp_added AFTER INSERT ON webapps BEGIN
+        INSERT INTO route_changes (kind, key) VALUES ('webapp', NEW.id);
+      END;
+      CREATE TRIGGER route_changes_webapp_removed AFTER DELETE ON webapps BEGIN
+        INSERT INTO route_changes (kind, key) VALUES ('webapp', OLD.id);
+      END;
+      CREATE TRIGGER route_changes_webapp_changed
+        AFTER UPDATE OF user_id, domain_name, enabled, active_generation, force_https, hsts_enabled, sleeping_since, crashed_reason,
+                        password_protection_enabled, password_protection_username, password_protection_hash ON webapps
+        BEGIN
+          INSERT INTO route_changes (kind, key) VALUES ('webapp', NEW.id);
+        END;
+      CREATE TRIGGER route_changes_static_added AFTER INSERT ON static_files BEGIN
+        INSERT INTO route_changes (kind, key) VALUES ('webapp', NEW.webapp_id);
+      END;
+      CREATE TRIGGER route_changes_static_removed AFTER DELETE ON static_files BEGIN
+        INSERT INTO route_changes (kind, key) VALUES ('webapp', OLD.webapp_id);
+      END;
+      CREATE TRIGGER route_changes_static_changed AFTER UPDATE ON static_files BEGIN
+        INSERT INTO route_changes (kind, key) VALUES ('webapp', OLD.webapp_id), ('webapp', NEW.webapp_id);
+      END;
+      CREATE TRIGGER route_changes_user_changed AFTER UPDATE OF username, disabled_at ON users BEGIN
+        INSERT INTO route_changes (kind, key) VALUES ('user', NEW.id);
+      END;
+      CREATE TRIGGER route_changes_website_added AFTER INSERT ON websites BEGIN
+        INSERT INTO route_changes (kind, key) VALUES ('website', NEW.id);
+      END;
+      CREATE TRIGGER route_changes_website_changed AFTER UPDATE OF domain_name, enabled, active_generation, crashed_reason ON websites BEGIN
+        INSERT INTO route_changes (kind, key) VALUES ('website', NEW.id);
+      END;
+      CREATE TRIGGER route_changes_website_removed AFTER DELETE ON websites BEGIN
+        INSERT INTO route_changes (kind, key) VALUES ('website', OLD.id);
+      END;
+      CREATE TRIGGER route_changes_domain_added AFTER INSERT ON custom_domains BEGIN
+        INSERT INTO route_changes (kind, key) VALUES ('domain', NEW.domain);
+      END;
+      CREATE TRIGGER route_changes_domain_checked AFTER UPDATE OF dns_status ON custom_domains BEGIN
+        INSERT INTO route_changes (kind, key) VALUES ('domain', NEW.domain);
+      END;
+      CREATE TRIGGER route_changes_domain_removed AFTER DELETE ON custom_domains BEGIN
+        INSERT INTO route_changes (kind, key) VALUES ('domain', OLD.domain);
+      END;
+
+      -- hosts_version moves only when which names are served may change (not
+      -- when an app sleeps, wakes or reloads): the certificate renewer looks
+      -- at every site again when it moves (services/tls/renewer.ts).
+      INSERT OR IGNORE INTO meta (key, value) VALUES ('hosts_version', '0');
+      CREATE TRIGGER hosts_webapp_added AFTER INSERT ON webapps BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'hosts_version';
+      END;
+      CREATE TRIGGER hosts_webapp_removed AFTER DELETE ON webapps BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'hosts_version';
+      END;
+      CREATE TRIGGER hosts_webapp_changed AFTER UPDATE OF user_id, domain_name, enabled ON webapps BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'hosts_version';
+      END;
+      CREATE TRIGGER hosts_website_added AFTER INSERT ON websites BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'hosts_version';
+      END;
+      CREATE TRIGGER hosts_website_removed AFTER DELETE ON websites BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'hosts_version';
+      END;
+      CREATE TRIGGER hosts_website_changed AFTER UPDATE OF user_id, domain_name, enabled ON websites BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'hosts_version';
+      END;
+      CREATE TRIGGER hosts_user_changed AFTER UPDATE OF disabled_at ON users BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'hosts_version';
+      END;
+      CREATE TRIGGER hosts_domain_added AFTER INSERT ON custom_domains BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'hosts_version';
+      END;
+      CREATE TRIGGER hosts_domain_checked AFTER UPDATE OF dns_status ON custom_domains WHEN (OLD.dns_status = 'ok') <> (NEW.dns_status = 'ok') BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'hosts_version';
+      END;
+      CREATE TRIGGER hosts_domain_removed AFTER DELETE ON custom_domains BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'hosts_version';
+      END;
+    `,
+  },
 ];

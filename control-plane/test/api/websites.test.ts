@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routesSnapshotFile, userDirs } from '../../src/domain/layout.js';
-import { parseSnapshot } from '../../src/domain/route-snapshot.js';
+import { userDirs, websiteGenerationRunDir } from '../../src/domain/layout.js';
+import { publishedRoute } from '../helpers/published-routes.js';
 import { adminToken, asToken, createTestApp, createUser, type TestApp, type TestUser } from '../helpers/test-app.js';
 import { websiteRunDir } from '../../src/domain/layout.js';
 import { eventually } from '../helpers/eventually.js';
@@ -54,9 +54,10 @@ describe('websites (v1 API)', () => {
     const domain = `api.${me.username}.localhost`;
     const site = (await call('GET', url(`${domain}/`))).json();
     await eventually(() => {
-      const snap = parseSnapshot(fs.readFileSync(routesSnapshotFile(t.dataDir), 'utf8'));
-      expect(snap.websites?.find((w) => w.domain_name === domain)).toMatchObject({ id: site.id, enabled: 1, active_generation: expect.any(Number) });
-      expect(snap.websites?.find((w) => w.domain_name === domain)?.active_generation).toBeGreaterThan(0);
+      const route = publishedRoute(t.dataDir, domain);
+      expect(route).toMatchObject({ webappId: -site.id, enabled: true });
+      expect(t.app.stores.websites.byId(site.id)!.active_generation).toBeGreaterThan(0);
+      expect(route?.socketPath).toBe(path.join(websiteGenerationRunDir(t.dataDir, site.id, t.app.stores.websites.byId(site.id)!.active_generation), 'app.sock'));
     });
   });
 
@@ -155,7 +156,7 @@ describe('websites (v1 API)', () => {
     const domain = () => `patch.${me.username}.localhost`;
     const site = () => t.app.stores.websites.byDomain(domain())!;
     const live = () => t.runtime.all().filter((c) => c.labels.kind === 'website' && c.labels.workload === site().id && c.state === 'running');
-    const routed = () => parseSnapshot(fs.readFileSync(routesSnapshotFile(t.dataDir), 'utf8')).websites?.find((w) => w.domain_name === domain());
+    const routed = () => publishedRoute(t.dataDir, domain());
     beforeAll(async () => {
       expect((await create(domain())).statusCode).toBe(201);
     });
@@ -165,7 +166,7 @@ describe('websites (v1 API)', () => {
       expect(off.statusCode, off.body).toBe(200);
       expect(off.json()).toMatchObject({ enabled: false, state: 'disabled', webapp: { domains: [{ enabled: false }] } });
       expect(live()).toEqual([]);
-      await eventually(() => expect(routed()).toMatchObject({ enabled: 0 }));
+      await eventually(() => expect(routed()).toMatchObject({ enabled: false }));
       const before = site().active_generation;
 
       const on = await call('PATCH', url(`${domain()}/`), { enabled: true });
@@ -173,7 +174,7 @@ describe('websites (v1 API)', () => {
       expect(on.json()).toMatchObject({ enabled: true, state: 'running', last_error: null });
       expect(live().map((c) => c.labels.generation)).toEqual([site().active_generation]);
       expect(site().active_generation).toBeGreaterThan(before);
-      await eventually(() => expect(routed()).toMatchObject({ enabled: 1, active_generation: site().active_generation }));
+      await eventually(() => expect(routed()).toMatchObject({ enabled: true, socketPath: path.join(websiteGenerationRunDir(t.dataDir, site().id, site().active_generation), 'app.sock') }));
     });
 
     it('{"enabled": true} on a website that serves changes nothing', async () => {

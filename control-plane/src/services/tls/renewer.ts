@@ -32,8 +32,8 @@ export interface RenewerOptions {
   readonly store: CertificatesStore;
   /** The web apps and websites, as the router sees them. */
   readonly routes: () => Pick<RouteSnapshot, 'webapps' | 'websites'>;
-  /** The routes' version: a pass follows each change. */
-  readonly routesVersion?: () => number;
+  /** Moves when which names are served may have changed (RouteRows.hostsVersion): a pass follows each move. An app sleeping or waking does not move it. */
+  readonly hostsVersion?: () => number;
   /** Further certificates to keep (e.g. verified custom domains); their owners count as existing. */
   readonly more?: () => readonly WantedCertificate[];
   readonly log: FastifyBaseLogger;
@@ -77,8 +77,8 @@ export class Renewer {
     this.stopped = false;
     this.timer = setInterval(() => this.kick(), this.o.tickMs ?? DEFAULT_TICK_MS);
     this.timer.unref();
-    if (this.o.routesVersion) {
-      const version = this.o.routesVersion;
+    if (this.o.hostsVersion) {
+      const version = this.o.hostsVersion;
       this.seenVersion = version();
       this.watch = setInterval(() => {
         const now = version();
