@@ -4,6 +4,7 @@
 //   npx tsx bench/density.ts
 //   ROUNDS=10 RUNNING=50 APPS=30 USERS=3 AWAKE=5 npx tsx bench/density.ts
 //   ONLY=wake ROUNDS=10 npx tsx bench/density.ts    # the wake latency table alone
+//   ONLY=memory RUNNING=50 npx tsx bench/density.ts  # the idle memory table alone
 //
 // The api and the router run in this process (test/ingress/router-fixture.ts)
 // on the real engine, in a temp data directory of their own; every container
@@ -31,7 +32,7 @@ const RUNNING = Number(process.env.RUNNING ?? 20);
 const APPS = Number(process.env.APPS ?? 60);
 const USERS = Number(process.env.USERS ?? 6);
 const AWAKE = Number(process.env.AWAKE ?? 5);
-/** `wake`: the wake latency table alone. */
+/** `wake` or `memory`: that table alone. */
 const ONLY = process.env.ONLY ?? '';
 /** Short, so that the bench need not wait long for apps to fall asleep between rounds. */
 const SLEEP_AFTER = 2;
@@ -308,13 +309,15 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
   try {
     const t0 = performance.now();
-    await wakeLatency(f);
-    console.log(`bench: wakes done at ${secs(performance.now() - t0)}`);
-    if (ONLY !== 'wake') {
+    if (ONLY === '' || ONLY === 'wake') {
+      await wakeLatency(f);
+      console.log(`bench: wakes done at ${secs(performance.now() - t0)}`);
+    }
+    if (ONLY === '' || ONLY === 'memory') {
       await idleMemory(f);
       console.log(`bench: idle memory done at ${secs(performance.now() - t0)}`);
-      await density(f);
     }
+    if (ONLY === '') await density(f);
     console.log(`\nbench: done in ${secs(performance.now() - t0)}; load average at end ${loadAverage()}`);
   } finally {
     await cleanup();

@@ -11,6 +11,7 @@ does the work.
 from __future__ import annotations
 
 import faulthandler
+import gc
 import io
 import os
 import socket
@@ -296,6 +297,11 @@ def load_from_env(env=os.environ):
         _mark_logged(failure)
         raise failure from None
     faulthandler.cancel_dump_traceback_later()
+    wrapped = wrap(app)
+    # The workers are forks of this process. Objects made so far leave the
+    # collector's reach, so that its passes in a worker do not write to (and
+    # so copy) every page they are on: an idle worker keeps sharing them.
+    gc.freeze()
     if writer is not None:
         writer.send_event(proto.READY)
-    return wrap(app)
+    return wrapped

@@ -33,6 +33,20 @@ class LoadWsgiFileTest(unittest.TestCase):
         self.assertEqual(app({}, None), [b"v2"])
         self.assertEqual(load_wsgi_file(self.path)({}, None), [b"v2"])
 
+    def test_load_from_env_freezes_what_the_workers_will_share(self):
+        # Workers are forks of the loading process: objects frozen before the fork are
+        # never written by a worker's collections, so their pages stay shared.
+        with open(self.path, "w") as f:
+            f.write("class Kept: pass\nkept = [Kept() for _ in range(100)]\ndef application(e, s):\n    return [b'ok']\n")
+        import gc
+        gc.unfreeze()
+        try:
+            app = apploader.load_from_env({"PYHOST_SHIM_WSGI_FILE": self.path})
+            self.assertGreater(gc.get_freeze_count(), 0)
+            self.assertEqual(app({}, lambda status, headers: None), [b"ok"])
+        finally:
+            gc.unfreeze()
+
     def test_missing_application(self):
         with self.assertRaisesRegex(LoadError, "does not define 'application'"):
             self.load("app = 1\n")
