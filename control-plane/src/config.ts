@@ -78,13 +78,19 @@ export interface Config {
    * PYHOST_CONSOLES_PER_USER, PYHOST_APP_MEMORY_MB, PYHOST_DAILY_CPU_SECONDS; domain/limits.ts).
    */
   readonly limits: Limits;
+  /** Web apps woken at once at most (docs/sleeping-apps.md); the rest wait their turn, held by the router. */
+  readonly wakeConcurrency: number;
+  /**
+   * Web apps awake at once on this instance at most (PYHOST_MAX_AWAKE_WEBAPPS; 0: no cap): past it, a
+   * wake first puts the app idle longest to sleep (docs/sleeping-apps.md), so a crawler walking every app
+   * keeps the machine's memory bounded.
+   */
+  readonly maxAwakeWebapps: number;
   /**
    * How often the CPU meter reads every running container's CPU time
    * (PYHOST_CPU_SAMPLE_SECONDS; docs/cpu-seconds.md). A container that ends
    * between two readings loses at most this much of its usage.
    */
-  /** Web apps woken at once at most (docs/sleeping-apps.md); the rest wait their turn, held by the router. */
-  readonly wakeConcurrency: number;
   readonly cpuSampleMs: number;
   /** The built dashboard (Vite's output) that the api serves at the dashboard host. */
   readonly dashboardDir: string;
@@ -349,6 +355,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
       awake_webapps: integer(env, 'PYHOST_LIMIT_AWAKE_WEBAPPS', 0, LIMIT_RANGES.awake_webapps.min, LIMIT_RANGES.awake_webapps.max),
     }),
     wakeConcurrency: integer(env, 'PYHOST_WAKE_CONCURRENCY', Math.max(1, os.cpus().length), 1, 1000),
+    maxAwakeWebapps: integer(env, 'PYHOST_MAX_AWAKE_WEBAPPS', 0, 0, 1_000_000),
     cpuSampleMs: integer(env, 'PYHOST_CPU_SAMPLE_SECONDS', 5, 1, 600) * 1000,
     dashboardDir: env.PYHOST_DASHBOARD_DIR ? path.resolve(cwd, env.PYHOST_DASHBOARD_DIR) : DEFAULT_DASHBOARD_DIR,
     tasks: Object.freeze({

@@ -81,6 +81,11 @@ export class WebappsStore {
   }
 
   /** Apps a sleep could apply to: enabled, awake, not crashed, not kept awake by their owner. */
+  /** Web apps with a server meant to run now: enabled, awake, not crashed (kept awake or not). */
+  awakeCount(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM webapps WHERE enabled = 1 AND sleeping_since IS NULL AND crashed_reason IS NULL').get() as { n: number }).n;
+  }
+
   mightSleep(): WebappRow[] {
     return this.db
       .prepare('SELECT * FROM webapps WHERE enabled = 1 AND sleeping_since IS NULL AND crashed_reason IS NULL AND keep_awake = 0 ORDER BY id')

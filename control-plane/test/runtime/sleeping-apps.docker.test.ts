@@ -11,7 +11,7 @@ import { userDirs } from '../../src/domain/layout.js';
 import { LABEL_INSTANCE, LABEL_WEBAPP } from '../../src/runtime/labels.js';
 import { docker, getWebapp, helloApp, waitForState, writeAsUser, wsgiFile } from '../helpers/docker-app.js';
 import { eventually } from '../helpers/eventually.js';
-import { asToken } from '../helpers/test-app.js';
+import { adminToken, asToken } from '../helpers/test-app.js';
 import { createRouterFixture, type RouterFixture } from '../ingress/router-fixture.js';
 
 const WAKE_CONCURRENCY = 2;
@@ -155,5 +155,48 @@ describe('sleeping web apps on the Docker Engine', () => {
     expect((await taskContainers()).map((c) => c.Id)).toEqual([taskContainer!.Id]);
     // And the restarted api still wakes it.
     expect((await f.request(sleeper)).body).toBe('zzz');
+  }, 180_000);
+});
+
+describe('a cap on the web apps awake at once (PYHOST_MAX_AWAKE_WEBAPPS)', () => {
+  let f: RouterFixture;
+
+  beforeAll(async () => {
+    f = await createRouterFixture({ PYHOST_SLEEP_AFTER: '10m', PYHOST_MAX_AWAKE_WEBAPPS: '2', PYHOST_LIMIT_WEBAPPS: '5', PYHOST_APP_WAIT_SECONDS: '60' });
+  }, 60_000);
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  const sleepAfter = async (seconds: number) => {
+    const res = await f.t.app.inject({ method: 'PATCH', url: `/api/admin/users/${f.user.username}/limits`, headers: asToken(await adminToken(f.t.app)), payload: { sleep_after_seconds: seconds } });
+    expect(res.statusCode, res.body).toBe(200);
+  };
+  const state = async (domain: string) => (await getWebapp(f.t.app, f.user, domain)).state;
+
+  it('a wake past the cap first puts the app idle longest to sleep, and keeps the one just used', async () => {
+    const [a, b, c] = await Promise.all(['first', 'second', 'third'].map((n) => f.createApp(n, helloApp(`I am ${n}`))));
+    // All three asleep (a short idle time for the moment), then the idle time is long again: from here on only the cap puts an app to sleep.
+    await sleepAfter(2);
+    for (const d of [a!, b!, c!]) await waitForState(f.t.app, f.user, d, 'sleeping', 30_000);
+    await sleepAfter(600);
+
+    expect((await f.request(a!)).body).toBe('I am first');
+    expect((await f.request(b!)).body).toBe('I am second');
+    // Only an app idle for a few seconds is put to sleep for another: both of these are, in a moment.
+    await new Promise((resolve) => setTimeout(resolve, 5500));
+    expect((await f.request(b!)).body).toBe('I am second');
+    expect((await f.request(c!)).body).toBe('I am third');
+
+    await eventually(async () => expect(await state(a!)).toBe('sleeping'), { timeoutMs: 20_000 });
+    // The api's own look at the woken app may come a moment after the router's answer.
+    await eventually(async () => expect([await state(b!), await state(c!)]).toEqual(['running', 'running']));
+    // Written once its container is gone, a moment after its state says asleep.
+    await eventually(() =>
+      expect(fs.readFileSync(path.join(userDirs(f.t.dataDir, f.user.username).log, `${a}.server.log`), 'utf8')).toMatch(
+        /\[pyhost\] asleep after \d+ s without a request, to make room for another app's wake \(this instance keeps at most 2 web apps awake\); its next request wakes it/,
+      ),
+    );
+    expect(f.t.app.stores.webapps.awakeCount()).toBe(2);
   }, 180_000);
 });

@@ -13,6 +13,8 @@ import type { WebappHealth } from './webapp-health.js';
 
 /** How often idle apps are looked for: one sweep over the awake ones, not a timer per app. */
 const SWEEP_MS = 1000;
+/** An app that had a request this recently is not put to sleep to make room for another's wake (that would only swap which one waits). */
+const MIN_IDLE_TO_MAKE_ROOM_MS = 5000;
 
 export interface AppSleepDeps {
   readonly config: Config;
@@ -89,7 +91,9 @@ export class AppSleep {
         }
         if (owner.disabled_at !== null) continue;
         const sleepAfter = sleepAfterSeconds(app, this.deps.limits.of(owner));
-        if (isIdle(this.lastActive(app), sleepAfter, now)) await this.sleep(app.id, owner, sleepAfter);
+        if (isIdle(this.lastActive(app), sleepAfter, now)) {
+          await this.sleep(app.id, owner, sleepAfter * 1000, `asleep after ${describeSeconds(sleepAfter)} without a request; its next request wakes it`);
+        }
       }
     } catch (err) {
       this.deps.log.error({ err }, 'looking for idle web apps failed');
@@ -111,20 +115,52 @@ export class AppSleep {
     );
   }
 
-  /** Under the app's lock, and only if nothing holds it (a reload, a start): asleep from now, its containers gone. */
-  private async sleep(id: number, owner: UserRow, sleepAfter: number): Promise<void> {
+  /**
+   * Under the app's lock, and only if nothing holds it (a reload, a start):
+   * asleep from now, its containers gone, if it has had no request for
+   * idleMs. Never throws.
+   */
+  private async sleep(id: number, owner: UserRow, idleMs: number, why: string): Promise<void> {
     const { store, deployer, health, locks, log } = this.deps;
     await locks.runIfIdle(id, async () => {
       const app = store.byId(id);
       if (!app || !app.enabled || app.sleeping_since !== null || app.crashed_reason !== null || app.keep_awake === 1) return;
-      if (!isIdle(this.lastActive(app), sleepAfter, Date.now())) return; // a request came while the sweep went on
+      if (Date.now() - this.lastActive(app) < idleMs) return; // a request came while the sweep went on
       // The route says asleep first: a request from now on is held for a wake rather than sent to a server being stopped.
       store.setSleeping(id, nowIso());
       await deployer.stopAll(app);
       health.forget(id);
-      log.info({ webapp: app.domain_name, idleSeconds: sleepAfter }, 'web app asleep');
-      await this.note(owner, app, `asleep after ${describeSeconds(sleepAfter)} without a request; its next request wakes it`);
+      log.info({ webapp: app.domain_name, why }, 'web app asleep');
+      await this.note(owner, app, why);
     }).catch((err: unknown) => log.error({ err, webapp: id }, 'putting a web app to sleep failed'));
+  }
+
+  /**
+   * With PYHOST_MAX_AWAKE_WEBAPPS set, a wake that would pass it first puts
+   * to sleep the apps idle longest (of those that may sleep at all), so that
+   * a crawler walking every app keeps about that many running. Their stops
+   * go on beside the wake rather than before it. An app with a request in
+   * the last MIN_IDLE_TO_MAKE_ROOM_MS is never put to sleep for another: the
+   * wake then goes past the cap, and says so.
+   */
+  private makeRoom(wakingId: number): void {
+    const { config, store, users, limits, log } = this.deps;
+    const max = config.maxAwakeWebapps;
+    const over = max > 0 ? store.awakeCount() + 1 - max : 0;
+    if (over <= 0) return;
+    const now = Date.now();
+    const candidates = store
+      .mightSleep()
+      .filter((a) => a.id !== wakingId)
+      .map((app) => ({ app, owner: users.byId(app.user_id), at: this.lastActive(app) }))
+      .filter((c) => c.owner !== undefined && c.owner.disabled_at === null && sleepAfterSeconds(c.app, limits.of(c.owner)) > 0 && now - c.at >= MIN_IDLE_TO_MAKE_ROOM_MS)
+      .sort((x, y) => x.at - y.at)
+      .slice(0, over);
+    for (const c of candidates) {
+      const why = `asleep after ${describeSeconds(Math.round((now - c.at) / 1000))} without a request, to make room for another app's wake (this instance keeps at most ${max} web apps awake); its next request wakes it`;
+      void this.sleep(c.app.id, c.owner!, MIN_IDLE_TO_MAKE_ROOM_MS, why);
+    }
+    if (candidates.length < over) log.warn({ webapp: wakingId, max }, 'waking a web app past PYHOST_MAX_AWAKE_WEBAPPS: every other awake app had a request in the last seconds');
   }
 
   private pump(): void {
@@ -147,6 +183,7 @@ export class AppSleep {
       if (!app || !owner || app.sleeping_since === null || !app.enabled || owner.disabled_at !== null) return;
       const pickedMs = Date.now();
       const asleepMs = pickedMs - Date.parse(app.sleeping_since);
+      this.makeRoom(id);
       store.setSleeping(id, null);
       try {
         await deployer.startAndActivate(owner, store.byId(id)!);
