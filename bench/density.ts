@@ -3,6 +3,7 @@
 //
 //   npx tsx bench/density.ts
 //   ROUNDS=10 RUNNING=50 APPS=30 USERS=3 AWAKE=5 npx tsx bench/density.ts
+//   ONLY=density APPS=2000 USERS=100 AWAKE=50 MAX_AWAKE=100 npx tsx bench/density.ts   # the issue's big one
 //   ONLY=wake ROUNDS=10 npx tsx bench/density.ts    # the wake latency table alone
 //   ONLY=memory RUNNING=50 npx tsx bench/density.ts  # the idle memory table alone
 //
@@ -32,7 +33,9 @@ const RUNNING = Number(process.env.RUNNING ?? 20);
 const APPS = Number(process.env.APPS ?? 60);
 const USERS = Number(process.env.USERS ?? 6);
 const AWAKE = Number(process.env.AWAKE ?? 5);
-/** `wake` or `memory`: that table alone. */
+/** The instance's cap on apps awake at once (PYHOST_MAX_AWAKE_WEBAPPS): what bounds the crawler's memory. */
+const MAX_AWAKE = Number(process.env.MAX_AWAKE ?? 100);
+/** `wake`, `memory` or `density`: that part alone. */
 const ONLY = process.env.ONLY ?? '';
 /** Short, so that the bench need not wait long for apps to fall asleep between rounds. */
 const SLEEP_AFTER = 2;
@@ -174,17 +177,36 @@ async function idleMemory(f: RouterFixture): Promise<void> {
   await pool(domains, 4, (d) => api(f, a, 'DELETE', `${d}/`));
 }
 
+/**
+ * The rest of the APPS apps, asleep from the start: made as POST makes
+ * them (WSGI file, logs, row), without the start and stop each would go
+ * through before its first sleep. Thousands of those would take the bench
+ * most of an hour and measure nothing it reports; a wake is a wake either way.
+ */
+async function createAsleep(f: RouterFixture, a: Account, name: string): Promise<string> {
+  const domain = `${name}.${a.user.username}.localhost`;
+  const owner = f.t.app.stores.users.byUsername(a.user.username)!;
+  const service = f.t.app.services.webapps as unknown as { writeSite(o: typeof owner, d: string, python: string, input: object): Promise<{ id: number }> };
+  const row = await service.writeSite(owner, domain, '3.11', { domain_name: domain });
+  f.t.app.stores.webapps.setSleeping(row.id, new Date().toISOString());
+  return domain;
+}
+
 /** 3. APPS apps over USERS accounts, all but AWAKE (kept awake) asleep. */
 async function density(f: RouterFixture): Promise<void> {
   const accounts = await pool(Array.from({ length: USERS }, () => null), 2, () => newUser(f.t.app));
-  const t0 = performance.now();
-  const domains = await pool(Array.from({ length: APPS }, (_, i) => i), 4, (i) => createApp(f, accounts[i % USERS]!, `app${i}`));
-  const createdMs = performance.now() - t0;
   const ownerOf = (i: number) => accounts[i % USERS]!;
-  const awake = domains.slice(0, AWAKE);
+  const t0 = performance.now();
+  const awake = await pool(Array.from({ length: AWAKE }, (_, i) => i), 4, (i) => createApp(f, ownerOf(i), `app${i}`));
   for (const [i, d] of awake.entries()) await api(f, ownerOf(i), 'PATCH', `${d}/`, { keep_awake: true });
-  await pool(domains.slice(AWAKE), 8, (d) => asleep(f, d));
-  console.log(`\nbench: ${APPS} apps created in ${secs(createdMs)}, ${APPS - AWAKE} asleep at ${secs(performance.now() - t0)}; load average ${loadAverage()}`);
+  console.log(`\nbench: ${AWAKE} apps created and awake at ${secs(performance.now() - t0)}; load average ${loadAverage()}`);
+  // The awake apps' requests/s on an instance with nothing else, to compare with the same beside APPS − AWAKE asleep.
+  const alone = await loadAwake(f, awake, `${AWAKE} awake, nothing else`);
+  const t1 = performance.now();
+  const asleepApps = await pool(Array.from({ length: APPS - AWAKE }, (_, i) => i + AWAKE), 8, (i) => createAsleep(f, ownerOf(i), `app${i}`));
+  const domains = [...awake, ...asleepApps];
+  await untilStatus(f, awake[0]!, 200); // the router has the table with them all
+  console.log(`\nbench: ${APPS - AWAKE} asleep apps made in ${secs(performance.now() - t1)}; load average ${loadAverage()}`);
   console.log(`\n| ${APPS} apps, ${USERS} accounts, ${AWAKE} awake | value |`);
   console.log('| --- | ---: |');
   console.log(`| running web-app containers | ${(await webContainers(f)).length} |`);
@@ -210,22 +232,24 @@ async function density(f: RouterFixture): Promise<void> {
   }
   console.log(`| route change (PATCH force_https → router answers 301 / 200), median of ${changes.length} | ${fmt(quantile(changes, 0.5))} (slowest ${fmt(Math.max(...changes))}) |`);
 
-  await loadAwake(f, awake);
+  const beside = await loadAwake(f, awake, `${AWAKE} awake beside ${APPS - AWAKE} asleep`);
+  console.log(`\nbench: requests/s of the ${AWAKE} awake apps beside ${APPS - AWAKE} asleep vs alone: ${(beside / alone).toFixed(2)}×`);
   await crawl(f, accounts, domains);
 }
 
-/** wrk on every awake app at once through the router (async: the router runs in this process's event loop). */
-async function loadAwake(f: RouterFixture, awake: string[]): Promise<void> {
+/** wrk on every awake app at once through the router (async: the router runs in this process's event loop); their requests/s together. */
+async function loadAwake(f: RouterFixture, awake: string[], what: string): Promise<number> {
   const c = Math.max(1, Math.floor(20 / awake.length));
   const seconds = 10;
   const cpu0 = ownCpuSeconds();
   const runs = await Promise.all(awake.map((d) => wrkAsync(f.router.port, d, c, seconds, [])));
   const cpu = ownCpuSeconds() - cpu0;
   const total = runs.reduce((x, r) => x + r.rps, 0);
-  console.log(`\n| ${awake.length} awake hello apps under load at once (wrk, c=${c} each, ${seconds} s) | requests/s | p50 | p99 | errors |`);
-  console.log('| --- | ---: | ---: | ---: | ---: |');
-  for (const [i, r] of runs.entries()) console.log(`| ${awake[i]} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${r.errors} |`);
-  console.log(`| all (api + router CPU ${((cpu * 1e6) / (total * seconds)).toFixed(0)} µs a request) | ${total.toFixed(0)} | | | ${runs.reduce((x, r) => x + r.errors, 0)} |`);
+  const p = (q: number) => quantile(runs.map((r) => (q === 0.5 ? r.p50 : r.p99)), 0.5).toFixed(1);
+  console.log(`\n| ${what}: every one under load at once (wrk, c=${c} each, ${seconds} s) | requests/s, all | p50 (median app) | p99 (median app) | errors | api + router CPU a request |`);
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log(`| ${awake.length} hello apps | ${total.toFixed(0)} | ${p(0.5)} ms | ${p(0.99)} ms | ${runs.reduce((x, r) => x + r.errors, 0)} | ${((cpu * 1e6) / (total * seconds)).toFixed(0)} µs |`);
+  return total;
 }
 
 /** Every app once, in random order, 20 at a time: with a real idle time (10 min) what a crawl wakes stays awake. */
@@ -294,10 +318,11 @@ async function afterCrawl(f: RouterFixture, accounts: Account[], domains: string
 async function main(): Promise<void> {
   ensureTools();
   console.log(`bench: ${new Date().toISOString()}, load average at start ${loadAverage()}`);
-  console.log(`bench: ROUNDS=${ROUNDS} RUNNING=${RUNNING} APPS=${APPS} USERS=${USERS} AWAKE=${AWAKE}`);
+  console.log(`bench: ROUNDS=${ROUNDS} RUNNING=${RUNNING} APPS=${APPS} USERS=${USERS} AWAKE=${AWAKE} MAX_AWAKE=${MAX_AWAKE}`);
   const perAccount = Math.max(RUNNING, Math.ceil(APPS / USERS), 2) + 1;
   const f = await createRouterFixture({
     PYHOST_LOG_LEVEL: 'warn',
+    PYHOST_MAX_AWAKE_WEBAPPS: String(MAX_AWAKE),
     PYHOST_SLEEP_AFTER: `${SLEEP_AFTER}s`,
     PYHOST_LIMIT_WEBAPPS: String(perAccount),
     PYHOST_LIMIT_AWAKE_WEBAPPS: String(AWAKE),
@@ -317,7 +342,7 @@ async function main(): Promise<void> {
       await idleMemory(f);
       console.log(`bench: idle memory done at ${secs(performance.now() - t0)}`);
     }
-    if (ONLY === '') await density(f);
+    if (ONLY === '' || ONLY === 'density') await density(f);
     console.log(`\nbench: done in ${secs(performance.now() - t0)}; load average at end ${loadAverage()}`);
   } finally {
     await cleanup();

@@ -174,7 +174,7 @@ describe('a cap on the web apps awake at once (PYHOST_MAX_AWAKE_WEBAPPS)', () =>
   };
   const state = async (domain: string) => (await getWebapp(f.t.app, f.user, domain)).state;
 
-  it('a wake past the cap first puts the app idle longest to sleep, and keeps the one just used', async () => {
+  it('a wake past the cap first puts the app idle longest to sleep; past it only while every app was just used, and the sweep then brings them back under', async () => {
     const [a, b, c] = await Promise.all(['first', 'second', 'third'].map((n) => f.createApp(n, helloApp(`I am ${n}`))));
     // All three asleep (a short idle time for the moment), then the idle time is long again: from here on only the cap puts an app to sleep.
     await sleepAfter(2);
@@ -194,9 +194,23 @@ describe('a cap on the web apps awake at once (PYHOST_MAX_AWAKE_WEBAPPS)', () =>
     // Written once its container is gone, a moment after its state says asleep.
     await eventually(() =>
       expect(fs.readFileSync(path.join(userDirs(f.t.dataDir, f.user.username).log, `${a}.server.log`), 'utf8')).toMatch(
-        /\[pyhost\] asleep after \d+ s without a request, to make room for another app's wake \(this instance keeps at most 2 web apps awake\); its next request wakes it/,
+        /\[pyhost\] asleep after \d+ s without a request, to make room for another app's wake within this instance's cap \(2 web apps awake at most\); its next request wakes it/,
       ),
     );
     expect(f.t.app.stores.webapps.awakeCount()).toBe(2);
+
+    // Both awake apps just had a request, so the next wake may put neither to sleep: it goes past the cap…
+    expect((await f.request(b!)).body).toBe('I am second');
+    expect((await f.request(c!)).body).toBe('I am third');
+    expect((await f.request(a!)).body).toBe('I am first');
+    expect(f.t.app.stores.webapps.awakeCount()).toBe(3);
+    // …and the sweep brings the apps awake back under it once one has been idle a few seconds: the one idle longest.
+    await eventually(async () => expect(await state(b!)).toBe('sleeping'), { timeoutMs: 20_000 });
+    expect(f.t.app.stores.webapps.awakeCount()).toBe(2);
+    await eventually(() =>
+      expect(fs.readFileSync(path.join(userDirs(f.t.dataDir, f.user.username).log, `${b}.server.log`), 'utf8')).toMatch(
+        /\[pyhost\] asleep after \d+ s without a request, to bring the apps awake back under this instance's cap \(2 web apps awake at most\)/,
+      ),
+    );
   }, 180_000);
 });

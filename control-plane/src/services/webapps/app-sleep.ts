@@ -95,6 +95,8 @@ export class AppSleep {
           await this.sleep(app.id, owner, sleepAfter * 1000, `asleep after ${describeSeconds(sleepAfter)} without a request; its next request wakes it`);
         }
       }
+      // Wakes in quick succession may have gone past the cap: back under it as their apps fall idle.
+      this.makeRoom(null);
     } catch (err) {
       this.deps.log.error({ err }, 'looking for idle web apps failed');
     } finally {
@@ -141,12 +143,13 @@ export class AppSleep {
    * a crawler walking every app keeps about that many running. Their stops
    * go on beside the wake rather than before it. An app with a request in
    * the last MIN_IDLE_TO_MAKE_ROOM_MS is never put to sleep for another: the
-   * wake then goes past the cap, and says so.
+   * wake then goes past the cap, and says so; the sweep brings the apps
+   * awake back under it (wakingId null) as they fall idle.
    */
-  private makeRoom(wakingId: number): void {
+  private makeRoom(wakingId: number | null): void {
     const { config, store, users, limits, log } = this.deps;
     const max = config.maxAwakeWebapps;
-    const over = max > 0 ? store.awakeCount() + 1 - max : 0;
+    const over = max > 0 ? store.awakeCount() + (wakingId === null ? 0 : 1) - max : 0;
     if (over <= 0) return;
     const now = Date.now();
     const candidates = store
@@ -157,10 +160,11 @@ export class AppSleep {
       .sort((x, y) => x.at - y.at)
       .slice(0, over);
     for (const c of candidates) {
-      const why = `asleep after ${describeSeconds(Math.round((now - c.at) / 1000))} without a request, to make room for another app's wake (this instance keeps at most ${max} web apps awake); its next request wakes it`;
+      const forWhat = wakingId === null ? 'to bring the apps awake back under' : "to make room for another app's wake within";
+      const why = `asleep after ${describeSeconds(Math.round((now - c.at) / 1000))} without a request, ${forWhat} this instance's cap (${max} web apps awake at most); its next request wakes it`;
       void this.sleep(c.app.id, c.owner!, MIN_IDLE_TO_MAKE_ROOM_MS, why);
     }
-    if (candidates.length < over) log.warn({ webapp: wakingId, max }, 'waking a web app past PYHOST_MAX_AWAKE_WEBAPPS: every other awake app had a request in the last seconds');
+    if (candidates.length < over && wakingId !== null) log.warn({ webapp: wakingId, max }, 'waking a web app past PYHOST_MAX_AWAKE_WEBAPPS: every other awake app had a request in the last seconds');
   }
 
   private pump(): void {
