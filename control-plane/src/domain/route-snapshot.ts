@@ -81,16 +81,23 @@ export function serializeChanges(c: RouteChanges): string {
   return `${JSON.stringify({ format: FORMAT, epoch: c.epoch, version: c.version, webapps: c.webapps, static_files: c.staticFiles, websites: c.websites, removed_webapps: c.removedWebapps, removed_websites: c.removedWebsites })}\n`;
 }
 
+/** The JSON object of a file or line in FORMAT with a version, or SnapshotFormatError. */
+function ofFormat(text: string, what: string): Record<string, unknown> & { version: number } {
+  let o: unknown;
+  try {
+    o = JSON.parse(text);
+  } catch {
+    throw new SnapshotFormatError(`${what} is not JSON`);
+  }
+  const r = o as Record<string, unknown>;
+  if (typeof r !== 'object' || r === null || r.format !== FORMAT || !isInt(r.version)) throw new SnapshotFormatError(`${what} is of an unknown format`);
+  return r as Record<string, unknown> & { version: number };
+}
+
 /** Parses a line serializeChanges wrote (without its newline); throws SnapshotFormatError on anything else. */
 export function parseChanges(line: string): RouteChanges {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(line);
-  } catch {
-    throw new SnapshotFormatError('a change line is not JSON');
-  }
-  const o = raw as Record<string, unknown>;
-  if (typeof o !== 'object' || o === null || o.format !== FORMAT || !isInt(o.version) || !isStr(o.epoch)) throw new SnapshotFormatError('unknown format of a change line');
+  const o = ofFormat(line, 'a change line');
+  if (!isStr(o.epoch)) throw new SnapshotFormatError('a change line names no table');
   const ids = (v: unknown) => {
     if (!Array.isArray(v) || !v.every(isInt)) throw new SnapshotFormatError('a change line\'s removed ids are malformed');
     return v as number[];
@@ -145,14 +152,7 @@ function websiteRow(v: unknown): WebsiteRouteRow {
 
 /** Parses what serializeSnapshot wrote; throws SnapshotFormatError on anything else. */
 export function parseSnapshot(text: string): RouteSnapshot {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new SnapshotFormatError('not JSON');
-  }
-  const o = raw as Record<string, unknown>;
-  if (typeof o !== 'object' || o === null || o.format !== FORMAT || !isInt(o.version)) throw new SnapshotFormatError('unknown format');
+  const o = ofFormat(text, 'the route table');
   if (!Array.isArray(o.webapps) || !Array.isArray(o.static_files)) throw new SnapshotFormatError('rows missing');
   if (o.websites !== undefined && !Array.isArray(o.websites)) throw new SnapshotFormatError('websites malformed');
   if (o.epoch !== undefined && !isStr(o.epoch)) throw new SnapshotFormatError('epoch malformed');
