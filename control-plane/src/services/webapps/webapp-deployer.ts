@@ -55,8 +55,11 @@ export class WebappDeployer {
 
   /** Starts a container with the app's saved settings and sends its traffic there at once; the old ones go. */
   async startAndActivate(owner: UserRow, app: WebappRow): Promise<void> {
-    // The engine's list goes beside the start rather than before it (a wake waits for both); the new container may be in it.
-    const [listed, started] = await Promise.all([this.containersOf(app.id), this.startGeneration(owner, app)]);
+    // The engine's list goes beside the start rather than before it (a wake waits for both); the new container may
+    // be in it. A list that fails leaves any old container to the reconciler, which removes what is not active.
+    const listing = this.containersOf(app.id).catch(() => []);
+    const started = await this.startGeneration(owner, app);
+    const listed = await listing;
     this.activate(app, started);
     await this.retire(listed.filter((c) => c.id !== started.container.id));
   }
